@@ -1,0 +1,59 @@
+/**
+ * Stable machine codes of every problem the system answers, with their HTTP status. Codes survive
+ * process hops (Moleculer carries `type`), `instanceof` does not: callers test the code.
+ */
+export const ErrorCodes = {
+  VALIDATION_FAILED: 400,
+  UNKNOWN_FIELD: 400,
+  WRONG_TYPE: 400,
+  UNKNOWN_VALUE: 400,
+  OUT_OF_RANGE: 400,
+  INVALID_FORMAT: 400,
+  MALFORMED_BODY: 400,
+  BODY_TOO_LARGE: 400,
+  UNSUPPORTED_MEDIA_TYPE: 400,
+  NISS_INVALID: 400,
+  ENTERPRISE_NUMBER_INVALID: 400,
+  PASSWORD_POLICY: 400,
+  USERNAME_POLICY: 400,
+  QUALITY_NOT_ELIGIBLE: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  ROLE_NOT_CHOSEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  USERNAME_TAKEN: 409,
+  ENTERPRISE_EXISTS: 409,
+  NISS_TAKEN: 409,
+  ACCOUNT_BLOCKED: 423,
+  ACCOUNT_LOCKED: 423,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ErrorCodes, value);
+}
+
+/** One offending field of a bad input. `field` is a dotted path into the body or query. */
+export interface FieldError {
+  field: string;
+  code: ErrorCode | string;
+  message: string;
+}
+
+/** RFC 9457 problem details as the gateway answers them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+}

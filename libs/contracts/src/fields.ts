@@ -1,0 +1,89 @@
+/**
+ * Field schemas that carry the domain rules, each failing with its own stable code so that the
+ * problem names the rule that was broken (`issue.params.code`).
+ */
+import { z } from 'zod';
+import {
+  LANGUAGES,
+  QUALITY_TYPES,
+  isValidEnterpriseNumber,
+  isValidNiss,
+  passwordViolations,
+  usernameViolations,
+} from '@um/domain';
+
+export const EnterpriseNumber = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (!isValidEnterpriseNumber(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'enterprise number must be 10 digits, start with 0 or 1 and pass the mod-97 check',
+        params: { code: 'ENTERPRISE_NUMBER_INVALID' },
+      });
+    }
+  })
+  .meta({ description: 'BCE/KBO enterprise number, 10 digits', example: '0403170701' });
+
+export const Niss = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (!isValidNiss(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'NISS must be 11 digits with a valid birth date part and mod-97 check',
+        params: { code: 'NISS_INVALID' },
+      });
+    }
+  })
+  .meta({ description: 'national or BIS number, 11 digits', example: '85073003328' });
+
+export const Username = z
+  .string()
+  .superRefine((value, ctx) => {
+    const violations = usernameViolations(value);
+    if (violations.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `username must be 8 to 30 characters, digits and lower-case letters only (${violations.join(', ')})`,
+        params: { code: 'USERNAME_POLICY', violations },
+      });
+    }
+  })
+  .meta({ description: '8 to 30 characters: digits and lower-case letters a-z' });
+
+export const Password = z
+  .string()
+  .superRefine((value, ctx) => {
+    const violations = passwordViolations(value);
+    if (violations.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `password breaks the policy (${violations.join(', ')})`,
+        params: { code: 'PASSWORD_POLICY', violations },
+      });
+    }
+  })
+  .meta({
+    description:
+      "10 to 15 characters, no space, at least 2 digits or specials; specials only from ,;:=?./+*$%><&@#'(!{})-_",
+  });
+
+export const Language = z.enum(LANGUAGES);
+export const QualityTypeCode = z.enum(QUALITY_TYPES);
+export const Email = z.email().max(254);
+export const Name = z.string().trim().min(1).max(100);
+export const ObjectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-hex-digit id');
+
+/** Person bodies everywhere (PRODUCT.md §5). username/password are needed only for a new person. */
+export const PersonInput = z.strictObject({
+  niss: Niss,
+  firstName: Name,
+  lastName: Name,
+  title: z.string().trim().max(50).optional(),
+  language: Language,
+  email: Email.optional(),
+  username: Username.optional(),
+  password: Password.optional(),
+});
+export type PersonInput = z.infer<typeof PersonInput>;

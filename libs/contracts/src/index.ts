@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './fields.js';
+export * from './schemas.js';
+export * from './actions.js';

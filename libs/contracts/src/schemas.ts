@@ -1,0 +1,103 @@
+/** Request and response bodies of the HTTP contract (PRODUCT.md §5), shared with the services. */
+import { z } from 'zod';
+import { ROLE_KINDS } from '@um/domain';
+import { EnterpriseNumber, Language, Name, ObjectId, PersonInput, QualityTypeCode, Email } from './fields.js';
+
+// ---- sessions -------------------------------------------------------------------------------
+
+export const LoginBody = z.strictObject({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(100),
+});
+
+export const RoleKindCode = z.enum(ROLE_KINDS);
+
+export const RoleView = z.object({
+  id: z.string(),
+  kind: RoleKindCode,
+  enterpriseNumber: z.string().optional(),
+  quality: QualityTypeCode.optional(),
+});
+export type RoleView = z.infer<typeof RoleView>;
+
+export const LoginResult = z.object({ token: z.string(), roles: z.array(RoleView) });
+
+export const ChooseRoleBody = z.strictObject({ roleId: z.string().min(1).max(64) });
+export const ChooseRoleResult = z.object({
+  token: z.string(),
+  role: RoleView,
+  capabilities: z.array(z.string()),
+});
+
+/** Who is calling, as the gateway learnt it from the bearer token; travels in `ctx.meta`. */
+export const Principal = z.object({
+  personId: z.string(),
+  sessionId: z.string(),
+  role: RoleView.optional(),
+});
+export type Principal = z.infer<typeof Principal>;
+
+// ---- enterprises --------------------------------------------------------------------------
+
+export const Address = z.strictObject({
+  street: z.string().trim().max(200).optional(),
+  postalCode: z.string().trim().max(20).optional(),
+  city: z.string().trim().max(100).optional(),
+  country: z.string().trim().length(2).optional(),
+});
+
+export const OnboardEnterpriseBody = z.strictObject({
+  enterpriseNumber: EnterpriseNumber,
+  name: Name.max(200),
+  legalForm: z.string().trim().max(50).optional(),
+  address: Address.optional(),
+  eligibleQualities: z.array(QualityTypeCode).min(1).max(8),
+  accessManager: PersonInput,
+});
+export type OnboardEnterpriseBody = z.infer<typeof OnboardEnterpriseBody>;
+
+export const OnboardEnterpriseResult = z.object({
+  enterpriseNumber: z.string(),
+  personId: z.string(),
+  roleId: z.string(),
+});
+
+export const EnterpriseNumberParams = z.strictObject({ enterpriseNumber: EnterpriseNumber });
+
+export const PersonContact = z.object({
+  personId: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  title: z.string().optional(),
+  language: Language,
+  email: Email.optional(),
+});
+export type PersonContact = z.infer<typeof PersonContact>;
+
+export const EnterpriseView = z.object({
+  enterpriseNumber: z.string(),
+  name: z.string(),
+  legalForm: z.string().optional(),
+  address: Address.optional(),
+  eligibleQualities: z.array(QualityTypeCode),
+  accessManager: PersonContact.nullable(),
+  createdAt: z.string(),
+});
+export type EnterpriseView = z.infer<typeof EnterpriseView>;
+
+// ---- persons and roles (internal actions) ------------------------------------------------
+
+export const RegisterPersonParams = z.strictObject({ person: PersonInput });
+export const RegisterPersonResult = z.object({ personId: z.string(), created: z.boolean() });
+
+export const GrantRoleParams = z.strictObject({
+  personId: ObjectId,
+  kind: RoleKindCode,
+  enterpriseNumber: z.string().optional(),
+  quality: QualityTypeCode.optional(),
+});
+export const GrantRoleResult = z.object({ roleId: z.string() });
+
+export const PersonIdParams = z.strictObject({ personId: ObjectId });
+
+export const HealthResult = z.object({ service: z.string(), store: z.enum(['up', 'down']), nodeID: z.string() });

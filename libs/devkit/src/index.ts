@@ -1,0 +1,6 @@
+export * from './infra.js';
+export * from './system.js';
+export * from './net.js';
+export * from './supervisor.js';
+export * from './paths.js';
+export * from './binaries.js';

@@ -1,0 +1,4 @@
+export * from './identifiers.js';
+export * from './credentials.js';
+export * from './catalogue.js';
+export * from './permissions.js';

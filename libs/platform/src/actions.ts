@@ -1,0 +1,47 @@
+/**
+ * Typed calls and handlers over the contracts' action map. A handler's params are parsed with the
+ * shared zod schema at the boundary; bad params answer a 400 problem naming each field.
+ */
+import type { ActionSchema, CallingOptions, Context, ServiceBroker } from 'moleculer';
+import type { z } from 'zod';
+import { Actions, type ActionName, type CallMeta, type ParamsOf, type ResultOf } from '@um/contracts';
+import { fieldErrors, validationProblem } from './errors.js';
+
+type Caller = Pick<ServiceBroker, 'call'> | Pick<Context, 'call'>;
+
+/** Calls an action with typed params and result; idempotent actions are retried on another node. */
+export function call<A extends ActionName>(
+  caller: Caller,
+  action: A,
+  params: ParamsOf<A>,
+  options: CallingOptions & { meta?: CallMeta } = {},
+): Promise<ResultOf<A>> {
+  const retries = Actions[action].idempotent ? 2 : 0;
+  return (caller.call as (a: string, p: unknown, o: CallingOptions) => Promise<ResultOf<A>>)(action, params, {
+    retries,
+    ...options,
+  });
+}
+
+type ResultOfParse<A extends ActionName> = z.output<(typeof Actions)[A]['params']>;
+
+/**
+ * Declares the handler of a contract action for a service's `actions` block:
+ * `...defineAction('identity.login', async (ctx) => …)`.
+ */
+export function defineAction<A extends ActionName>(
+  action: A,
+  handler: (input: ResultOfParse<A>, ctx: Context<unknown, CallMeta>) => Promise<ResultOf<A>>,
+): Record<string, ActionSchema> {
+  const rawName = action.slice(action.indexOf('.') + 1);
+  const schema = Actions[action].params;
+  return {
+    [rawName]: {
+      async handler(ctx: Context<unknown, CallMeta>) {
+        const parsed = schema.safeParse(ctx.params ?? {});
+        if (!parsed.success) throw validationProblem(fieldErrors(parsed.error));
+        return handler(parsed.data as ResultOfParse<A>, ctx);
+      },
+    },
+  };
+}

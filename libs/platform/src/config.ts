@@ -1,0 +1,55 @@
+/**
+ * Configuration is read from the environment once, at start-up, with zod; a bad or missing key
+ * stops the process with the key's name.
+ */
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+
+export const BaseConfig = z.object({
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  MONGO_URL: z.string().default('mongodb://127.0.0.1:27017'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Moleculer request timeout for every call between services. */
+  UM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Prefix of every service's database name (`<prefix>-<service>`): tests isolate runs with it. */
+  UM_DB_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('um'),
+  /** Moleculer namespace: processes with different namespaces on one NATS never see each other. */
+  UM_NAMESPACE: z.string().regex(/^[a-z0-9-]{0,40}$/).default(''),
+});
+export type BaseConfig = z.infer<typeof BaseConfig>;
+
+export const GatewayConfig = BaseConfig.extend({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: Port.default(3000),
+  /** Largest accepted request body, in bytes. */
+  UM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** Addresses of trusted reverse proxies whose X-Forwarded-For is believed (comma-separated). */
+  UM_TRUSTED_PROXIES: z.string().default(''),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfig>;
+
+export const IdentityConfig = BaseConfig.extend({
+  UM_BOOTSTRAP_OPERATOR_USERNAME: z.string().optional(),
+  UM_BOOTSTRAP_OPERATOR_PASSWORD: z.string().optional(),
+  /** Session lifetime without activity, and in total. */
+  UM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  UM_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  /** argon2id cost: memory in KiB and passes (OWASP minimum: 19 MiB, t=2). */
+  UM_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(4 * 1024 * 1024).default(19_456),
+  UM_ARGON2_PASSES: z.coerce.number().int().min(2).max(10).default(2),
+});
+export type IdentityConfig = z.infer<typeof IdentityConfig>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,61 @@
+/**
+ * Errors that cross process boundaries. Moleculer carries `type` (our stable code), `code` (the
+ * HTTP status) and `data`; the gateway maps them to problem+json in one place.
+ */
+import { Errors } from 'moleculer';
+import type { ZodError } from 'zod';
+import { ErrorCodes, type ErrorCode, type FieldError } from '@um/contracts';
+
+export class ClientProblem extends Errors.MoleculerClientError {
+  constructor(code: ErrorCode, message: string, data?: Record<string, unknown>) {
+    super(message, ErrorCodes[code], code, data);
+    this.name = 'ClientProblem';
+  }
+}
+
+export class ServerProblem extends Errors.MoleculerServerError {
+  constructor(code: ErrorCode, message: string, data?: Record<string, unknown>) {
+    super(message, ErrorCodes[code], code, data);
+    this.name = 'ServerProblem';
+  }
+}
+
+export const notFound = (what = 'resource') => new ClientProblem('NOT_FOUND', `${what} not found`);
+export const forbidden = (why = 'not allowed for the chosen role') => new ClientProblem('FORBIDDEN', why);
+export const conflict = (code: ErrorCode, message: string) => new ClientProblem(code, message);
+
+/** Stable code of a zod issue: the domain code a refinement set, or one derived from zod's own code. */
+function issueCode(issue: ZodError['issues'][number]): string {
+  const params = (issue as { params?: { code?: unknown } }).params;
+  if (params && typeof params.code === 'string') return params.code;
+  if (issue.code === 'unrecognized_keys') return 'UNKNOWN_FIELD';
+  return 'VALIDATION_FAILED';
+}
+
+/** Flattens a zod error into one entry per offending field (unknown keys: one entry each). */
+export function fieldErrors(error: ZodError, prefix: string[] = []): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    const path = [...prefix, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ field: [...path, key].join('.'), code: 'UNKNOWN_FIELD', message: `unknown field "${key}"` });
+      }
+      continue;
+    }
+    out.push({ field: path.join('.') || '(body)', code: issueCode(issue), message: issue.message });
+  }
+  return out;
+}
+
+/** A 400 problem whose top-level code is the first specific rule broken, or VALIDATION_FAILED. */
+export function validationProblem(errors: FieldError[]): ClientProblem {
+  const specific = errors.find((e) => e.code !== 'VALIDATION_FAILED');
+  const code = (specific?.code ?? 'VALIDATION_FAILED') as ErrorCode;
+  return new ClientProblem(code in ErrorCodes ? code : 'VALIDATION_FAILED', 'the request is not valid', { errors });
+}
+
+/** MongoDB duplicate key (unique index). */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}

@@ -1,0 +1,135 @@
+/**
+ * Every error becomes an RFC 9457 problem with a stable `code`, in this one place: bad input
+ * names each offending field, service errors keep their code across the hop, 5xx hide details.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ErrorCodes, isErrorCode, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail?: string,
+  extra: { errors?: FieldError[]; status?: number } = {},
+): FastifyReply {
+  const status = extra.status ?? ErrorCodes[code];
+  const problem: Problem = {
+    type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+    instance: request.url.split('?')[0],
+    requestId: request.id,
+    ...(extra.errors ? { errors: extra.errors } : {}),
+  };
+  return reply.code(status).type('application/problem+json').send(problem);
+}
+
+interface ZodValidationEntry {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params?: { params?: { code?: string }; keys?: string[] };
+}
+
+/** zod's own issue codes, as stable field codes. */
+const ZOD_CODES: Record<string, ErrorCode> = {
+  invalid_type: 'WRONG_TYPE',
+  invalid_value: 'UNKNOWN_VALUE',
+  invalid_format: 'INVALID_FORMAT',
+  too_big: 'OUT_OF_RANGE',
+  too_small: 'OUT_OF_RANGE',
+};
+
+/** One entry per offending field; the code is the rule's own (NISS_INVALID, …) when it has one. */
+export function fieldErrorsFromValidation(entries: ZodValidationEntry[]): FieldError[] {
+  const out: FieldError[] = [];
+  for (const entry of entries) {
+    const path = entry.instancePath.split('/').filter(Boolean);
+    if (entry.keyword === 'unrecognized_keys') {
+      for (const key of entry.params?.keys ?? []) {
+        out.push({ field: [...path, key].join('.'), code: 'UNKNOWN_FIELD', message: `unknown field "${key}"` });
+      }
+      continue;
+    }
+    const code = entry.params?.params?.code ?? ZOD_CODES[entry.keyword] ?? 'VALIDATION_FAILED';
+    out.push({ field: path.join('.') || '(body)', code, message: entry.message ?? 'invalid' });
+  }
+  return out;
+}
+
+/** The problem's code: the first domain rule broken (NISS_INVALID, PASSWORD_POLICY, …), else the first field's. */
+function topCode(errors: FieldError[]): ErrorCode {
+  const generic = new Set<string>(['VALIDATION_FAILED', ...Object.values(ZOD_CODES)]);
+  const rule = errors.find((e) => !generic.has(e.code) && isErrorCode(e.code));
+  const first = errors[0]?.code;
+  return (rule?.code as ErrorCode | undefined) ?? (isErrorCode(first) ? first : 'VALIDATION_FAILED');
+}
+
+/** Fastify's own client errors (body parsing, limits), by their Fastify code. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
+};
+
+/** Moleculer's own errors that mean "a service is not there or did not answer in time". */
+const UNAVAILABLE = new Set([
+  'SERVICE_NOT_FOUND',
+  'SERVICE_NOT_AVAILABLE',
+  'REQUEST_TIMEOUT',
+  'REQUEST_REJECTED',
+  'REQUEST_SKIPPED',
+  'QUEUE_FULL',
+  'BROKER_DISCONNECTED',
+]);
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+
+  app.setErrorHandler((error: FastifyError & { type?: string; data?: { errors?: FieldError[]; retryAfterSeconds?: number } }, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = fieldErrorsFromValidation(error.validation as unknown as ZodValidationEntry[]);
+      return sendProblem(request, reply, topCode(errors), `invalid ${error.validationContext ?? 'request'}`, { errors });
+    }
+    const fastifyCode = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (fastifyCode) return sendProblem(request, reply, fastifyCode, error.message);
+    if (error instanceof SyntaxError || (error.statusCode === 400 && !error.type)) {
+      return sendProblem(request, reply, 'MALFORMED_BODY', 'the body is not valid JSON');
+    }
+    if (error.statusCode === 429) return sendProblem(request, reply, 'RATE_LIMITED', 'too many requests');
+    if (isErrorCode(error.type)) {
+      if (error.data?.retryAfterSeconds) reply.header('retry-after', String(error.data.retryAfterSeconds));
+      const status = ErrorCodes[error.type];
+      if (status >= 500) request.log.error({ err: error }, 'service error');
+      return sendProblem(request, reply, error.type, status >= 500 ? undefined : error.message, {
+        ...(error.data?.errors ? { errors: error.data.errors } : {}),
+      });
+    }
+    if (error.type && UNAVAILABLE.has(error.type)) {
+      request.log.warn({ err: { type: error.type, message: error.message } }, 'dependency unavailable');
+      return sendProblem(request, reply, 'SERVICE_UNAVAILABLE', 'a service is unavailable, try again shortly');
+    }
+    if (error.name === 'MongoServerSelectionError' || error.name === 'MongoNetworkError') {
+      return sendProblem(request, reply, 'SERVICE_UNAVAILABLE', 'the store is unavailable, try again shortly');
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(request, reply, 'INTERNAL', undefined);
+  });
+}

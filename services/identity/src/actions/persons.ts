@@ -1,0 +1,77 @@
+/** Persons and their accounts: created by NISS (an existing person is reused), read as contacts. */
+import { Types } from 'mongoose';
+import type { ActionSchema } from 'moleculer';
+import { ClientProblem, defineAction, isDuplicateKey, notFound } from '@um/platform';
+import type { PersonInput } from '@um/contracts';
+import type { IdentityContext } from '../context.js';
+import { hashPassword } from '../passwords.js';
+
+function duplicateField(err: unknown): string {
+  const e = err as { keyPattern?: Record<string, unknown>; message?: string };
+  const keys = Object.keys(e.keyPattern ?? {});
+  if (keys.length > 0) return keys.join(',');
+  return e.message ?? '';
+}
+
+export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput): Promise<{ personId: string; created: boolean }> {
+  const existing = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1 }).lean();
+  if (existing) return { personId: String(existing._id), created: false };
+  if (!person.username || !person.password) {
+    const errors = [
+      ...(person.username ? [] : [{ field: 'username', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
+      ...(person.password ? [] : [{ field: 'password', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
+    ];
+    throw new ClientProblem('VALIDATION_FAILED', 'a new person needs a username and a password', { errors });
+  }
+  const passwordHash = await hashPassword(person.password, ic.cost);
+  try {
+    const created = await ic.models.Person.create({
+      niss: person.niss,
+      firstName: person.firstName,
+      lastName: person.lastName,
+      title: person.title,
+      language: person.language,
+      emails: person.email ? [person.email] : [],
+      account: { username: person.username, passwordHash, status: 'active', passwordChangedAt: new Date() },
+    });
+    return { personId: String(created._id), created: true };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const field = duplicateField(err);
+    if (field.includes('username')) {
+      throw new ClientProblem('USERNAME_TAKEN', 'this username is already used', {
+        errors: [{ field: 'username', code: 'USERNAME_TAKEN', message: 'already used' }],
+      });
+    }
+    // Another request created the same person (same NISS) meanwhile: reuse it.
+    const raced = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1 }).lean();
+    if (raced) return { personId: String(raced._id), created: false };
+    throw err;
+  }
+}
+
+export function personActions(ic: IdentityContext): Record<string, ActionSchema> {
+  return {
+    ...defineAction('identity.registerPerson', async ({ person }) => findOrCreatePerson(ic, person)),
+
+    // Compensation of a failed multi-step change: removes a person only while nothing refers to it.
+    ...defineAction('identity.discardPerson', async ({ personId }) => {
+      const roles = await ic.models.Role.countDocuments({ personId: new Types.ObjectId(personId) });
+      if (roles === 0) await ic.models.Person.deleteOne({ _id: new Types.ObjectId(personId) });
+      return null;
+    }),
+
+    ...defineAction('identity.getContact', async ({ personId }) => {
+      const person = await ic.models.Person.findById(personId).lean();
+      if (!person) throw notFound('person');
+      return {
+        personId: String(person._id),
+        firstName: person.firstName,
+        lastName: person.lastName,
+        ...(person.title ? { title: person.title } : {}),
+        language: person.language,
+        ...(person.emails[0] ? { email: person.emails[0] } : {}),
+      };
+    }),
+  };
+}

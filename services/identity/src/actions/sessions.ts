@@ -1,0 +1,132 @@
+/**
+ * Login, role choice, logout and token authentication. Tokens are 256 random bits, stored only as
+ * their SHA-256; a session ends on logout, idle or absolute expiry, a password change, or a block.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { ActionSchema } from 'moleculer';
+import { capabilitiesOf } from '@um/domain';
+import type { Principal, RoleView } from '@um/contracts';
+import { ClientProblem, defineAction, requirePrincipal } from '@um/platform';
+import type { IdentityContext } from '../context.js';
+import type { RoleDoc } from '../model.js';
+import { hashPassword, verifyPassword } from '../passwords.js';
+
+/** Failures before the account is locked, and the lock's growth. */
+export const LOCK_AFTER_FAILURES = 5;
+const LOCK_BASE_SECONDS = 30;
+const LOCK_MAX_SECONDS = 15 * 60;
+/** lastSeenAt is written at most this often per session. */
+const TOUCH_INTERVAL_MS = 30_000;
+
+export function lockSeconds(failures: number): number {
+  if (failures < LOCK_AFTER_FAILURES) return 0;
+  return Math.min(LOCK_MAX_SECONDS, LOCK_BASE_SECONDS * 2 ** (failures - LOCK_AFTER_FAILURES));
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const invalidCredentials = () => new ClientProblem('INVALID_CREDENTIALS', 'unknown username or wrong password');
+const unauthenticated = () => new ClientProblem('UNAUTHENTICATED', 'the session is missing, expired or ended');
+
+export function roleView(role: Pick<RoleDoc, '_id' | 'kind' | 'enterpriseNumber' | 'quality'>): RoleView {
+  return {
+    id: String(role._id),
+    kind: role.kind as RoleView['kind'],
+    ...(role.enterpriseNumber ? { enterpriseNumber: role.enterpriseNumber } : {}),
+    ...(role.quality ? { quality: role.quality as RoleView['quality'] } : {}),
+  };
+}
+
+async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId?: Types.ObjectId): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const now = new Date();
+  await ic.models.Session.create({
+    tokenHash: hashToken(token),
+    personId,
+    roleId,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + ic.config.UM_SESSION_ABSOLUTE_HOURS * 3_600_000),
+  });
+  return token;
+}
+
+export function sessionActions(ic: IdentityContext): Record<string, ActionSchema> {
+  return {
+    ...defineAction('identity.login', async ({ username, password }) => {
+      const person = await ic.models.Person.findOne({ 'account.username': username }).lean();
+      const account = person?.account;
+      if (!person || !account || account.status === 'deleted') {
+        await verifyPassword(password, ic.decoyHash, ic.cost);
+        throw invalidCredentials();
+      }
+      if (account.lockedUntil && account.lockedUntil.getTime() > Date.now()) {
+        const retryAfterSeconds = Math.ceil((account.lockedUntil.getTime() - Date.now()) / 1000);
+        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds });
+      }
+      const verification = await verifyPassword(password, account.passwordHash, ic.cost);
+      if (!verification.ok) {
+        // Counted atomically so parallel attempts each count once.
+        const updated = await ic.models.Person.findOneAndUpdate(
+          { _id: person._id },
+          { $inc: { 'account.failedLogins': 1 } },
+          { returnDocument: 'after' },
+        ).lean();
+        const failures = updated?.account?.failedLogins ?? 0;
+        const seconds = lockSeconds(failures);
+        if (seconds > 0) {
+          await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.lockedUntil': new Date(Date.now() + seconds * 1000) } });
+          ic.logger.warn({ personId: String(person._id), failures }, 'account locked after failed logins');
+        }
+        throw invalidCredentials();
+      }
+      if (account.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+
+      const reset: Record<string, unknown> = { 'account.failedLogins': 0 };
+      if (verification.needsRehash) reset['account.passwordHash'] = await hashPassword(password, ic.cost);
+      await ic.models.Person.updateOne({ _id: person._id }, { $set: reset, $unset: { 'account.lockedUntil': 1 } });
+
+      const roles = await ic.models.Role.find({ personId: person._id, status: 'active' }).sort({ createdAt: 1 }).lean();
+      const token = await openSession(ic, person._id);
+      return { token, roles: roles.map(roleView) };
+    }),
+
+    ...defineAction('identity.authenticate', async ({ token }): Promise<Principal> => {
+      const session = await ic.models.Session.findOne({ tokenHash: hashToken(token) }).lean();
+      const now = Date.now();
+      if (!session || session.endedAt || session.expiresAt.getTime() <= now) throw unauthenticated();
+      if (session.lastSeenAt.getTime() + ic.config.UM_SESSION_IDLE_MINUTES * 60_000 <= now) throw unauthenticated();
+      const person = await ic.models.Person.findById(session.personId, { account: 1 }).lean();
+      const account = person?.account;
+      if (!account || account.status !== 'active') throw unauthenticated();
+      // A password change ends every session opened before it.
+      if (account.passwordChangedAt.getTime() > (session as { createdAt: Date }).createdAt.getTime()) throw unauthenticated();
+      let role: RoleView | undefined;
+      if (session.roleId) {
+        const doc = await ic.models.Role.findById(session.roleId).lean();
+        if (!doc || doc.status !== 'active') throw unauthenticated();
+        role = roleView(doc);
+      }
+      if (session.lastSeenAt.getTime() + TOUCH_INTERVAL_MS <= now) {
+        await ic.models.Session.updateOne({ _id: session._id }, { $set: { lastSeenAt: new Date(now) } });
+      }
+      return { personId: String(session.personId), sessionId: String(session._id), ...(role ? { role } : {}) };
+    }),
+
+    ...defineAction('identity.chooseRole', async ({ roleId }, ctx) => {
+      const principal = requirePrincipal(ctx);
+      const role = Types.ObjectId.isValid(roleId)
+        ? await ic.models.Role.findOne({ _id: new Types.ObjectId(roleId), personId: new Types.ObjectId(principal.personId), status: 'active' }).lean()
+        : null;
+      if (!role) throw new ClientProblem('NOT_FOUND', 'no such role for this person');
+      const token = await openSession(ic, role.personId, role._id);
+      const view = roleView(role);
+      return { token, role: view, capabilities: capabilitiesOf(view.kind) };
+    }),
+
+    ...defineAction('identity.logout', async (_input, ctx) => {
+      const principal = requirePrincipal(ctx);
+      await ic.models.Session.updateOne({ _id: new Types.ObjectId(principal.sessionId) }, { $set: { endedAt: new Date() } });
+      return null;
+    }),
+  };
+}

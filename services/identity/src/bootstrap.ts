@@ -1,0 +1,32 @@
+/**
+ * The first contact-centre operator, created at start from UM_BOOTSTRAP_OPERATOR_USERNAME and
+ * UM_BOOTSTRAP_OPERATOR_PASSWORD when both are set and that username does not exist yet.
+ */
+import { passwordViolations, usernameViolations } from '@um/domain';
+import { isDuplicateKey } from '@um/platform';
+import type { IdentityContext } from './context.js';
+import { hashPassword } from './passwords.js';
+
+export async function bootstrapOperator(ic: IdentityContext): Promise<void> {
+  const username = ic.config.UM_BOOTSTRAP_OPERATOR_USERNAME;
+  const password = ic.config.UM_BOOTSTRAP_OPERATOR_PASSWORD;
+  if (!username || !password) return;
+  const violations = [...usernameViolations(username), ...passwordViolations(password)];
+  if (violations.length > 0) {
+    throw new Error(`UM_BOOTSTRAP_OPERATOR_USERNAME/PASSWORD break the credential policy: ${violations.join(', ')}`);
+  }
+  if (await ic.models.Person.exists({ 'account.username': username })) return;
+  try {
+    const person = await ic.models.Person.create({
+      firstName: 'Contact',
+      lastName: 'Centre',
+      language: 'en',
+      account: { username, passwordHash: await hashPassword(password, ic.cost), status: 'active', passwordChangedAt: new Date() },
+    });
+    await ic.models.Role.create({ personId: person._id, kind: 'contact-centre' });
+    ic.logger.info({ username }, 'bootstrap contact-centre operator created');
+  } catch (err) {
+    // Another identity instance created it at the same moment.
+    if (!isDuplicateKey(err)) throw err;
+  }
+}

@@ -1,0 +1,13 @@
+import type { IdentityConfig, Logger } from '@um/platform';
+import type { IdentityModels } from './model.js';
+import type { Argon2Cost } from './passwords.js';
+
+/** What every identity action needs, built once at start-up. */
+export interface IdentityContext {
+  models: IdentityModels;
+  config: IdentityConfig;
+  logger: Logger;
+  cost: Argon2Cost;
+  /** Verified against when a username is unknown, so both failures cost the same. */
+  decoyHash: string;
+}

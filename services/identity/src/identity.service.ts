@@ -1,0 +1,25 @@
+import type { ServiceSchema } from 'moleculer';
+import type { IdentityConfig, ServiceDeps } from '@um/platform';
+import { personActions } from './actions/persons.js';
+import { roleActions } from './actions/roles.js';
+import { sessionActions } from './actions/sessions.js';
+import { bootstrapOperator } from './bootstrap.js';
+import type { IdentityContext } from './context.js';
+import { createModels } from './model.js';
+import { decoyHash, type Argon2Cost } from './passwords.js';
+
+export async function buildIdentityService({ config, logger, db }: ServiceDeps<IdentityConfig>): Promise<ServiceSchema> {
+  const cost: Argon2Cost = { memoryKiB: config.UM_ARGON2_MEMORY_KIB, passes: config.UM_ARGON2_PASSES, parallelism: 1 };
+  const models = createModels(db);
+  await Promise.all(Object.values(models).map((model) => model.init()));
+  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost) };
+  await bootstrapOperator(ic);
+  return {
+    name: 'identity',
+    actions: {
+      ...sessionActions(ic),
+      ...personActions(ic),
+      ...roleActions(ic),
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/** The identity service's collections: persons (with their account), roles, sessions. */
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { LANGUAGES, QUALITY_TYPES, ROLE_KINDS } from '@um/domain';
+
+const AccountSchema = new Schema(
+  {
+    username: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    status: { type: String, enum: ['active', 'blocked', 'deleted'], default: 'active', required: true },
+    passwordChangedAt: { type: Date, required: true },
+    /** Consecutive failed logins and the lock they earned (temporary, growing). */
+    failedLogins: { type: Number, default: 0 },
+    lockedUntil: { type: Date },
+  },
+  { _id: false },
+);
+
+const PersonSchema = new Schema(
+  {
+    niss: { type: String },
+    firstName: { type: String, required: true },
+    lastName: { type: String, required: true },
+    title: { type: String },
+    language: { type: String, enum: LANGUAGES, required: true },
+    emails: { type: [String], default: [] },
+    account: { type: AccountSchema },
+  },
+  { timestamps: true, collection: 'persons' },
+);
+// Sparse: operators have no NISS, and a person may have no account yet.
+PersonSchema.index({ niss: 1 }, { unique: true, sparse: true });
+PersonSchema.index({ 'account.username': 1 }, { unique: true, sparse: true });
+
+const RoleSchema = new Schema(
+  {
+    personId: { type: Schema.Types.ObjectId, required: true, index: true },
+    kind: { type: String, enum: ROLE_KINDS, required: true },
+    enterpriseNumber: { type: String },
+    quality: { type: String, enum: QUALITY_TYPES },
+    status: { type: String, enum: ['active', 'blocked'], default: 'active', required: true },
+    /**
+     * Set only for roles that exist once per scope (the RAE of an enterprise): a unique sparse
+     * index then forbids a second one, which FerretDB cannot do with a partial index.
+     */
+    exclusiveKey: { type: String },
+  },
+  { timestamps: true, collection: 'roles' },
+);
+RoleSchema.index({ personId: 1, kind: 1, enterpriseNumber: 1, quality: 1 }, { unique: true });
+RoleSchema.index({ exclusiveKey: 1 }, { unique: true, sparse: true });
+
+const SessionSchema = new Schema(
+  {
+    tokenHash: { type: String, required: true, unique: true },
+    personId: { type: Schema.Types.ObjectId, required: true, index: true },
+    roleId: { type: Schema.Types.ObjectId },
+    lastSeenAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    endedAt: { type: Date },
+  },
+  { timestamps: true, collection: 'sessions' },
+);
+
+export type PersonDoc = InferSchemaType<typeof PersonSchema> & { _id: import('mongoose').Types.ObjectId };
+export type RoleDoc = InferSchemaType<typeof RoleSchema> & { _id: import('mongoose').Types.ObjectId };
+export type SessionDoc = InferSchemaType<typeof SessionSchema> & { _id: import('mongoose').Types.ObjectId };
+
+export interface IdentityModels {
+  Person: Model<InferSchemaType<typeof PersonSchema>>;
+  Role: Model<InferSchemaType<typeof RoleSchema>>;
+  Session: Model<InferSchemaType<typeof SessionSchema>>;
+}
+
+export function createModels(db: Connection): IdentityModels {
+  return {
+    Person: db.model('Person', PersonSchema),
+    Role: db.model('Role', RoleSchema),
+    Session: db.model('Session', SessionSchema),
+  };
+}
+
+/** The one scope for which a role kind is exclusive, if any. */
+export function exclusiveKeyOf(kind: string, enterpriseNumber?: string, quality?: string): string | undefined {
+  if (kind === 'access-manager') return `access-manager:${enterpriseNumber}`;
+  if (kind === 'local-manager') return `local-manager:${enterpriseNumber}:${quality}`;
+  return undefined;
+}
