@@ -3,6 +3,7 @@
  * action, per-action logs carrying the request id, and a graceful stop on SIGTERM/SIGINT.
  */
 import { Errors, type Context, type Middleware, type ServiceSchema } from 'moleculer';
+import { isErrorCode } from '@um/contracts';
 import { ServerProblem } from './errors.js';
 import type { Connection } from 'mongoose';
 import type { z } from 'zod';
@@ -32,7 +33,10 @@ const STORE_DOWN = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'M
  * unreachable as a 503 SERVICE_UNAVAILABLE; anything else as a 500 without its details.
  */
 export function toBoundaryError(err: unknown): Errors.MoleculerError {
+  // Errors from another service arrive as plain Errors carrying `type`: codes, not classes, count.
+  const type = (err as { type?: unknown } | null)?.type;
   if (err instanceof Errors.MoleculerError && err.type) return err;
+  if (isErrorCode(type)) return err as Errors.MoleculerError;
   const name = (err as { name?: string } | null)?.name ?? '';
   if (STORE_DOWN.has(name)) return new ServerProblem('SERVICE_UNAVAILABLE', 'the store is unavailable');
   return new ServerProblem('INTERNAL', 'internal error');

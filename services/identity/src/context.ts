@@ -1,6 +1,7 @@
 import type { IdentityConfig, Logger } from '@um/platform';
 import type { IdentityModels } from './model.js';
 import type { Argon2Cost } from './passwords.js';
+import type { LoginThrottle } from './throttle.js';
 
 /** What every identity action needs, built once at start-up. */
 export interface IdentityContext {
@@ -10,4 +11,5 @@ export interface IdentityContext {
   cost: Argon2Cost;
   /** Verified against when a username is unknown, so both failures cost the same. */
   decoyHash: string;
+  throttle: LoginThrottle;
 }

@@ -7,15 +7,28 @@ import { bootstrapOperator } from './bootstrap.js';
 import type { IdentityContext } from './context.js';
 import { createModels } from './model.js';
 import { decoyHash, type Argon2Cost } from './passwords.js';
+import { LoginThrottle, createAttemptModel } from './throttle.js';
 
 export async function buildIdentityService({ config, logger, db }: ServiceDeps<IdentityConfig>): Promise<ServiceSchema> {
   const cost: Argon2Cost = { memoryKiB: config.UM_ARGON2_MEMORY_KIB, passes: config.UM_ARGON2_PASSES, parallelism: 1 };
   const models = createModels(db);
   await Promise.all(Object.values(models).map((model) => model.init()));
-  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost) };
+  const attempts = createAttemptModel(db);
+  await attempts.init();
+  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts) };
   await bootstrapOperator(ic);
+  let pruneTimer: NodeJS.Timeout | undefined;
   return {
     name: 'identity',
+    started() {
+      pruneTimer = setInterval(() => {
+        ic.throttle.prune().catch((err: unknown) => logger.warn({ err }, 'could not prune login attempts'));
+      }, 10 * 60_000);
+      pruneTimer.unref();
+    },
+    stopped() {
+      clearInterval(pruneTimer);
+    },
     actions: {
       ...sessionActions(ic),
       ...personActions(ic),

@@ -8,9 +8,6 @@ const AccountSchema = new Schema(
     passwordHash: { type: String, required: true },
     status: { type: String, enum: ['active', 'blocked', 'deleted'], default: 'active', required: true },
     passwordChangedAt: { type: Date, required: true },
-    /** Consecutive failed logins and the lock they earned (temporary, growing). */
-    failedLogins: { type: Number, default: 0 },
-    lockedUntil: { type: Date },
   },
   { _id: false },
 );

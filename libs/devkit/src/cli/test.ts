@@ -3,9 +3,22 @@
  * project (unit, integration, end-to-end) against them, and stops them whatever the outcome.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startInfra } from '../infra.js';
 import { REPO_ROOT } from '../paths.js';
+
+/** One plain closing line that any CI reads: `jest: N passed, N failed, N skipped`. */
+function printSummary(report: string): void {
+  try {
+    const r = JSON.parse(fs.readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    process.stdout.write(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped\n`);
+    fs.rmSync(report, { force: true });
+  } catch {
+    process.stdout.write('\njest: no report (the run did not complete)\n');
+  }
+}
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -15,14 +28,16 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
   try {
     const jest = path.join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+    const report = path.join(os.tmpdir(), `um-jest-${process.pid}.json`);
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [jest, ...process.argv.slice(2)], {
+      const child = spawn(process.execPath, [jest, '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {
         cwd: REPO_ROOT,
         stdio: 'inherit',
         env: { ...process.env, NATS_URL: infra.natsUrl, MONGO_URL: infra.mongoUrl, UM_TEST_STORE: infra.store },
       });
       child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
     });
+    printSummary(report);
     process.stderr.write(`[test] finished in ${((Date.now() - started) / 1000).toFixed(1)} s against ${infra.store}\n`);
     return code;
   } finally {

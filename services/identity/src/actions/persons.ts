@@ -6,13 +6,6 @@ import type { PersonInput } from '@um/contracts';
 import type { IdentityContext } from '../context.js';
 import { hashPassword } from '../passwords.js';
 
-function duplicateField(err: unknown): string {
-  const e = err as { keyPattern?: Record<string, unknown>; message?: string };
-  const keys = Object.keys(e.keyPattern ?? {});
-  if (keys.length > 0) return keys.join(',');
-  return e.message ?? '';
-}
-
 export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput): Promise<{ personId: string; created: boolean }> {
   const existing = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1 }).lean();
   if (existing) return { personId: String(existing._id), created: false };
@@ -37,15 +30,15 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
     return { personId: String(created._id), created: true };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const field = duplicateField(err);
-    if (field.includes('username')) {
+    // FerretDB does not say which unique index refused the insert, so look at both values.
+    // Another request created the same person (same NISS) meanwhile: reuse it.
+    const raced = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1 }).lean();
+    if (raced) return { personId: String(raced._id), created: false };
+    if (await ic.models.Person.exists({ 'account.username': person.username })) {
       throw new ClientProblem('USERNAME_TAKEN', 'this username is already used', {
         errors: [{ field: 'username', code: 'USERNAME_TAKEN', message: 'already used' }],
       });
     }
-    // Another request created the same person (same NISS) meanwhile: reuse it.
-    const raced = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1 }).lean();
-    if (raced) return { personId: String(raced._id), created: false };
     throw err;
   }
 }

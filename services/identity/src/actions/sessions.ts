@@ -11,18 +11,10 @@ import { ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import type { IdentityContext } from '../context.js';
 import type { RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle } from '../throttle.js';
 
-/** Failures before the account is locked, and the lock's growth. */
-export const LOCK_AFTER_FAILURES = 5;
-const LOCK_BASE_SECONDS = 30;
-const LOCK_MAX_SECONDS = 15 * 60;
 /** lastSeenAt is written at most this often per session. */
 const TOUCH_INTERVAL_MS = 30_000;
-
-export function lockSeconds(failures: number): number {
-  if (failures < LOCK_AFTER_FAILURES) return 0;
-  return Math.min(LOCK_MAX_SECONDS, LOCK_BASE_SECONDS * 2 ** (failures - LOCK_AFTER_FAILURES));
-}
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const invalidCredentials = () => new ClientProblem('INVALID_CREDENTIALS', 'unknown username or wrong password');
@@ -52,39 +44,26 @@ async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId
 
 export function sessionActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.login', async ({ username, password }) => {
+    ...defineAction('identity.login', async ({ username, password, sourceIp }) => {
       const person = await ic.models.Person.findOne({ 'account.username': username }).lean();
-      const account = person?.account;
-      if (!person || !account || account.status === 'deleted') {
-        await verifyPassword(password, ic.decoyHash, ic.cost);
+      const account = person && person.account?.status !== 'deleted' ? person.account : undefined;
+      const subjects = [{ key: LoginThrottle.addressKey(sourceIp), policy: ADDRESS_POLICY }];
+      if (person && account) subjects.push({ key: LoginThrottle.accountKey(person._id), policy: ACCOUNT_POLICY });
+      const reservation = await ic.throttle.reserve(subjects);
+      if (reservation.retryAfterSeconds > 0) {
+        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
+      }
+      // An unknown username costs the same hash as a wrong password.
+      const verification = await verifyPassword(password, account?.passwordHash ?? ic.decoyHash, ic.cost);
+      if (!person || !account || !verification.ok) {
+        if (person && account) ic.logger.info({ personId: String(person._id), sourceIp }, 'failed login');
         throw invalidCredentials();
       }
-      if (account.lockedUntil && account.lockedUntil.getTime() > Date.now()) {
-        const retryAfterSeconds = Math.ceil((account.lockedUntil.getTime() - Date.now()) / 1000);
-        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds });
-      }
-      const verification = await verifyPassword(password, account.passwordHash, ic.cost);
-      if (!verification.ok) {
-        // Counted atomically so parallel attempts each count once.
-        const updated = await ic.models.Person.findOneAndUpdate(
-          { _id: person._id },
-          { $inc: { 'account.failedLogins': 1 } },
-          { returnDocument: 'after' },
-        ).lean();
-        const failures = updated?.account?.failedLogins ?? 0;
-        const seconds = lockSeconds(failures);
-        if (seconds > 0) {
-          await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.lockedUntil': new Date(Date.now() + seconds * 1000) } });
-          ic.logger.warn({ personId: String(person._id), failures }, 'account locked after failed logins');
-        }
-        throw invalidCredentials();
-      }
+      await reservation.succeeded();
       if (account.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
-
-      const reset: Record<string, unknown> = { 'account.failedLogins': 0 };
-      if (verification.needsRehash) reset['account.passwordHash'] = await hashPassword(password, ic.cost);
-      await ic.models.Person.updateOne({ _id: person._id }, { $set: reset, $unset: { 'account.lockedUntil': 1 } });
-
+      if (verification.needsRehash) {
+        await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.passwordHash': await hashPassword(password, ic.cost) } });
+      }
       const roles = await ic.models.Role.find({ personId: person._id, status: 'active' }).sort({ createdAt: 1 }).lean();
       const token = await openSession(ic, person._id);
       return { token, roles: roles.map(roleView) };
