@@ -6,9 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { startInfra, startSystem, type Infra, type RunningSystem } from '@um/devkit';
+import { ApiClient, startInfra, startSystem, type Infra, type RunningSystem } from '@um/devkit';
 
-export const OPERATOR = { username: 'operator0001', password: 'Operator#2026' };
+export { ApiClient, type ApiResponse } from '@um/devkit';
+
+export { OPERATOR } from '@um/devkit';
+import { OPERATOR } from '@um/devkit';
 
 export interface TestSystem extends RunningSystem {
   api: ApiClient;
@@ -51,60 +54,3 @@ export async function startTestSystem(options: { instances?: Record<string, numb
   };
 }
 
-export interface ApiResponse<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-/** A small HTTP client for the contract's JSON API. */
-export class ApiClient {
-  constructor(readonly baseUrl: string) {}
-
-  async request<T = any>(method: string, url: string, options: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | Buffer | undefined;
-    if (options.rawBody !== undefined) body = options.rawBody;
-    else if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const res = await fetch(`${this.baseUrl}${url.startsWith('/health') || url.startsWith('/docs') ? '' : '/api/v1'}${url}`, {
-      method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
-  }
-
-  get<T = any>(url: string, token?: string) {
-    return this.request<T>('GET', url, { token });
-  }
-  post<T = any>(url: string, body: unknown, token?: string) {
-    return this.request<T>('POST', url, { token, body });
-  }
-
-  /** Logs in, then chooses the role matching `pick` (or the only one); returns the role token. */
-  async loginAs(username: string, password: string, pick?: (role: { kind: string; enterpriseNumber?: string; quality?: string }) => boolean): Promise<{ token: string; sessionToken: string; roles: any[] }> {
-    const login = await this.post('/auth/login', { username, password });
-    if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${JSON.stringify(login.body)}`);
-    const role = pick ? login.body.roles.find(pick) : login.body.roles[0];
-    if (!role) throw new Error(`login ${username}: no matching role in ${JSON.stringify(login.body.roles)}`);
-    const chosen = await this.post('/auth/session/role', { roleId: role.id }, login.body.token);
-    if (chosen.status !== 200) throw new Error(`choose role: ${chosen.status} ${JSON.stringify(chosen.body)}`);
-    return { token: chosen.body.token, sessionToken: login.body.token, roles: login.body.roles };
-  }
-
-  operator() {
-    return this.loginAs(OPERATOR.username, OPERATOR.password);
-  }
-}

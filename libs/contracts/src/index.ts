@@ -1,4 +1,5 @@
 export * from './errors.js';
 export * from './fields.js';
 export * from './schemas.js';
-export * from './actions.js';
+export * from './actions/index.js';
+export * from './events.js';

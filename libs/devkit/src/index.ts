@@ -4,3 +4,4 @@ export * from './net.js';
 export * from './supervisor.js';
 export * from './paths.js';
 export * from './binaries.js';
+export * from './api-client.js';

@@ -4,7 +4,7 @@
  */
 import type { ActionSchema, CallingOptions, Context, ServiceBroker } from 'moleculer';
 import type { z } from 'zod';
-import { Actions, type ActionName, type CallMeta, type ParamsOf, type ResultOf } from '@um/contracts';
+import { Actions, Events, type ActionName, type CallMeta, type EventName, type ParamsOf, type PayloadOf, type ResultOf } from '@um/contracts';
 import { fieldErrors, validationProblem } from './errors.js';
 
 type Caller = Pick<ServiceBroker, 'call'> | Pick<Context, 'call'>;
@@ -41,6 +41,31 @@ export function defineAction<A extends ActionName>(
         const parsed = schema.safeParse(ctx.params ?? {});
         if (!parsed.success) throw validationProblem(fieldErrors(parsed.error));
         return handler(parsed.data as ResultOfParse<A>, ctx);
+      },
+    },
+  };
+}
+
+/** Emits a domain event with a payload checked against its contract (balanced: one instance of each subscribing service gets it). */
+export function emitEvent<E extends EventName>(emitter: Pick<ServiceBroker, 'emit'> | Pick<Context, 'emit'>, event: E, payload: PayloadOf<E>): Promise<void> {
+  const parsed = Events[event].parse(payload);
+  return (emitter.emit as (e: string, p: unknown) => Promise<void>)(event, parsed);
+}
+
+/** Declares a handler of a contract event for a service's `events` block; malformed payloads are logged and dropped. */
+export function defineEvent<E extends EventName>(
+  event: E,
+  handler: (payload: PayloadOf<E>, ctx: Context) => Promise<void>,
+): Record<string, { handler(ctx: Context): Promise<void> }> {
+  return {
+    [event]: {
+      async handler(ctx: Context) {
+        const parsed = Events[event].safeParse(ctx.params);
+        if (!parsed.success) {
+          ctx.broker.logger.warn({ event, issues: parsed.error.issues }, 'dropped a malformed event');
+          return;
+        }
+        await handler(parsed.data as PayloadOf<E>, ctx);
       },
     },
   };

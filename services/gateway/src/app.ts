@@ -15,7 +15,12 @@ import { registerProblemHandlers } from './plugins/problems.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
+import { authorizationRoutes } from './routes/authorizations.js';
 import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
+import { qualityRoutes } from './routes/qualities.js';
+import { routingRoutes } from './routes/routing.js';
+import { userRoutes } from './routes/users.js';
 
 export interface AppDeps {
   broker: ServiceBroker;
@@ -72,8 +77,13 @@ export async function buildApp({ broker, config, logger }: AppDeps): Promise<Fas
   await app.register(
     async (api) => {
       authRoutes(api, broker);
+      meRoutes(api, broker);
       adminRoutes(api, broker);
       enterpriseRoutes(api, broker);
+      qualityRoutes(api, broker);
+      userRoutes(api, broker);
+      routingRoutes(api, broker);
+      authorizationRoutes(api, broker);
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,34 @@
+/** identity: persons, accounts, roles, sessions, certificates. */
+import { z } from 'zod';
+import {
+  ChooseRoleBody,
+  ChooseRoleResult,
+  GrantRoleParams,
+  GrantRoleResult,
+  HealthResult,
+  LoginBody,
+  LoginResult,
+  PersonContact,
+  PersonIdParams,
+  Principal,
+  RegisterPersonParams,
+  RegisterPersonResult,
+} from '../schemas.js';
+import { NoParams, Void, type ActionContract } from './types.js';
+
+export const IdentityActions = {
+  'identity.health': { params: NoParams, result: HealthResult, idempotent: true },
+  'identity.login': {
+    params: LoginBody.extend({ sourceIp: z.string().max(64) }),
+    result: LoginResult,
+    idempotent: false,
+  },
+  'identity.authenticate': { params: z.strictObject({ token: z.string().max(200) }), result: Principal, idempotent: true },
+  'identity.chooseRole': { params: ChooseRoleBody, result: ChooseRoleResult, idempotent: false },
+  'identity.logout': { params: NoParams, result: Void, idempotent: true },
+  'identity.registerPerson': { params: RegisterPersonParams, result: RegisterPersonResult, idempotent: false },
+  'identity.discardPerson': { params: PersonIdParams, result: Void, idempotent: true },
+  'identity.grantRole': { params: GrantRoleParams, result: GrantRoleResult, idempotent: false },
+  'identity.revokeRole': { params: z.strictObject({ roleId: z.string() }), result: Void, idempotent: true },
+  'identity.getContact': { params: PersonIdParams, result: PersonContact, idempotent: true },
+} as const satisfies Record<string, ActionContract>;

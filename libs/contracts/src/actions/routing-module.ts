@@ -1,0 +1,7 @@
+/** routing-module. */
+import { HealthResult } from '../schemas.js';
+import { NoParams, type ActionContract } from './types.js';
+
+export const RoutingModuleActions = {
+  'routing-module.health': { params: NoParams, result: HealthResult, idempotent: true },
+} as const satisfies Record<string, ActionContract>;

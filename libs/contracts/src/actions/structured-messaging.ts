@@ -1,0 +1,7 @@
+/** structured-messaging. */
+import { HealthResult } from '../schemas.js';
+import { NoParams, type ActionContract } from './types.js';
+
+export const StructuredMessagingActions = {
+  'structured-messaging.health': { params: NoParams, result: HealthResult, idempotent: true },
+} as const satisfies Record<string, ActionContract>;

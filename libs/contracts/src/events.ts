@@ -1,0 +1,26 @@
+/**
+ * Domain events between services (Moleculer events over NATS), name → payload schema. Emitters use
+ * `emitEvent` and handlers `defineEvent` from @um/platform, both reading this map.
+ */
+import { z } from 'zod';
+import { RoleKindCode } from './schemas.js';
+import { QualityTypeCode } from './fields.js';
+
+const RoleRef = z.object({
+  roleId: z.string(),
+  personId: z.string(),
+  kind: RoleKindCode,
+  enterpriseNumber: z.string().optional(),
+  quality: QualityTypeCode.optional(),
+});
+
+export const Events = {
+  /** A role was granted, blocked, unblocked or revoked: projections and sessions follow. */
+  'identity.role.changed': RoleRef.extend({ status: z.enum(['active', 'blocked', 'revoked']) }),
+  /** A person's account was blocked, unblocked or deleted, or their password changed. */
+  'identity.account.changed': z.object({ personId: z.string(), status: z.enum(['active', 'blocked', 'deleted']) }),
+  'enterprise.onboarded': z.object({ enterpriseNumber: z.string(), accessManagerPersonId: z.string() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type EventName = keyof typeof Events;
+export type PayloadOf<E extends EventName> = z.output<(typeof Events)[E]>;
