@@ -3,3 +3,4 @@ export * from './fields.js';
 export * from './schemas.js';
 export * from './actions/index.js';
 export * from './events.js';
+export * from './schemas/identity.js';

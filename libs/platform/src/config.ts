@@ -26,6 +26,16 @@ export const GatewayConfig = BaseConfig.extend({
   UM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   /** Addresses of trusted reverse proxies whose X-Forwarded-For is believed (comma-separated). */
   UM_TRUSTED_PROXIES: z.string().default(''),
+  /** Optional HTTPS listener asking for a client certificate (certificate login over mutual TLS). */
+  UM_TLS_PORT: Port.optional(),
+  UM_TLS_CERT_FILE: z.string().optional(),
+  UM_TLS_KEY_FILE: z.string().optional(),
+  /** CAs named to clients in the TLS certificate request (a hint only: identity decides trust). */
+  UM_TLS_CLIENT_CA_FILE: z.string().optional(),
+  /** Header in which a TLS terminator forwards the client certificate (URL-encoded PEM). */
+  UM_CLIENT_CERT_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+  /** Direct peer addresses whose UM_CLIENT_CERT_HEADER is believed (comma-separated). */
+  UM_CERT_HEADER_TRUSTED_PROXIES: z.string().default(''),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
@@ -38,6 +48,8 @@ export const IdentityConfig = BaseConfig.extend({
   /** argon2id cost: memory in KiB and passes (OWASP minimum: 19 MiB, t=2). */
   UM_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(4 * 1024 * 1024).default(19_456),
   UM_ARGON2_PASSES: z.coerce.number().int().min(2).max(10).default(2),
+  /** PEM bundle of the CAs whose certificates log in as the NISS in their subject's serialNumber (eID). */
+  UM_EID_CA_FILE: z.string().optional(),
 });
 export type IdentityConfig = z.infer<typeof IdentityConfig>;
 

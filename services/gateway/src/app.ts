@@ -11,6 +11,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { ServiceBroker } from 'moleculer';
 import type { GatewayConfig, Logger } from '@um/platform';
 import { registerAuth } from './plugins/auth.js';
+import { registerCertificates } from './plugins/certificates.js';
 import { registerProblemHandlers } from './plugins/problems.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -73,6 +74,7 @@ export async function buildApp({ broker, config, logger }: AppDeps): Promise<Fas
 
   registerProblemHandlers(app);
   registerAuth(app, broker);
+  registerCertificates(app, config);
   healthRoutes(app, broker);
   await app.register(
     async (api) => {

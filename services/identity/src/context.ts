@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import type { IdentityConfig, Logger } from '@um/platform';
 import type { IdentityModels } from './model.js';
 import type { Argon2Cost } from './passwords.js';
@@ -12,4 +13,6 @@ export interface IdentityContext {
   /** Verified against when a username is unknown, so both failures cost the same. */
   decoyHash: string;
   throttle: LoginThrottle;
+  /** CAs whose certificates log in as the NISS they carry (UM_EID_CA_FILE); empty: eID login off. */
+  eidAnchors: X509Certificate[];
 }

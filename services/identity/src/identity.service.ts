@@ -1,9 +1,13 @@
 import type { ServiceSchema } from 'moleculer';
 import type { IdentityConfig, ServiceDeps } from '@um/platform';
+import { accountActions } from './actions/accounts.js';
+import { certificateActions } from './actions/certificates.js';
+import { meActions } from './actions/me.js';
 import { personActions } from './actions/persons.js';
 import { roleActions } from './actions/roles.js';
 import { sessionActions } from './actions/sessions.js';
 import { bootstrapOperator } from './bootstrap.js';
+import { loadEidAnchors } from './certificates.js';
 import type { IdentityContext } from './context.js';
 import { createModels } from './model.js';
 import { decoyHash, type Argon2Cost } from './passwords.js';
@@ -15,7 +19,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
   await Promise.all(Object.values(models).map((model) => model.init()));
   const attempts = createAttemptModel(db);
   await attempts.init();
-  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts) };
+  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
   await bootstrapOperator(ic);
   let pruneTimer: NodeJS.Timeout | undefined;
   return {
@@ -33,6 +37,9 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
       ...sessionActions(ic),
       ...personActions(ic),
       ...roleActions(ic),
+      ...meActions(ic),
+      ...certificateActions(ic),
+      ...accountActions(ic),
     },
   };
 }

@@ -12,6 +12,19 @@ const AccountSchema = new Schema(
   { _id: false },
 );
 
+/** The personal certificate bound to the account (PUT /me/certificate); never the private key. */
+const CertificateSchema = new Schema(
+  {
+    fingerprintSha256: { type: String, required: true },
+    subject: { type: String, required: true },
+    issuer: { type: String, required: true },
+    notBefore: { type: Date, required: true },
+    notAfter: { type: Date, required: true },
+    boundAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
 const PersonSchema = new Schema(
   {
     niss: { type: String },
@@ -21,12 +34,15 @@ const PersonSchema = new Schema(
     language: { type: String, enum: LANGUAGES, required: true },
     emails: { type: [String], default: [] },
     account: { type: AccountSchema },
+    certificate: { type: CertificateSchema },
   },
   { timestamps: true, collection: 'persons' },
 );
 // Sparse: operators have no NISS, and a person may have no account yet.
 PersonSchema.index({ niss: 1 }, { unique: true, sparse: true });
 PersonSchema.index({ 'account.username': 1 }, { unique: true, sparse: true });
+// One person per certificate, whatever the race between two uploads.
+PersonSchema.index({ 'certificate.fingerprintSha256': 1 }, { unique: true, sparse: true });
 
 const RoleSchema = new Schema(
   {

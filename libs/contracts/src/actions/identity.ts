@@ -14,6 +14,15 @@ import {
   RegisterPersonParams,
   RegisterPersonResult,
 } from '../schemas.js';
+import {
+  CertificateLoginParams,
+  CertificateView,
+  ChangePasswordBody,
+  MeView,
+  SetAccountStatusParams,
+  SetCertificateParams,
+  UpdateMeBody,
+} from '../schemas/identity.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
 export const IdentityActions = {
@@ -31,4 +40,15 @@ export const IdentityActions = {
   'identity.grantRole': { params: GrantRoleParams, result: GrantRoleResult, idempotent: false },
   'identity.revokeRole': { params: z.strictObject({ roleId: z.string() }), result: Void, idempotent: true },
   'identity.getContact': { params: PersonIdParams, result: PersonContact, idempotent: true },
+  // Certificate login: the gateway forwards what TLS (or a trusted terminator) gave it.
+  'identity.loginWithCertificate': { params: CertificateLoginParams, result: LoginResult, idempotent: false },
+  // Self-service of the calling person (any session, no role needed).
+  'identity.getMe': { params: NoParams, result: MeView, idempotent: true },
+  'identity.updateMe': { params: UpdateMeBody, result: MeView, idempotent: true },
+  'identity.changePassword': { params: ChangePasswordBody, result: Void, idempotent: false },
+  'identity.setCertificate': { params: SetCertificateParams, result: CertificateView, idempotent: true },
+  'identity.getCertificate': { params: NoParams, result: CertificateView, idempotent: true },
+  'identity.deleteCertificate': { params: NoParams, result: Void, idempotent: true },
+  // Internal: blocking or deleting an account ends every session of the person at once.
+  'identity.setAccountStatus': { params: SetAccountStatusParams, result: Void, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

@@ -1,4 +1,4 @@
-/** Sessions: password login, role choice, logout (PRODUCT.md §5). */
+/** Sessions: password or certificate login, role choice, logout (PRODUCT.md §5). */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ChooseRoleBody, ChooseRoleResult, LoginBody, LoginResult } from '@um/contracts';
 import { call } from '@um/platform';
 import { callOptions } from '../plugins/auth.js';
+import { sendProblem } from '../plugins/problems.js';
 import { bearer, problems } from './common.js';
 
 export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
@@ -23,6 +24,29 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
       },
     },
     async (request) => call(broker, 'identity.login', { ...request.body, sourceIp: request.ip }, callOptions(request)),
+  );
+
+  r.post(
+    '/auth/login/certificate',
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Log in with a client certificate; same answer as password login',
+        description:
+          'The certificate comes from the mutual-TLS handshake of the HTTPS listener (UM_TLS_PORT), or from the ' +
+          'UM_CLIENT_CERT_HEADER header (URL-encoded PEM) when the direct peer is in UM_CERT_HEADER_TRUSTED_PROXIES. ' +
+          'Accepted: a personal certificate bound with PUT /me/certificate, or an eID certificate issued by a CA of ' +
+          "UM_EID_CA_FILE whose subject serialNumber is the person's NISS. None: 401 CERTIFICATE_REQUIRED; " +
+          'not accepted: 401 CERTIFICATE_REJECTED; unreadable: 400 CERTIFICATE_MALFORMED.',
+        response: { 200: LoginResult, ...problems(400, 401, 423, 503) },
+      },
+    },
+    async (request, reply) => {
+      const presented = request.clientCertificate();
+      if (!presented) return sendProblem(request, reply, 'CERTIFICATE_REQUIRED', 'no client certificate was presented');
+      return call(broker, 'identity.loginWithCertificate', { ...presented, sourceIp: request.ip }, callOptions(request));
+    },
   );
 
   r.post(

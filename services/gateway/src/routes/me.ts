@@ -1,5 +1,126 @@
 /** Self-service: /me, password, personal certificate (any session, no role needed). */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CertificateView, ChangePasswordBody, MeView, UpdateMeBody } from '@um/contracts';
+import { call } from '@um/platform';
+import { callOptions } from '../plugins/auth.js';
+import { CERTIFICATE_MEDIA_TYPES, MAX_CERTIFICATE_BYTES } from '../plugins/certificates.js';
+import { sendProblem } from '../plugins/problems.js';
+import { bearer, problems } from './common.js';
 
-export function meRoutes(_app: FastifyInstance, _broker: ServiceBroker): void {}
+export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/me',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['self-service'],
+        summary: 'Own data: identity, language, e-mails, and per membership the applications reachable',
+        security: bearer,
+        response: { 200: MeView, ...problems(401, 503) },
+      },
+    },
+    async (request) => call(broker, 'identity.getMe', {}, callOptions(request)),
+  );
+
+  r.patch(
+    '/me',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['self-service'],
+        summary: 'Change own language and e-mails (at most 5)',
+        security: bearer,
+        body: UpdateMeBody,
+        response: { 200: MeView, ...problems(400, 401, 503) },
+      },
+    },
+    async (request) => call(broker, 'identity.updateMe', request.body, callOptions(request)),
+  );
+
+  r.put(
+    '/me/password',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['self-service'],
+        summary: 'Change own password',
+        description:
+          'Needs the current password (wrong: 400 CURRENT_PASSWORD_WRONG, counted like a failed login: 423 after 5); ' +
+          'the new one follows the policy (400 PASSWORD_POLICY) and must differ (400 PASSWORD_REUSED). ' +
+          "Every session of the person ends, the caller's included: log in again with the new password.",
+        security: bearer,
+        body: ChangePasswordBody,
+        response: { 204: z.null(), ...problems(400, 401, 409, 423, 503) },
+      },
+    },
+    async (request, reply) => {
+      await call(broker, 'identity.changePassword', request.body, callOptions(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.put(
+    '/me/certificate',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['self-service'],
+        summary: 'Bind a personal certificate (PEM or DER) for certificate login; replaces the previous one',
+        description:
+          'Body: the certificate itself, `application/x-pem-file` (PEM) or `application/pkix-cert` (DER). ' +
+          'Refused: CERTIFICATE_MALFORMED, CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_NOT_CLIENT_AUTH (400); ' +
+          'CERTIFICATE_TAKEN (409) when bound to another person.',
+        security: bearer,
+        consumes: CERTIFICATE_MEDIA_TYPES,
+        body: z.any().meta({ description: 'the certificate: PEM text or DER bytes' }),
+        response: { 200: CertificateView, ...problems(400, 401, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const body: unknown = request.body;
+      if (!Buffer.isBuffer(body)) {
+        return sendProblem(request, reply, 'UNSUPPORTED_MEDIA_TYPE', `send the certificate as ${CERTIFICATE_MEDIA_TYPES.join(' or ')}`);
+      }
+      if (body.length === 0 || body.length > MAX_CERTIFICATE_BYTES) {
+        return sendProblem(request, reply, 'CERTIFICATE_MALFORMED', `send one certificate of 1 to ${MAX_CERTIFICATE_BYTES} bytes`);
+      }
+      return call(broker, 'identity.setCertificate', { certificate: body.toString('base64') }, callOptions(request));
+    },
+  );
+
+  r.get(
+    '/me/certificate',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['self-service'],
+        summary: 'The personal certificate bound to the account (404 when none)',
+        security: bearer,
+        response: { 200: CertificateView, ...problems(401, 404, 503) },
+      },
+    },
+    async (request) => call(broker, 'identity.getCertificate', {}, callOptions(request)),
+  );
+
+  r.delete(
+    '/me/certificate',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['self-service'],
+        summary: 'Unbind the personal certificate: it no longer logs in',
+        security: bearer,
+        response: { 204: z.null(), ...problems(401, 503) },
+      },
+    },
+    async (request, reply) => {
+      await call(broker, 'identity.deleteCertificate', {}, callOptions(request));
+      return reply.code(204).send(null);
+    },
+  );
+}

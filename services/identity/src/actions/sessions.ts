@@ -1,5 +1,5 @@
 /**
- * Login, role choice, logout and token authentication. Tokens are 256 random bits, stored only as
+ * Login (password or certificate), role choice, logout and token authentication. Tokens are 256 random bits, stored only as
  * their SHA-256; a session ends on logout, idle or absolute expiry, a password change, or a block.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -8,8 +8,9 @@ import type { ActionSchema } from 'moleculer';
 import { capabilitiesOf } from '@um/domain';
 import type { Principal, RoleView } from '@um/contracts';
 import { ClientProblem, defineAction, requirePrincipal } from '@um/platform';
+import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
 import type { IdentityContext } from '../context.js';
-import type { RoleDoc } from '../model.js';
+import type { PersonDoc, RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle } from '../throttle.js';
 
@@ -42,6 +43,29 @@ async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId
   return token;
 }
 
+/** What every successful login answers: a fresh session and every active role of the person. */
+async function completeLogin(ic: IdentityContext, personId: Types.ObjectId): Promise<{ token: string; roles: RoleView[] }> {
+  const roles = await ic.models.Role.find({ personId, status: 'active' }).sort({ createdAt: 1 }).lean();
+  const token = await openSession(ic, personId);
+  return { token, roles: roles.map(roleView) };
+}
+
+/**
+ * The person a login certificate stands for: first the personal certificate bound to an account
+ * (same SHA-256 fingerprint), else, for a certificate issued by a configured eID CA, the person
+ * whose NISS is the subject's serialNumber.
+ */
+async function certificateHolder(ic: IdentityContext, cert: ParsedCertificate): Promise<{ person: PersonDoc; mode: 'personal' | 'eid' } | undefined> {
+  const live = { 'account.status': { $in: ['active' as const, 'blocked' as const] } };
+  const bound = await ic.models.Person.findOne({ 'certificate.fingerprintSha256': cert.view.fingerprintSha256, ...live }).lean();
+  if (bound) return { person: bound as PersonDoc, mode: 'personal' };
+  if (ic.eidAnchors.length === 0 || !issuedByAnchor(cert, ic.eidAnchors)) return undefined;
+  const niss = nissOf(cert);
+  if (!niss) return undefined;
+  const person = await ic.models.Person.findOne({ niss, ...live }).lean();
+  return person ? { person: person as PersonDoc, mode: 'eid' } : undefined;
+}
+
 export function sessionActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.login', async ({ username, password, sourceIp }) => {
@@ -64,9 +88,34 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       if (verification.needsRehash) {
         await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.passwordHash': await hashPassword(password, ic.cost) } });
       }
-      const roles = await ic.models.Role.find({ personId: person._id, status: 'active' }).sort({ createdAt: 1 }).lean();
-      const token = await openSession(ic, person._id);
-      return { token, roles: roles.map(roleView) };
+      return completeLogin(ic, person._id);
+    }),
+
+    // Possession of the private key was proven by the TLS handshake (ours or the terminator's), so
+    // there is nothing to guess per account: failures are throttled per source address only.
+    ...defineAction('identity.loginWithCertificate', async ({ certificate, via, sourceIp }) => {
+      const reservation = await ic.throttle.reserve([{ key: LoginThrottle.addressKey(sourceIp), policy: ADDRESS_POLICY }]);
+      if (reservation.retryAfterSeconds > 0) {
+        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
+      }
+      let cert: ParsedCertificate;
+      try {
+        cert = parseCertificate(Buffer.from(certificate, 'base64'));
+        ensureUsableForLogin(cert);
+      } catch (err) {
+        if (!(err instanceof CertificateError)) throw err;
+        if (err.code === 'CERTIFICATE_MALFORMED') throw new ClientProblem('CERTIFICATE_MALFORMED', err.message);
+        throw new ClientProblem('CERTIFICATE_REJECTED', err.message);
+      }
+      const holder = await certificateHolder(ic, cert);
+      if (!holder) {
+        ic.logger.info({ fingerprintSha256: cert.view.fingerprintSha256, via, sourceIp }, 'certificate login refused: no account for this certificate');
+        throw new ClientProblem('CERTIFICATE_REJECTED', 'this certificate is not bound to an account and not an accepted eID');
+      }
+      await reservation.succeeded();
+      if (holder.person.account?.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      ic.logger.info({ personId: String(holder.person._id), mode: holder.mode, via, sourceIp }, 'certificate login');
+      return completeLogin(ic, holder.person._id);
     }),
 
     ...defineAction('identity.authenticate', async ({ token }): Promise<Principal> => {

@@ -1,0 +1,72 @@
+/** Self-service, certificates and account lifecycle of the identity service (PRODUCT.md §5). */
+import { z } from 'zod';
+import { Email, Language, ObjectId, Password } from '../fields.js';
+import { RoleView } from '../schemas.js';
+
+// ---- certificates -----------------------------------------------------------------------------
+
+/** A certificate as the gateway forwards it: the bytes received (PEM text or DER), base64-encoded. */
+export const CertificateBytes = z
+  .string()
+  .min(1)
+  .max(32_768)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
+
+export const SetCertificateParams = z.strictObject({ certificate: CertificateBytes });
+
+export const CertificateView = z.object({
+  /** SHA-256 of the DER encoding, 64 lower-case hex digits. */
+  fingerprintSha256: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+});
+export type CertificateView = z.infer<typeof CertificateView>;
+
+export const CertificateLoginParams = z.strictObject({
+  certificate: CertificateBytes,
+  /** How the certificate reached the gateway: its own TLS handshake, or a trusted terminator's header. */
+  via: z.enum(['mutual-tls', 'proxy-header']),
+  sourceIp: z.string().max(64),
+});
+
+// ---- /me ----------------------------------------------------------------------------------------
+
+export const Membership = z.object({
+  role: RoleView,
+  status: z.enum(['active', 'blocked']),
+  companyEmail: Email.optional(),
+  /** Secure applications this membership reaches (none while blocked). */
+  applications: z.array(z.string()),
+});
+export type Membership = z.infer<typeof Membership>;
+
+export const MeView = z.object({
+  personId: z.string(),
+  username: z.string().optional(),
+  firstName: z.string(),
+  lastName: z.string(),
+  title: z.string().optional(),
+  niss: z.string().optional(),
+  language: Language,
+  emails: z.array(z.string()),
+  memberships: z.array(Membership),
+});
+export type MeView = z.infer<typeof MeView>;
+
+export const UpdateMeBody = z.strictObject({
+  language: Language.optional(),
+  emails: z.array(Email).max(5).optional(),
+});
+export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
+
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(100),
+  newPassword: Password,
+});
+
+// ---- account lifecycle (internal) ---------------------------------------------------------------
+
+export const AccountStatus = z.enum(['active', 'blocked', 'deleted']);
+export const SetAccountStatusParams = z.strictObject({ personId: ObjectId, status: AccountStatus });

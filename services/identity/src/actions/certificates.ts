@@ -1,0 +1,72 @@
+/** The caller's personal certificate (PUT/GET/DELETE /me/certificate), used for certificate login. */
+import { Types } from 'mongoose';
+import type { ActionSchema } from 'moleculer';
+import type { CertificateView } from '@um/contracts';
+import { ClientProblem, defineAction, isDuplicateKey, notFound, requirePrincipal } from '@um/platform';
+import { CertificateError, ensureUsableForLogin, parseCertificate, type ParsedCertificate } from '../certificates.js';
+import type { IdentityContext } from '../context.js';
+
+const taken = () => new ClientProblem('CERTIFICATE_TAKEN', 'this certificate is already bound to another person');
+
+/**
+ * A unique index refused the write. On an update (not an insert) FerretDB 1.24 answers SQLite's
+ * own "UNIQUE constraint failed" as code 1 instead of MongoDB's 11000.
+ */
+function violatesUniqueIndex(err: unknown): boolean {
+  if (isDuplicateKey(err)) return true;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === 1 && typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed');
+}
+
+export function certificateActions(ic: IdentityContext): Record<string, ActionSchema> {
+  return {
+    ...defineAction('identity.setCertificate', async ({ certificate }, ctx) => {
+      const id = new Types.ObjectId(requirePrincipal(ctx).personId);
+      let cert: ParsedCertificate;
+      try {
+        cert = parseCertificate(Buffer.from(certificate, 'base64'));
+        ensureUsableForLogin(cert);
+      } catch (err) {
+        if (err instanceof CertificateError) throw new ClientProblem(err.code, err.message);
+        throw err;
+      }
+      const { fingerprintSha256 } = cert.view;
+      if (await ic.models.Person.exists({ 'certificate.fingerprintSha256': fingerprintSha256, _id: { $ne: id } })) throw taken();
+      const stored = {
+        ...cert.view,
+        notBefore: new Date(cert.view.notBefore),
+        notAfter: new Date(cert.view.notAfter),
+        boundAt: new Date(),
+      };
+      try {
+        // Replaces the caller's previous certificate, if any. The unique index settles a race.
+        const result = await ic.models.Person.updateOne({ _id: id, account: { $exists: true } }, { $set: { certificate: stored } });
+        if (result.matchedCount === 0) throw notFound('account');
+      } catch (err) {
+        if (violatesUniqueIndex(err)) throw taken();
+        throw err;
+      }
+      ic.logger.info({ personId: String(id), fingerprintSha256 }, 'personal certificate bound');
+      return cert.view;
+    }),
+
+    ...defineAction('identity.getCertificate', async (_input, ctx) => {
+      const person = await ic.models.Person.findById(new Types.ObjectId(requirePrincipal(ctx).personId), { certificate: 1 }).lean();
+      const c = person?.certificate;
+      if (!c) throw notFound('certificate');
+      const view: CertificateView = {
+        fingerprintSha256: c.fingerprintSha256,
+        subject: c.subject,
+        issuer: c.issuer,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+      };
+      return view;
+    }),
+
+    ...defineAction('identity.deleteCertificate', async (_input, ctx) => {
+      await ic.models.Person.updateOne({ _id: new Types.ObjectId(requirePrincipal(ctx).personId) }, { $unset: { certificate: 1 } });
+      return null;
+    }),
+  };
+}

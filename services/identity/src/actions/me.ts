@@ -1,0 +1,120 @@
+/**
+ * Self-service of the calling person (GET/PATCH /me, PUT /me/password): any session, no role
+ * needed, and only ever the caller's own data (the person comes from the session, not the input).
+ */
+import { Types } from 'mongoose';
+import type { ActionSchema } from 'moleculer';
+import { APPLICATIONS_BY_QUALITY, USER_MANAGEMENT_APPLICATION } from '@um/domain';
+import type { MeView, Membership, RoleView } from '@um/contracts';
+import { ClientProblem, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
+import type { IdentityContext } from '../context.js';
+import { hashPassword, verifyPassword } from '../passwords.js';
+import { ACCOUNT_POLICY, LoginThrottle } from '../throttle.js';
+import { roleView } from './sessions.js';
+
+/**
+ * The secure applications a role reaches (PRODUCT.md §2). Until memberships and grants live in
+ * user-management (issue 5), this is derived from the role kind alone: GL/co-GL reach every
+ * application of their quality, RAE/co-RAE only User Management, a user nothing yet. Issue 5
+ * replaces this one function.
+ */
+export function reachableApplications(role: RoleView): string[] {
+  switch (role.kind) {
+    case 'local-manager':
+    case 'co-local-manager':
+      return role.quality ? [...APPLICATIONS_BY_QUALITY[role.quality]] : [];
+    case 'access-manager':
+    case 'co-access-manager':
+      return [USER_MANAGEMENT_APPLICATION];
+    default:
+      return [];
+  }
+}
+
+export async function meView(ic: IdentityContext, personId: string): Promise<MeView> {
+  const id = new Types.ObjectId(personId);
+  const person = await ic.models.Person.findById(id).lean();
+  if (!person) throw notFound('person');
+  const roles = await ic.models.Role.find({ personId: id }).sort({ createdAt: 1 }).lean();
+  const memberships: Membership[] = roles
+    .filter((r) => r.status === 'active' || r.status === 'blocked')
+    .map((r) => {
+      const role = roleView(r);
+      const status = r.status as Membership['status'];
+      // A blocked role keeps its data but reaches nothing.
+      return { role, status, applications: status === 'active' ? reachableApplications(role) : [] };
+    });
+  return {
+    personId: String(person._id),
+    ...(person.account?.username ? { username: person.account.username } : {}),
+    firstName: person.firstName,
+    lastName: person.lastName,
+    ...(person.title ? { title: person.title } : {}),
+    ...(person.niss ? { niss: person.niss } : {}),
+    language: person.language as MeView['language'],
+    emails: person.emails,
+    memberships,
+  };
+}
+
+export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
+  return {
+    ...defineAction('identity.getMe', async (_input, ctx) => meView(ic, requirePrincipal(ctx).personId)),
+
+    ...defineAction('identity.updateMe', async ({ language, emails }, ctx) => {
+      const { personId } = requirePrincipal(ctx);
+      const set: Record<string, unknown> = {};
+      if (language) set.language = language;
+      if (emails) {
+        // The same address twice (in any case) is kept once, in the order given.
+        const seen = new Set<string>();
+        set.emails = emails.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
+      }
+      if (Object.keys(set).length > 0) {
+        const result = await ic.models.Person.updateOne({ _id: new Types.ObjectId(personId) }, { $set: set });
+        if (result.matchedCount === 0) throw notFound('person');
+      }
+      return meView(ic, personId);
+    }),
+
+    // The current password is required (a stolen session alone cannot take the account over) and
+    // its wrong guesses count against the account like failed logins. Every session ends, the
+    // caller's included: the caller logs in again with the new password.
+    ...defineAction('identity.changePassword', async ({ currentPassword, newPassword }, ctx) => {
+      const { personId } = requirePrincipal(ctx);
+      const id = new Types.ObjectId(personId);
+      const person = await ic.models.Person.findById(id, { account: 1 }).lean();
+      const account = person?.account;
+      if (!account) throw notFound('account');
+      const reservation = await ic.throttle.reserve([{ key: LoginThrottle.accountKey(id), policy: ACCOUNT_POLICY }]);
+      if (reservation.retryAfterSeconds > 0) {
+        throw new ClientProblem('ACCOUNT_LOCKED', 'too many wrong passwords: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
+      }
+      const verification = await verifyPassword(currentPassword, account.passwordHash, ic.cost);
+      if (!verification.ok) {
+        ic.logger.info({ personId }, 'password change refused: wrong current password');
+        throw new ClientProblem('CURRENT_PASSWORD_WRONG', 'the current password is wrong', {
+          errors: [{ field: 'currentPassword', code: 'CURRENT_PASSWORD_WRONG', message: 'wrong password' }],
+        });
+      }
+      await reservation.succeeded();
+      if (newPassword === currentPassword) {
+        throw new ClientProblem('PASSWORD_REUSED', 'the new password must differ from the current one', {
+          errors: [{ field: 'newPassword', code: 'PASSWORD_REUSED', message: 'same as the current password' }],
+        });
+      }
+      const now = new Date();
+      // Only over the hash just verified: of two concurrent changes, the second one is refused.
+      const result = await ic.models.Person.updateOne(
+        { _id: id, 'account.passwordHash': account.passwordHash },
+        { $set: { 'account.passwordHash': await hashPassword(newPassword, ic.cost), 'account.passwordChangedAt': now } },
+      );
+      if (result.matchedCount === 0) throw new ClientProblem('CONFLICT', 'the password was changed meanwhile');
+      // identity.authenticate already refuses sessions older than passwordChangedAt; ending them
+      // here as well keeps the sessions collection truthful.
+      await ic.models.Session.updateMany({ personId: id, endedAt: { $exists: false } }, { $set: { endedAt: now } });
+      await emitEvent(ctx, 'identity.account.changed', { personId, status: account.status as 'active' | 'blocked' | 'deleted' });
+      return null;
+    }),
+  };
+}
