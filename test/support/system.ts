@@ -21,26 +21,47 @@ export interface TestSystem extends RunningSystem {
   shutdown(): Promise<void>;
 }
 
-export async function startTestSystem(options: { instances?: Record<string, number>; env?: Record<string, string> } = {}): Promise<TestSystem> {
-  const ownInfra = process.env.NATS_URL && process.env.MONGO_URL ? undefined : await startInfra({ dockerFlavour: 'testcontainers' });
+export async function startTestSystem(
+  options: {
+    instances?: Record<string, number>;
+    env?: Record<string, string>;
+    /** NATS and a store of this system's own (local binaries), which the test may stop and restart. */
+    ownInfra?: boolean;
+    /** Metrics and probes per process on free ports (see `RunningSystem.metrics()`). */
+    metrics?: boolean;
+  } = {},
+): Promise<TestSystem> {
+  const ownInfra = options.ownInfra
+    ? await startInfra({ forceLocal: true })
+    : process.env.NATS_URL && process.env.MONGO_URL
+      ? undefined
+      : await startInfra({ dockerFlavour: 'testcontainers' });
   const natsUrl = ownInfra?.natsUrl ?? process.env.NATS_URL!;
   const mongoUrl = ownInfra?.mongoUrl ?? process.env.MONGO_URL!;
   const namespace = `t${randomBytes(4).toString('hex')}`;
   const logDir = path.join(os.tmpdir(), 'um-e2e-logs', namespace);
-  const system = await startSystem({
-    natsUrl,
-    mongoUrl,
-    instances: options.instances,
-    logDir,
-    env: {
-      UM_NAMESPACE: namespace,
-      UM_DB_PREFIX: namespace,
-      UM_BOOTSTRAP_OPERATOR_USERNAME: OPERATOR.username,
-      UM_BOOTSTRAP_OPERATOR_PASSWORD: OPERATOR.password,
-      LOG_LEVEL: 'info',
-      ...options.env,
-    },
-  });
+  let system: RunningSystem;
+  try {
+    system = await startSystem({
+      natsUrl,
+      mongoUrl,
+      instances: options.instances,
+      logDir,
+      metrics: options.metrics,
+      env: {
+        UM_NAMESPACE: namespace,
+        UM_DB_PREFIX: namespace,
+        UM_BOOTSTRAP_OPERATOR_USERNAME: OPERATOR.username,
+        UM_BOOTSTRAP_OPERATOR_PASSWORD: OPERATOR.password,
+        LOG_LEVEL: 'info',
+        ...options.env,
+      },
+    });
+  } catch (err) {
+    // Servers of its own would otherwise outlive the suite (and keep jest from exiting).
+    await ownInfra?.stop();
+    throw err;
+  }
   return {
     ...system,
     api: new ApiClient(system.baseUrl),

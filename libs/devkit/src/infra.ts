@@ -32,6 +32,11 @@ export interface InfraOptions {
   log?: Log;
   /** Prefer `docker compose` (npm start) or testcontainers (tests) when an engine answers. */
   dockerFlavour?: 'compose' | 'testcontainers';
+  /**
+   * Local binaries whatever NATS_URL, MONGO_URL or Docker say: servers of this run's own, which
+   * fault tests may stop and restart (`restartNats`, `restartStore`).
+   */
+  forceLocal?: boolean;
 }
 
 function dockerEngineAnswers(): boolean {
@@ -41,6 +46,7 @@ function dockerEngineAnswers(): boolean {
 
 export async function startInfra(options: InfraOptions = {}): Promise<Infra> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[infra] ${line}\n`));
+  if (options.forceLocal) return startLocal(log);
   const natsUrl = process.env.NATS_URL;
   const mongoUrl = process.env.MONGO_URL;
   if (natsUrl && mongoUrl) {

@@ -39,6 +39,20 @@ export interface SystemOptions {
   /** Folder for one log file per process; unset: logs go to this process's stdout/stderr. */
   logDir?: string;
   readyTimeoutMs?: number;
+  /**
+   * Prometheus metrics and probes per process (UM_METRICS_PORT): `true` gives each process a free
+   * loopback port; a number is the first of consecutive ports, in start order. Unset: on with
+   * consecutive ports when UM_METRICS_PORT is set (non-zero) in `env` or this process's environment.
+   */
+  metrics?: boolean | number;
+}
+
+export interface MetricsEndpoint {
+  /** Process name, e.g. `identity#2`. */
+  name: string;
+  port: number;
+  /** `http://host:port/metrics`; the same port answers `/health/live` and `/health/ready`. */
+  url: string;
 }
 
 export interface RunningSystem {
@@ -48,6 +62,8 @@ export interface RunningSystem {
   of(name: ServiceProcessName): ManagedProcess[];
   /** Starts one more instance of a service (after a kill, say). */
   startInstance(name: ServiceProcessName): ManagedProcess;
+  /** Where each process started so far serves its metrics (empty when metrics are off). */
+  metrics(): MetricsEndpoint[];
   stop(): Promise<void>;
 }
 
@@ -69,18 +85,23 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
   const processes: ManagedProcess[] = [];
   const counters = new Map<string, number>();
+  const total = [...SERVICES, 'gateway'].reduce((sum, name) => sum + (options.instances?.[name] ?? 1), 0);
+  const nextMetricsPort = await metricsPorts(options, host, total);
+  const metricsOf = new Map<ManagedProcess, number>();
 
   const startInstance = (name: ServiceProcessName): ManagedProcess => {
     const index = (counters.get(name) ?? 0) + 1;
     counters.set(name, index);
     const entry = entryOf(name);
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
+    const metricsPort = nextMetricsPort();
     const proc = spawnManaged(`${name}#${index}`, process.execPath, ['--enable-source-maps', entry], {
-      env,
+      env: { ...env, UM_METRICS_PORT: String(metricsPort), ...(metricsPort > 0 ? { UM_METRICS_HOST: host } : {}) },
       cwd: REPO_ROOT,
       ...(options.logDir ? { logFile: path.join(options.logDir, `${name}-${index}.log`) } : { stdio: 'inherit' }),
     });
     processes.push(proc);
+    if (metricsPort > 0) metricsOf.set(proc, metricsPort);
     return proc;
   };
 
@@ -95,6 +116,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     processes,
     of: (name) => processes.filter((p) => p.name.startsWith(`${name}#`)),
     startInstance,
+    metrics: () =>
+      processes.filter((p) => metricsOf.has(p)).map((p) => ({ name: p.name, port: metricsOf.get(p)!, url: `http://${host}:${metricsOf.get(p)!}/metrics` })),
     async stop() {
       await Promise.all(processes.map((p) => stopProcess(p)));
     },
@@ -106,4 +129,26 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     throw err;
   }
   return system;
+}
+
+/**
+ * The metrics port of each process in start order: 0 (off), consecutive ports from a base, or free
+ * ports found beforehand (spares included, for instances started later).
+ */
+async function metricsPorts(options: SystemOptions, host: string, total: number): Promise<() => number> {
+  const fromEnv = Number(options.env?.UM_METRICS_PORT ?? process.env.UM_METRICS_PORT ?? 0);
+  const setting = options.metrics ?? (fromEnv > 0 ? fromEnv : false);
+  if (setting === false || setting === 0) return () => 0;
+  if (typeof setting === 'number') {
+    let next = setting;
+    return () => next++;
+  }
+  const pool = new Set<number>();
+  while (pool.size < total + 8) pool.add(await freePort(host));
+  const ports = [...pool];
+  return () => {
+    const port = ports.shift();
+    if (port === undefined) throw new Error('no free metrics port left for another instance');
+    return port;
+  };
 }

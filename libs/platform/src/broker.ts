@@ -1,6 +1,7 @@
-/** The one way every process builds its Moleculer broker: NATS transporter, pino, timeouts. */
+/** The one way every process builds its Moleculer broker: NATS transporter, pino, timeouts, metrics. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
-import { ServiceBroker, type BrokerOptions } from 'moleculer';
+import { Errors, MetricReporters, ServiceBroker, type BrokerOptions, type Context, type Middleware } from 'moleculer';
 import type { BaseConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -11,10 +12,81 @@ export interface BrokerFactoryOptions {
   logger: Logger;
   /** Extra broker options (tests). */
   overrides?: Partial<BrokerOptions>;
+  /**
+   * Readiness of the process, served at `/health/ready` on the metrics port (UM_METRICS_PORT):
+   * by default, connected to NATS and not stopping.
+   */
+  readiness?: () => Promise<Record<string, unknown> & { ready: boolean }>;
 }
 
-export function createBroker({ role, config, logger, overrides }: BrokerFactoryOptions): ServiceBroker {
-  return new ServiceBroker({
+type Readiness = NonNullable<BrokerFactoryOptions['readiness']>;
+
+/**
+ * Moleculer's Prometheus reporter, whose HTTP server also answers the orchestrator's probes, so a
+ * service process (which has no HTTP server of its own) needs one port for both.
+ */
+class MetricsAndProbesReporter extends MetricReporters.Prometheus {
+  constructor(
+    opts: ConstructorParameters<typeof MetricReporters.Prometheus>[0],
+    private readonly readiness: () => Promise<Record<string, unknown> & { ready: boolean }>,
+  ) {
+    super(opts);
+  }
+
+  override handler(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0];
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (path === '/health/live') return send(200, { status: 'live' });
+    if (path === '/health/ready') {
+      this.readiness().then(
+        (state) => send(state.ready ? 200 : 503, { ...state, status: state.ready ? 'ready' : 'unavailable' }),
+        () => send(503, { status: 'unavailable' }),
+      );
+      return;
+    }
+    super.handler(req, res);
+  }
+}
+
+/**
+ * Makes a call's timeout a budget for all its attempts: a retry (idempotent actions only) gets
+ * what is left of the first attempt's timeout, never a fresh one, so no call outlives its timeout.
+ * Registered before Moleculer's own middlewares, it runs inside Retry and Timeout, per attempt.
+ */
+export function deadlineMiddleware(): Middleware {
+  const wrap = (next: (ctx: Context) => Promise<unknown>) => (ctx: Context) => {
+    const options = ctx.options as { timeout?: number; umDeadline?: number };
+    if (options.timeout && options.timeout > 0) {
+      if (options.umDeadline === undefined) options.umDeadline = Date.now() + options.timeout;
+      else {
+        const left = options.umDeadline - Date.now();
+        if (left <= 0) return Promise.reject(new Errors.RequestTimeoutError({ action: ctx.action?.name ?? '?', nodeID: ctx.nodeID ?? '?' }));
+        options.timeout = left;
+      }
+    }
+    return next(ctx);
+  };
+  return { name: 'Deadline', remoteAction: wrap } as Middleware;
+}
+
+export function createBroker({ role, config, logger, overrides, readiness }: BrokerFactoryOptions): ServiceBroker {
+  // Assigned right below; the probe only runs once the server listens.
+  // eslint-disable-next-line prefer-const
+  let broker: ServiceBroker;
+  const defaultReadiness: Readiness = async () => {
+    const nats = (broker.transit as { connected?: boolean } | undefined)?.connected === true;
+    return { ready: nats && broker.started && !broker.stopping, nats: nats ? 'up' : 'down' };
+  };
+  const probe: Readiness = async () => {
+    const base = await defaultReadiness();
+    if (!readiness) return base;
+    const own = await readiness();
+    return { ...base, ...own, ready: base.ready && own.ready };
+  };
+  broker = new ServiceBroker({
     namespace: config.UM_NAMESPACE,
     nodeID: `${role}-${os.hostname()}-${process.pid}`,
     transporter: { type: 'NATS', options: { url: config.NATS_URL, maxReconnectAttempts: -1, reconnectTimeWait: 500 } },
@@ -33,7 +105,30 @@ export function createBroker({ role, config, logger, overrides }: BrokerFactoryO
     heartbeatTimeout: 6,
     // Wait (bounded) for in-flight requests before a stopping node leaves.
     tracking: { enabled: true, shutdownTimeout: 10_000 },
-    registry: { strategy: 'RoundRobin', preferLocal: true },
+    // A stopping node first tells the others it offers nothing, then waits this long before it
+    // refuses requests, so the ones already sent to it (busy peers see the news late) still land.
+    registry: { strategy: 'RoundRobin', preferLocal: true, stopDelay: 1_000 },
+    middlewares: [deadlineMiddleware()],
+    // The process's own SIGTERM handler drains (the gateway: HTTP first, then the broker; a service:
+    // the broker, then the store); Moleculer's would stop the broker at once and exit under it.
+    skipProcessEventRegistration: true,
+    metrics:
+      config.UM_METRICS_PORT > 0
+        ? {
+            enabled: true,
+            reporter: [
+              new MetricsAndProbesReporter(
+                {
+                  port: config.UM_METRICS_PORT,
+                  host: config.UM_METRICS_HOST,
+                  path: '/metrics',
+                  defaultLabels: (registry: { broker: ServiceBroker }) => ({ namespace: config.UM_NAMESPACE, service: role, nodeID: registry.broker.nodeID }),
+                },
+                probe,
+              ),
+            ],
+          }
+        : { enabled: false },
     logger: {
       type: 'Pino',
       options: {
@@ -44,4 +139,5 @@ export function createBroker({ role, config, logger, overrides }: BrokerFactoryO
     },
     ...overrides,
   } as BrokerOptions);
+  return broker;
 }

@@ -16,6 +16,9 @@ export const BaseConfig = z.object({
   UM_DB_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('um'),
   /** Moleculer namespace: processes with different namespaces on one NATS never see each other. */
   UM_NAMESPACE: z.string().regex(/^[a-z0-9-]{0,40}$/).default(''),
+  /** Port of this process's Prometheus metrics (`/metrics`) and probes (`/health/live`, `/health/ready`); 0 = off. */
+  UM_METRICS_PORT: Port.default(0),
+  UM_METRICS_HOST: z.string().default('0.0.0.0'),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

@@ -26,7 +26,7 @@ export interface ServiceDefinition<C extends BaseConfig> {
   build(deps: ServiceDeps<C>): ServiceSchema | Promise<ServiceSchema>;
 }
 
-const STORE_DOWN = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoNetworkTimeoutError']);
+const STORE_DOWN = new Set(['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoPoolClearedError', 'MongoNetworkError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoNetworkTimeoutError']);
 
 /**
  * What may leave a service: our problems and Moleculer's own errors as they are; the store being
@@ -38,7 +38,12 @@ export function toBoundaryError(err: unknown): Errors.MoleculerError {
   if (err instanceof Errors.MoleculerError && err.type) return err;
   if (isErrorCode(type)) return err as Errors.MoleculerError;
   const name = (err as { name?: string } | null)?.name ?? '';
-  if (STORE_DOWN.has(name)) return new ServerProblem('SERVICE_UNAVAILABLE', 'the store is unavailable');
+  if (STORE_DOWN.has(name)) {
+    // Every instance shares the store: retrying on another one would only wait as long again.
+    const problem = new ServerProblem('SERVICE_UNAVAILABLE', 'the store is unavailable');
+    problem.retryable = false;
+    return problem;
+  }
   return new ServerProblem('INTERNAL', 'internal error');
 }
 
@@ -77,7 +82,15 @@ export async function runService<C extends BaseConfig>(definition: ServiceDefini
   const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
   const db = await connectStore(config, definition.name, logger);
 
-  const broker = createBroker({ role: definition.name, config, logger });
+  const broker = createBroker({
+    role: definition.name,
+    config,
+    logger,
+    readiness: async () => {
+      const store = await pingStore(db);
+      return { ready: store === 'up', store };
+    },
+  });
   broker.middlewares.add(requestLogMiddleware(logger));
   const schema = await definition.build({ config, logger, db });
   broker.createService({

@@ -1,0 +1,91 @@
+/**
+ * Several instances of a service share its calls, every process serves Prometheus metrics and
+ * probes on a port of its own, and one request id follows a request through every process.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { onboardingBody } from '../support/fixtures';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+let sys: TestSystem;
+let token: string;
+
+beforeAll(async () => {
+  sys = await startTestSystem({ instances: { identity: 2, 'user-management': 2 }, metrics: true });
+  token = (await sys.api.operator()).token;
+}, 120_000);
+
+afterAll(async () => {
+  await sys?.shutdown();
+}, 60_000);
+
+const log = (file: string) => fs.readFileSync(path.join(sys.logDir, file), 'utf8');
+const handled = (file: string, action: string) => log(file).split('\n').filter((l) => l.includes(`"action":"${action}"`) && l.includes('"msg":"action done"')).length;
+
+async function metricsOf(url: string): Promise<string> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/plain');
+  return res.text();
+}
+
+/** Sum of a Prometheus counter's samples whose labels include all of `labels`. */
+function counter(text: string, name: string, labels: Record<string, string>): number {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+test('when identity runs twice, then calls are balanced over both instances (their logs and their metrics)', async () => {
+  const body = onboardingBody();
+  expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
+  for (let i = 0; i < 20; i += 1) expect((await sys.api.get(`/enterprises/${body.enterpriseNumber}`, token)).status).toBe(200);
+
+  const perInstance = ['identity-1.log', 'identity-2.log'].map((f) => handled(f, 'identity.authenticate'));
+  process.stdout.write(`identity.authenticate handled per instance: ${perInstance.join(' / ')}\n`);
+  for (const count of perInstance) expect(count).toBeGreaterThanOrEqual(5);
+
+  const identities = sys.metrics().filter((m) => m.name.startsWith('identity#'));
+  expect(identities).toHaveLength(2);
+  for (const endpoint of identities) {
+    const text = await metricsOf(endpoint.url);
+    expect(counter(text, 'moleculer_request_total', { action: 'identity.authenticate' })).toBeGreaterThan(0);
+  }
+});
+
+test('when metrics are on, then every process serves Prometheus text and its probes on its own port', async () => {
+  const endpoints = sys.metrics();
+  expect(endpoints.map((e) => e.name.split('#')[0]).sort()).toEqual(
+    ['enterprise', 'gateway', 'identity', 'identity', 'quality', 'routing-module', 'structured-messaging', 'user-management', 'user-management'].sort(),
+  );
+  expect(new Set(endpoints.map((e) => e.port)).size).toBe(endpoints.length);
+  for (const endpoint of endpoints) {
+    const text = await metricsOf(endpoint.url);
+    expect(text).toMatch(/^# TYPE moleculer_request_total counter$/m);
+    expect(text).toContain(`service="${endpoint.name.split('#')[0]}"`);
+    const base = endpoint.url.replace(/\/metrics$/, '');
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${base}/health/ready`);
+    const readyBody = (await ready.json()) as { status: string; nats: string; store?: string };
+    expect({ name: endpoint.name, status: ready.status, body: readyBody }).toMatchObject({ name: endpoint.name, status: 200, body: { status: 'ready', nats: 'up' } });
+    if (!endpoint.name.startsWith('gateway')) expect(readyBody.store).toBe('up');
+  }
+});
+
+test('when an onboarding carries a request id, then the gateway, enterprise and identity logs all carry it', async () => {
+  const requestId = `obs-${Date.now()}`;
+  const res = await sys.api.request('POST', '/admin/enterprises', { token, body: onboardingBody(), headers: { 'x-request-id': requestId } });
+  expect(res.status).toBe(201);
+  expect(res.headers.get('x-request-id')).toBe(requestId);
+  await new Promise((r) => setTimeout(r, 300));
+  const files = fs.readdirSync(sys.logDir);
+  const withId = (prefix: string) => files.filter((f) => f.startsWith(prefix) && log(f).includes(requestId));
+  expect(withId('gateway-')).toHaveLength(1);
+  expect(withId('enterprise-')).toHaveLength(1);
+  expect(withId('identity-').length).toBeGreaterThanOrEqual(1);
+  // In identity, the hops that enterprise made for it: the person and the role.
+  const identityLines = withId('identity-').flatMap((f) => log(f).split('\n').filter((l) => l.includes(requestId)));
+  expect(identityLines.some((l) => l.includes('"action":"identity.registerPerson"'))).toBe(true);
+  expect(identityLines.some((l) => l.includes('"action":"identity.grantRole"'))).toBe(true);
+});
