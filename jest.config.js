@@ -19,8 +19,9 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/services/*/test/integration/**/*.test.ts', '<rootDir>/libs/*/test/integration/**/*.test.ts'],
-      testTimeout: 60_000,
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 120_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
+  // A global option (ignored inside projects): e2e hooks start whole systems and populate them.
+  testTimeout: 120_000,
 };

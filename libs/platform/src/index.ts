@@ -6,3 +6,4 @@ export * from './mongo.js';
 export * from './actions.js';
 export * from './service-runner.js';
 export * from './principal.js';
+export * from './administration.js';

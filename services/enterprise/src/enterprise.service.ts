@@ -1,14 +1,23 @@
 import type { ServiceSchema } from 'moleculer';
 import type { BaseConfig, ServiceDeps } from '@um/platform';
+import { accessManagerActions } from './actions/access-managers.js';
+import { auditActions } from './actions/audit.js';
+import { mandateActions } from './actions/mandates.js';
 import { onboardAction } from './actions/onboard.js';
 import { readActions } from './actions/read.js';
 import { createModels } from './model.js';
 
-export async function buildEnterpriseService({ logger, db }: ServiceDeps<BaseConfig>): Promise<ServiceSchema> {
+export async function buildEnterpriseService({ db }: ServiceDeps<BaseConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
-  await models.Enterprise.init();
+  await Promise.all(Object.values(models).map((model) => model.init()));
   return {
     name: 'enterprise',
-    actions: { ...onboardAction(models, logger), ...readActions(models) },
+    actions: {
+      ...onboardAction(models),
+      ...readActions(models),
+      ...accessManagerActions(models),
+      ...mandateActions(models),
+      ...auditActions(models),
+    },
   };
 }

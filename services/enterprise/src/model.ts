@@ -1,6 +1,6 @@
 /** The enterprise service's collection: enterprises, keyed by their enterprise number. */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import { QUALITY_TYPES } from '@um/domain';
+import { DECLARATION_TYPES, QUALITY_TYPES } from '@um/domain';
 
 const EnterpriseSchema = new Schema(
   {
@@ -20,10 +20,45 @@ const EnterpriseSchema = new Schema(
 
 export type EnterpriseDoc = InferSchemaType<typeof EnterpriseSchema>;
 
-export interface EnterpriseModels {
-  Enterprise: Model<EnterpriseDoc>;
+/** A mandate: `mandataryEnterpriseNumber` acts for `enterpriseNumber` for some declaration types. */
+const MandateSchema = new Schema(
+  {
+    enterpriseNumber: { type: String, required: true },
+    mandataryEnterpriseNumber: { type: String, required: true },
+    declarationTypes: { type: [{ type: String, enum: DECLARATION_TYPES }], required: true },
+    validFrom: { type: String, required: true },
+    validTo: { type: String },
+  },
+  { timestamps: true, collection: 'mandates' },
+);
+MandateSchema.index({ enterpriseNumber: 1, mandataryEnterpriseNumber: 1 });
+
+/** The enterprise's audit trail: every change of its managers, qualities and users. */
+const AuditSchema = new Schema(
+  {
+    enterpriseNumber: { type: String, required: true },
+    at: { type: Date, required: true },
+    actor: { type: new Schema({ personId: String, roleKind: String, roleId: String }, { _id: false }), required: true },
+    action: { type: String, required: true },
+    target: { type: new Schema({ type: String, id: String }, { _id: false }), required: true },
+    quality: { type: String },
+    before: { type: Schema.Types.Mixed },
+    after: { type: Schema.Types.Mixed },
+    requestId: { type: String },
+  },
+  { collection: 'audit', versionKey: false },
+);
+AuditSchema.index({ enterpriseNumber: 1, at: -1 });
+
+function build(db: Connection) {
+  return {
+    Enterprise: db.model('Enterprise', EnterpriseSchema) as Model<EnterpriseDoc>,
+    Mandate: db.model('Mandate', MandateSchema),
+    Audit: db.model('Audit', AuditSchema),
+  };
 }
+export type EnterpriseModels = ReturnType<typeof build>;
 
 export function createModels(db: Connection): EnterpriseModels {
-  return { Enterprise: db.model('Enterprise', EnterpriseSchema) };
+  return build(db);
 }

@@ -1,5 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import type { IdentityConfig, ServiceDeps } from '@um/platform';
+import { peopleActions } from './actions/people.js';
 import { accountActions } from './actions/accounts.js';
 import { certificateActions } from './actions/certificates.js';
 import { meActions } from './actions/me.js';
@@ -40,6 +41,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
       ...meActions(ic),
       ...certificateActions(ic),
       ...accountActions(ic),
+      ...peopleActions(ic),
     },
   };
 }

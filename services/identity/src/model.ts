@@ -61,6 +61,7 @@ const RoleSchema = new Schema(
 );
 RoleSchema.index({ personId: 1, kind: 1, enterpriseNumber: 1, quality: 1 }, { unique: true });
 RoleSchema.index({ exclusiveKey: 1 }, { unique: true, sparse: true });
+RoleSchema.index({ enterpriseNumber: 1, quality: 1, kind: 1 });
 
 const SessionSchema = new Schema(
   {

@@ -1,8 +1,7 @@
 import { runService } from '@um/platform';
+import { buildQualityService } from './quality.service.js';
 
-// Health only for now: the service runs as its own process, owns its database, and answers
-// `quality.health` (added by runService) so that readiness covers it.
-runService({ name: 'quality', build: () => ({ name: 'quality' }) }).catch((err: unknown) => {
+runService({ name: 'quality', build: buildQualityService }).catch((err: unknown) => {
   process.stderr.write(`quality failed to start: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

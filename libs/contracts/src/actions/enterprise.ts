@@ -1,9 +1,65 @@
-/** enterprise: enterprises (onboarding, details), mandates. */
+/** enterprise: enterprises (onboarding, details), the RAE and co-RAEs, mandates, the audit trail. */
+import { z } from 'zod';
 import { EnterpriseNumberParams, EnterpriseView, HealthResult, OnboardEnterpriseBody, OnboardEnterpriseResult } from '../schemas.js';
-import { NoParams, type ActionContract } from './types.js';
+import {
+  AuditPage,
+  DesignateResult,
+  EligibleQualities,
+  ManagerList,
+  ManagerView,
+  Mandate,
+  MandateBody,
+  PageQuery,
+  PasswordResetBody,
+  PersonEditBody,
+  PersonRefParams,
+  RecordAuditParams,
+  ReplaceAccessManagerParams,
+} from '../schemas/management.js';
+import { EnterpriseNumber, PersonInput, QualityTypeCode } from '../fields.js';
+import { NoParams, Void, type ActionContract } from './types.js';
 
 export const EnterpriseActions = {
   'enterprise.health': { params: NoParams, result: HealthResult, idempotent: true },
   'enterprise.onboard': { params: OnboardEnterpriseBody, result: OnboardEnterpriseResult, idempotent: false },
   'enterprise.get': { params: EnterpriseNumberParams, result: EnterpriseView, idempotent: true },
+  'enterprise.eligibleQualities': { params: EnterpriseNumberParams, result: EligibleQualities, idempotent: true },
+  'enterprise.replaceAccessManager': { params: ReplaceAccessManagerParams, result: DesignateResult, idempotent: false },
+  'enterprise.registerMandate': {
+    params: z.strictObject({ enterpriseNumber: EnterpriseNumber, mandate: MandateBody }),
+    result: Mandate,
+    idempotent: false,
+  },
+  'enterprise.listMandates': { params: EnterpriseNumberParams, result: z.object({ items: z.array(Mandate) }), idempotent: true },
+  /** Internal: mandates held by a mandatary for an enterprise (routing). */
+  'enterprise.findMandates': {
+    params: z.strictObject({ enterpriseNumber: EnterpriseNumber, mandataryEnterpriseNumber: EnterpriseNumber.optional() }),
+    result: z.array(Mandate),
+    idempotent: true,
+  },
+  /** Internal: whether an enterprise exists and what it may activate (quality service). */
+  'enterprise.eligibility': {
+    params: EnterpriseNumberParams,
+    result: z.object({ exists: z.boolean(), eligibleQualities: z.array(QualityTypeCode) }),
+    idempotent: true,
+  },
+
+  'enterprise.listCoAccessManagers': { params: EnterpriseNumberParams, result: ManagerList, idempotent: true },
+  'enterprise.designateCoAccessManager': {
+    params: PersonInput.extend({ enterpriseNumber: EnterpriseNumber }),
+    result: DesignateResult,
+    idempotent: false,
+  },
+  'enterprise.editCoAccessManager': { params: PersonRefParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true },
+  'enterprise.setCoAccessManagerStatus': {
+    params: PersonRefParams.extend({ status: z.enum(['active', 'blocked']) }),
+    result: ManagerView,
+    idempotent: true,
+  },
+  'enterprise.removeCoAccessManager': { params: PersonRefParams, result: Void, idempotent: true },
+  'enterprise.resetCoAccessManagerPassword': { params: PersonRefParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false },
+
+  /** Internal: every change of the enterprise's managers, qualities and users is recorded here. */
+  'enterprise.recordAudit': { params: RecordAuditParams, result: Void, idempotent: false },
+  'enterprise.listAudit': { params: PageQuery.extend({ enterpriseNumber: EnterpriseNumber }), result: AuditPage, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

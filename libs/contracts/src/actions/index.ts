@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Principal } from '../schemas.js';
 import { EnterpriseActions } from './enterprise.js';
 import { IdentityActions } from './identity.js';
+import { IdentityRoleActions } from './identity-roles.js';
 import { QualityActions } from './quality.js';
 import { RoutingModuleActions } from './routing-module.js';
 import { StructuredMessagingActions } from './structured-messaging.js';
@@ -16,6 +17,7 @@ export { NoParams, Void, type ActionContract } from './types.js';
 
 export const Actions = {
   ...IdentityActions,
+  ...IdentityRoleActions,
   ...EnterpriseActions,
   ...QualityActions,
   ...UserManagementActions,

@@ -1,7 +1,43 @@
-/** quality. */
-import { HealthResult } from '../schemas.js';
-import { NoParams, type ActionContract } from './types.js';
+/** quality: activated qualities, their data, local managers, co-local-managers, technical user. */
+import { z } from 'zod';
+import { EnterpriseNumberParams, HealthResult } from '../schemas.js';
+import {
+  ActivateQualityBody,
+  ActivateQualityResult,
+  DesignateResult,
+  ManagerList,
+  ManagerView,
+  QualityList,
+  QualityParams,
+  QualityPersonParams,
+  QualityState,
+  QualityView,
+  TechnicalUserBody,
+  UpdateQualityBody,
+} from '../schemas/management.js';
+import { EnterpriseNumber, PersonInput } from '../fields.js';
+import { NoParams, Void, type ActionContract } from './types.js';
 
 export const QualityActions = {
   'quality.health': { params: NoParams, result: HealthResult, idempotent: true },
+  'quality.list': { params: EnterpriseNumberParams, result: QualityList, idempotent: true },
+  'quality.activate': {
+    params: z.strictObject({ enterpriseNumber: EnterpriseNumber, body: ActivateQualityBody }),
+    result: ActivateQualityResult,
+    idempotent: false,
+  },
+  'quality.get': { params: QualityParams, result: QualityView, idempotent: true },
+  'quality.update': { params: QualityParams.extend({ changes: UpdateQualityBody }), result: QualityView, idempotent: true },
+  'quality.designateLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false },
+  'quality.listCoLocalManagers': { params: QualityParams, result: ManagerList, idempotent: true },
+  'quality.designateCoLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false },
+  'quality.setCoLocalManagerStatus': {
+    params: QualityPersonParams.extend({ status: z.enum(['active', 'blocked']) }),
+    result: ManagerView,
+    idempotent: true,
+  },
+  'quality.removeCoLocalManager': { params: QualityPersonParams, result: Void, idempotent: true },
+  'quality.designateTechnicalUser': { params: QualityParams.extend({ body: TechnicalUserBody }), result: DesignateResult, idempotent: false },
+  /** Internal: is the quality active, and who is its technical user (structured messaging). */
+  'quality.state': { params: QualityParams, result: QualityState, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

@@ -3,9 +3,8 @@
  * identity for the person/account and the role), so the steps run as a saga: each step that
  * succeeded is undone if a later one fails, and nothing is left behind.
  */
-import type { ActionSchema, Context } from 'moleculer';
-import type { CallMeta } from '@um/contracts';
-import { ClientProblem, call, defineAction, ensureAllowed, isDuplicateKey, type Logger } from '@um/platform';
+import type { ActionSchema } from 'moleculer';
+import { ClientProblem, Saga, defineAction, designate, emitEvent, ensureAllowed, isDuplicateKey, recordAudit } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 /** A pending enterprise older than this is the remains of a crashed onboarding and may be retaken. */
@@ -28,30 +27,25 @@ async function reserve(models: EnterpriseModels, enterpriseNumber: string, field
   }
 }
 
-export function onboardAction(models: EnterpriseModels, logger: Logger): Record<string, ActionSchema> {
-  return defineAction('enterprise.onboard', async (input, ctx: Context<unknown, CallMeta>) => {
+export function onboardAction(models: EnterpriseModels): Record<string, ActionSchema> {
+  return defineAction('enterprise.onboard', async (input, ctx) => {
     ensureAllowed(ctx, 'admin.enterprises.onboard');
     const { accessManager, enterpriseNumber, ...details } = input;
-    const undo: Array<() => Promise<unknown>> = [];
-    try {
+    const saga = new Saga(ctx);
+    const result = await saga.run(async () => {
       await reserve(models, enterpriseNumber, details);
-      undo.push(() => models.Enterprise.deleteOne({ _id: enterpriseNumber, status: 'pending' }));
-
-      const person = await call(ctx, 'identity.registerPerson', { person: accessManager });
-      if (person.created) undo.push(() => call(ctx, 'identity.discardPerson', { personId: person.personId }));
-
-      const role = await call(ctx, 'identity.grantRole', { personId: person.personId, kind: 'access-manager', enterpriseNumber });
-      undo.push(() => call(ctx, 'identity.revokeRole', { roleId: role.roleId }));
-
-      await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { status: 'active', accessManagerPersonId: person.personId } });
-      return { enterpriseNumber, personId: person.personId, roleId: role.roleId };
-    } catch (err) {
-      for (const step of undo.reverse()) {
-        await step().catch((undoErr: unknown) =>
-          logger.error({ err: undoErr, enterpriseNumber, requestId: ctx.requestID }, 'could not undo an onboarding step'),
-        );
-      }
-      throw err;
-    }
+      saga.onFailure('release enterprise', () => models.Enterprise.deleteOne({ _id: enterpriseNumber, status: 'pending' }));
+      const rae = await designate(ctx, saga, accessManager, { kind: 'access-manager', enterpriseNumber });
+      await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { status: 'active', accessManagerPersonId: rae.personId } });
+      return { enterpriseNumber, personId: rae.personId, roleId: rae.roleId };
+    });
+    await emitEvent(ctx, 'enterprise.onboarded', { enterpriseNumber, accessManagerPersonId: result.personId });
+    await recordAudit(ctx, {
+      enterpriseNumber,
+      action: 'enterprise.onboarded',
+      target: { type: 'enterprise', id: enterpriseNumber },
+      after: { ...details, accessManagerPersonId: result.personId },
+    });
+    return result;
   });
 }

@@ -1,28 +1,49 @@
 import type { ActionSchema } from 'moleculer';
+import { APPLICATIONS_BY_QUALITY } from '@um/domain';
 import { call, defineAction, ensureAllowed, notFound } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 export function readActions(models: EnterpriseModels): Record<string, ActionSchema> {
-  return defineAction('enterprise.get', async ({ enterpriseNumber }, ctx) => {
-    ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
+  const activeEnterprise = async (enterpriseNumber: string) => {
     const enterprise = await models.Enterprise.findOne({ _id: enterpriseNumber, status: 'active' }).lean();
     if (!enterprise) throw notFound('enterprise');
-    const accessManager = enterprise.accessManagerPersonId
-      ? await call(ctx, 'identity.getContact', { personId: enterprise.accessManagerPersonId }).catch((err: { type?: string }) => {
-          if (err.type === 'NOT_FOUND') return null;
-          throw err;
-        })
-      : null;
-    return {
-      enterpriseNumber: enterprise._id,
-      name: enterprise.name,
-      ...(enterprise.legalForm ? { legalForm: enterprise.legalForm } : {}),
-      ...(enterprise.address ? { address: stripNulls(enterprise.address) } : {}),
-      eligibleQualities: enterprise.eligibleQualities,
-      accessManager,
-      createdAt: enterprise.createdAt.toISOString(),
-    };
-  });
+    return enterprise;
+  };
+  return {
+    ...defineAction('enterprise.get', async ({ enterpriseNumber }, ctx) => {
+      ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
+      const enterprise = await activeEnterprise(enterpriseNumber);
+      const accessManager = enterprise.accessManagerPersonId
+        ? await call(ctx, 'identity.getContact', { personId: enterprise.accessManagerPersonId }).catch((err: { type?: string }) => {
+            if (err.type === 'NOT_FOUND') return null;
+            throw err;
+          })
+        : null;
+      return {
+        enterpriseNumber: enterprise._id,
+        name: enterprise.name,
+        ...(enterprise.legalForm ? { legalForm: enterprise.legalForm } : {}),
+        ...(enterprise.address ? { address: stripNulls(enterprise.address) } : {}),
+        eligibleQualities: enterprise.eligibleQualities,
+        accessManager,
+        createdAt: enterprise.createdAt.toISOString(),
+      };
+    }),
+
+    ...defineAction('enterprise.eligibleQualities', async ({ enterpriseNumber }, ctx) => {
+      ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
+      const enterprise = await activeEnterprise(enterpriseNumber);
+      const active = new Set((await call(ctx, 'quality.list', { enterpriseNumber })).items.map((q) => q.type));
+      return {
+        items: enterprise.eligibleQualities.map((type) => ({ type, active: active.has(type), applications: [...APPLICATIONS_BY_QUALITY[type]] })),
+      };
+    }),
+
+    ...defineAction('enterprise.eligibility', async ({ enterpriseNumber }) => {
+      const enterprise = await models.Enterprise.findOne({ _id: enterpriseNumber, status: 'active' }, { eligibleQualities: 1 }).lean();
+      return { exists: Boolean(enterprise), eligibleQualities: enterprise?.eligibleQualities ?? [] };
+    }),
+  };
 }
 
 function stripNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {

@@ -53,6 +53,7 @@ const ZOD_CODES: Record<string, ErrorCode> = {
   invalid_format: 'INVALID_FORMAT',
   too_big: 'OUT_OF_RANGE',
   too_small: 'OUT_OF_RANGE',
+  invalid_union: 'UNKNOWN_VALUE',
 };
 
 /** One entry per offending field; the code is the rule's own (NISS_INVALID, …) when it has one. */

@@ -2,29 +2,32 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { OnboardEnterpriseBody, OnboardEnterpriseResult } from '@um/contracts';
-import { call } from '@um/platform';
-import { callOptions } from '../plugins/auth.js';
-import { bearer, problems } from './common.js';
+import type { z } from 'zod';
+import { DesignateResult, EnterpriseNumberParams, Mandate, MandateBody, OnboardEnterpriseBody, OnboardEnterpriseResult, PersonInput } from '@um/contracts';
+import { bearer, forward, problems } from './common.js';
 
 export function adminRoutes(app: FastifyInstance, broker: ServiceBroker): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const base = { config: { auth: 'role' as const } };
+  const doc = (summary: string) => ({ summary, tags: ['contact centre'], security: bearer });
 
-  r.post(
-    '/admin/enterprises',
-    {
-      config: { auth: 'role' },
-      schema: {
-        tags: ['contact centre'],
-        summary: 'Onboard an enterprise with its access manager (RAE)',
-        security: bearer,
-        body: OnboardEnterpriseBody,
-        response: { 201: OnboardEnterpriseResult, ...problems(400, 401, 403, 409, 503) },
-      },
+  r.post('/admin/enterprises', {
+    ...base,
+    schema: { ...doc('Onboard an enterprise with its access manager (RAE)'), body: OnboardEnterpriseBody, response: { 201: OnboardEnterpriseResult, ...problems(400, 401, 403, 409, 503) } },
+  }, forward(broker, 'enterprise.onboard', (req) => req.body as z.input<typeof OnboardEnterpriseBody>, 201));
+
+  r.put('/admin/enterprises/:enterpriseNumber/access-manager', {
+    ...base,
+    schema: {
+      ...doc('Replace the access manager: the new one gets the role, the old one loses it and its RAE sessions end'),
+      params: EnterpriseNumberParams,
+      body: PersonInput,
+      response: { 200: DesignateResult, ...problems(400, 401, 403, 404, 409, 503) },
     },
-    async (request, reply) => {
-      const result = await call(broker, 'enterprise.onboard', request.body, callOptions(request));
-      return reply.code(201).send(result);
-    },
-  );
+  }, forward(broker, 'enterprise.replaceAccessManager', (req) => ({ ...(req.params as { enterpriseNumber: string }), ...(req.body as z.input<typeof PersonInput>) })));
+
+  r.post('/admin/enterprises/:enterpriseNumber/mandates', {
+    ...base,
+    schema: { ...doc('Register a mandate: a mandatary enterprise acts for this one for some declaration types'), params: EnterpriseNumberParams, body: MandateBody, response: { 201: Mandate, ...problems(400, 401, 403, 404, 503) } },
+  }, forward(broker, 'enterprise.registerMandate', (req) => ({ ...(req.params as { enterpriseNumber: string }), mandate: req.body as z.input<typeof MandateBody> }), 201));
 }

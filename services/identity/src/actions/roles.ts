@@ -1,18 +1,41 @@
-/** Role grants: which person holds which role in which enterprise and quality. */
+/**
+ * Role grants: which person holds which role in which enterprise and quality. Internal primitives
+ * of the administration use-cases (enterprise and quality services check the permissions); every
+ * change emits `identity.role.changed`, and a blocked or revoked role ends its sessions at once
+ * (`identity.authenticate` checks the role on every request).
+ */
 import { Types } from 'mongoose';
-import type { ActionSchema } from 'moleculer';
-import { ClientProblem, defineAction, isDuplicateKey } from '@um/platform';
+import type { ActionSchema, Context } from 'moleculer';
+import type { RoleRecord } from '@um/contracts';
+import { ClientProblem, defineAction, emitEvent, isDuplicateKey, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
-import { exclusiveKeyOf } from '../model.js';
+import { exclusiveKeyOf, type RoleDoc } from '../model.js';
+
+export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'enterpriseNumber' | 'quality' | 'status'>): RoleRecord {
+  return {
+    roleId: String(role._id),
+    personId: String(role.personId),
+    kind: role.kind as RoleRecord['kind'],
+    ...(role.enterpriseNumber ? { enterpriseNumber: role.enterpriseNumber } : {}),
+    ...(role.quality ? { quality: role.quality as RoleRecord['quality'] } : {}),
+    status: role.status as RoleRecord['status'],
+  };
+}
+
+function announce(ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
+  const { roleId, personId, kind, enterpriseNumber, quality } = record;
+  return emitEvent(ctx, 'identity.role.changed', { roleId, personId, kind, enterpriseNumber, quality, status });
+}
 
 export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.grantRole', async ({ personId, kind, enterpriseNumber, quality }) => {
+    ...defineAction('identity.grantRole', async ({ personId, kind, enterpriseNumber, quality }, ctx) => {
       const person = await ic.models.Person.exists({ _id: new Types.ObjectId(personId) });
       if (!person) throw new ClientProblem('NOT_FOUND', 'person not found');
       const scope = { personId: new Types.ObjectId(personId), kind, enterpriseNumber, quality };
       try {
         const role = await ic.models.Role.create({ ...scope, exclusiveKey: exclusiveKeyOf(kind, enterpriseNumber, quality) });
+        await announce(ctx, roleRecord(role), 'active');
         return { roleId: String(role._id) };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -23,12 +46,31 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       }
     }),
 
-    ...defineAction('identity.revokeRole', async ({ roleId }) => {
+    ...defineAction('identity.revokeRole', async ({ roleId }, ctx) => {
       if (!Types.ObjectId.isValid(roleId)) return null;
       const id = new Types.ObjectId(roleId);
-      await ic.models.Role.deleteOne({ _id: id });
+      const role = await ic.models.Role.findOneAndDelete({ _id: id }).lean();
       await ic.models.Session.updateMany({ roleId: id, endedAt: { $exists: false } }, { $set: { endedAt: new Date() } });
+      if (role) await announce(ctx, roleRecord(role), 'revoked');
       return null;
+    }),
+
+    ...defineAction('identity.setRoleStatus', async ({ roleId, status }, ctx) => {
+      const role = await ic.models.Role.findOneAndUpdate({ _id: new Types.ObjectId(roleId) }, { $set: { status } }, { returnDocument: 'after' }).lean();
+      if (!role) throw notFound('role');
+      const record = roleRecord(role);
+      await announce(ctx, record, status);
+      return record;
+    }),
+
+    ...defineAction('identity.findRoles', async ({ enterpriseNumber, quality, kinds, personId }) => {
+      const filter: Record<string, unknown> = {};
+      if (enterpriseNumber) filter.enterpriseNumber = enterpriseNumber;
+      if (quality) filter.quality = quality;
+      if (kinds) filter.kind = { $in: kinds };
+      if (personId) filter.personId = new Types.ObjectId(personId);
+      const roles = await ic.models.Role.find(filter).sort({ createdAt: 1 }).limit(10_000).lean();
+      return roles.map(roleRecord);
     }),
   };
 }

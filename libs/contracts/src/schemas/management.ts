@@ -1,0 +1,197 @@
+/**
+ * Enterprise- and quality-level administration (PRODUCT.md §5): qualities, managers, mandates,
+ * audit, and the identity role primitives those use-cases are built on.
+ */
+import { z } from 'zod';
+import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
+import { Email, EnterpriseNumber, Language, Name, ObjectId, Password, PersonInput, QualityTypeCode } from '../fields.js';
+import { RoleKindCode } from '../schemas.js';
+
+// ---- roles (identity primitives, internal) ------------------------------------------------
+
+export const RoleStatus = z.enum(['active', 'blocked']);
+
+export const RoleRecord = z.object({
+  roleId: z.string(),
+  personId: z.string(),
+  kind: RoleKindCode,
+  enterpriseNumber: z.string().optional(),
+  quality: QualityTypeCode.optional(),
+  status: RoleStatus,
+});
+export type RoleRecord = z.infer<typeof RoleRecord>;
+
+export const FindRolesParams = z.strictObject({
+  enterpriseNumber: z.string().optional(),
+  quality: QualityTypeCode.optional(),
+  kinds: z.array(RoleKindCode).optional(),
+  personId: ObjectId.optional(),
+});
+
+export const SetRoleStatusParams = z.strictObject({ roleId: ObjectId, status: RoleStatus });
+
+/** What managers see of a person (never credentials). */
+export const PersonSummary = z.object({
+  personId: z.string(),
+  niss: z.string().optional(),
+  username: z.string().optional(),
+  firstName: z.string(),
+  lastName: z.string(),
+  title: z.string().optional(),
+  language: Language,
+  emails: z.array(z.string()),
+  accountStatus: z.enum(['active', 'blocked', 'deleted', 'none']),
+});
+export type PersonSummary = z.infer<typeof PersonSummary>;
+
+export const GetPersonsParams = z.strictObject({ personIds: z.array(ObjectId).max(1000) });
+
+/** Manager edits of a person's profile (co-RAE edit). */
+export const PersonEditBody = z.strictObject({
+  firstName: Name.optional(),
+  lastName: Name.optional(),
+  title: z.string().trim().max(50).nullable().optional(),
+  language: Language.optional(),
+  emails: z.array(Email).max(5).optional(),
+});
+export const UpdatePersonParams = PersonEditBody.extend({ personId: ObjectId });
+
+export const PasswordResetBody = z.strictObject({ password: Password });
+export const SetPasswordParams = PasswordResetBody.extend({ personId: ObjectId });
+
+// ---- enterprise level ----------------------------------------------------------------------
+
+export const ReplaceAccessManagerParams = PersonInput.extend({ enterpriseNumber: EnterpriseNumber });
+
+export const MandateBody = z
+  .strictObject({
+    mandataryEnterpriseNumber: EnterpriseNumber,
+    declarationTypes: z.array(z.enum(DECLARATION_TYPES)).min(1).max(DECLARATION_TYPES.length),
+    validFrom: z.iso.date(),
+    validTo: z.iso.date().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.validTo && value.validTo < value.validFrom) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'validTo must not be before validFrom', params: { code: 'OUT_OF_RANGE' } });
+    }
+  });
+
+export const Mandate = z.object({
+  mandateId: z.string(),
+  enterpriseNumber: z.string(),
+  mandataryEnterpriseNumber: z.string(),
+  declarationTypes: z.array(z.enum(DECLARATION_TYPES)),
+  validFrom: z.string(),
+  validTo: z.string().optional(),
+});
+export type Mandate = z.infer<typeof Mandate>;
+
+export const ManagerView = PersonSummary.extend({
+  roleId: z.string(),
+  kind: RoleKindCode,
+  status: RoleStatus,
+  quality: QualityTypeCode.optional(),
+});
+export type ManagerView = z.infer<typeof ManagerView>;
+
+export const ManagerList = z.object({ items: z.array(ManagerView) });
+
+export const PersonRefParams = z.strictObject({ enterpriseNumber: EnterpriseNumber, personId: ObjectId });
+
+export const AuditRecord = z.object({
+  auditId: z.string(),
+  enterpriseNumber: z.string(),
+  at: z.string(),
+  actor: z.object({ personId: z.string(), roleKind: RoleKindCode.optional(), roleId: z.string().optional() }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  quality: QualityTypeCode.optional(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  requestId: z.string().optional(),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+export const RecordAuditParams = AuditRecord.omit({ auditId: true, at: true });
+
+export const PageQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const AuditPage = z.object({ items: z.array(AuditRecord), total: z.number(), page: z.number(), pageSize: z.number() });
+
+// ---- qualities -----------------------------------------------------------------------------
+
+const EmployerRegistrationNumber = z.string().regex(/^\d{9,10}$/, 'must be 9 or 10 digits');
+const InamiNumber = z.string().regex(/^\d{8,11}$/, 'must be 8 to 11 digits');
+
+/** Per-type quality data (PRODUCT.md §5 codes): every type accepts contactEmail. */
+export const QualityDataSchemas = {
+  employer: z.strictObject({ contactEmail: Email.optional(), employerRegistrationNumber: EmployerRegistrationNumber }),
+  mandatary: z.strictObject({ contactEmail: Email.optional() }),
+  'full-service-secretariat': z.strictObject({ contactEmail: Email.optional() }),
+  'hospital-care-provider': z.strictObject({ contactEmail: Email.optional(), inamiNumber: InamiNumber }),
+  'service-provider': z.strictObject({ contactEmail: Email.optional() }),
+  'telecom-operator': z.strictObject({ contactEmail: Email.optional() }),
+  'approved-social-secretariat': z.strictObject({ contactEmail: Email.optional() }),
+  curator: z.strictObject({ contactEmail: Email.optional() }),
+} as const satisfies Record<QualityType, z.ZodType>;
+
+function activation<T extends QualityType, D extends z.ZodType>(type: T, data: D) {
+  return z.strictObject({ type: z.literal(type), data, localManager: PersonInput });
+}
+
+/** Activation body: one discriminated union over the quality type, each with its own data. */
+export const ActivateQualityBody = z.discriminatedUnion('type', [
+  activation('employer', QualityDataSchemas.employer),
+  activation('mandatary', QualityDataSchemas.mandatary.default({})),
+  activation('full-service-secretariat', QualityDataSchemas['full-service-secretariat'].default({})),
+  activation('hospital-care-provider', QualityDataSchemas['hospital-care-provider']),
+  activation('service-provider', QualityDataSchemas['service-provider'].default({})),
+  activation('telecom-operator', QualityDataSchemas['telecom-operator'].default({})),
+  activation('approved-social-secretariat', QualityDataSchemas['approved-social-secretariat'].default({})),
+  activation('curator', QualityDataSchemas.curator.default({})),
+]);
+export type ActivateQualityBody = z.infer<typeof ActivateQualityBody>;
+
+export const QualityParams = z.strictObject({ enterpriseNumber: EnterpriseNumber, type: QualityTypeCode });
+export const QualityPersonParams = QualityParams.extend({ personId: ObjectId });
+
+export const UpdateQualityBody = z.strictObject({
+  contactEmail: Email.nullable().optional(),
+  /** Type-specific fields to change (validated against the quality's type). */
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const QualityView = z.object({
+  enterpriseNumber: z.string(),
+  type: QualityTypeCode,
+  data: z.record(z.string(), z.unknown()),
+  contactEmail: z.string().optional(),
+  applications: z.array(z.string()),
+  localManager: PersonSummary.nullable(),
+  technicalUser: PersonSummary.nullable(),
+  activatedAt: z.string(),
+});
+export type QualityView = z.infer<typeof QualityView>;
+
+export const QualityList = z.object({ items: z.array(QualityView.omit({ localManager: true, technicalUser: true })) });
+
+export const EligibleQualities = z.object({
+  items: z.array(z.object({ type: QualityTypeCode, active: z.boolean(), applications: z.array(z.string()) })),
+});
+
+export const ActivateQualityResult = z.object({ enterpriseNumber: z.string(), type: QualityTypeCode, personId: z.string(), roleId: z.string() });
+export const DesignateResult = z.object({ personId: z.string(), roleId: z.string().optional() });
+
+/** PUT technical-user: an existing member by personId, or a person (created or reused by NISS). */
+export const TechnicalUserBody = z.union([z.strictObject({ personId: ObjectId }), PersonInput]);
+
+/** Internal: the current technical user and status of a quality (structured messaging). */
+export const QualityState = z.object({
+  active: z.boolean(),
+  technicalUserPersonId: z.string().optional(),
+});
+
+export { QUALITY_TYPES };

@@ -1,0 +1,110 @@
+/**
+ * Building blocks of the administration use-cases that span services (enterprise, quality,
+ * user-management): a saga that undoes completed steps on failure, the designation of a person in
+ * a role, manager listings, and the audit record every change leaves.
+ */
+import type { Context } from 'moleculer';
+import type { CallMeta, ManagerView, PersonInput, RoleRecord } from '@um/contracts';
+import type { QualityType, RoleKind } from '@um/domain';
+import { call } from './actions.js';
+import { ClientProblem, notFound } from './errors.js';
+
+type Ctx = Context<unknown, CallMeta>;
+
+/** Steps that completed register how to undo themselves; `fail` runs them newest first. */
+export class Saga {
+  private readonly undo: Array<{ label: string; run: () => Promise<unknown> }> = [];
+
+  constructor(private readonly ctx: Ctx) {}
+
+  onFailure(label: string, run: () => Promise<unknown>): void {
+    this.undo.push({ label, run });
+  }
+
+  async run<T>(steps: () => Promise<T>): Promise<T> {
+    try {
+      return await steps();
+    } catch (err) {
+      for (const step of this.undo.reverse()) {
+        await step.run().catch((undoErr: unknown) =>
+          this.ctx.broker.logger.error({ err: undoErr, step: step.label, requestId: this.ctx.requestID }, 'could not undo a step'),
+        );
+      }
+      throw err;
+    }
+  }
+}
+
+export interface RoleScopeInput {
+  kind: RoleKind;
+  enterpriseNumber: string;
+  quality?: QualityType;
+}
+
+/**
+ * Finds (by NISS) or creates the person, then grants the role; inside a saga, both are undone if a
+ * later step fails (a person is removed only if this call created it).
+ */
+export async function designate(ctx: Ctx, saga: Saga, person: PersonInput, scope: RoleScopeInput): Promise<{ personId: string; roleId: string; created: boolean }> {
+  const registered = await call(ctx, 'identity.registerPerson', { person });
+  if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+  const { roleId } = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
+  saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
+  return { personId: registered.personId, roleId, created: registered.created };
+}
+
+/** The role of `personId` of one of `kinds` in the scope, or 404 (never reveal what lies elsewhere). */
+export async function findRoleOf(ctx: Ctx, scope: { enterpriseNumber: string; quality?: QualityType; kinds: RoleKind[]; personId: string }): Promise<RoleRecord> {
+  const roles = await call(ctx, 'identity.findRoles', scope);
+  const role = roles[0];
+  if (!role) throw notFound('person');
+  return role;
+}
+
+/** Roles joined with their persons, as managers see them. */
+export async function managerViews(ctx: Ctx, roles: RoleRecord[]): Promise<ManagerView[]> {
+  if (roles.length === 0) return [];
+  const persons = await call(ctx, 'identity.getPersons', { personIds: [...new Set(roles.map((r) => r.personId))] });
+  const byId = new Map(persons.map((p) => [p.personId, p]));
+  return roles.flatMap((role) => {
+    const person = byId.get(role.personId);
+    if (!person) return [];
+    return [{ ...person, roleId: role.roleId, kind: role.kind, status: role.status, ...(role.quality ? { quality: role.quality } : {}) }];
+  });
+}
+
+/** Nobody blocks, deletes or resets themselves through a manager route. */
+export function refuseSelf(ctx: Ctx, personId: string): void {
+  if (ctx.meta.principal?.personId === personId) throw new ClientProblem('FORBIDDEN', 'you cannot do this to yourself');
+}
+
+export interface AuditInput {
+  enterpriseNumber: string;
+  quality?: QualityType;
+  action: string;
+  target: { type: string; id: string };
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Leaves the audit record of a change (who, in which role, what, on whom, before/after, when,
+ * request id). If the trail cannot be written the record goes to the error log in full, so it is
+ * never lost silently.
+ */
+export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
+  const principal = ctx.meta.principal;
+  const record = {
+    ...input,
+    actor: {
+      personId: principal?.personId ?? 'system',
+      ...(principal?.role ? { roleKind: principal.role.kind, roleId: principal.role.id } : {}),
+    },
+    ...(ctx.requestID ? { requestId: ctx.requestID } : {}),
+  };
+  try {
+    await call(ctx, 'enterprise.recordAudit', record);
+  } catch (err) {
+    ctx.broker.logger.error({ err, audit: record }, 'audit record not stored');
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The RAE (replaced only by the contact centre, by transfer) and the co-RAEs (designated, edited,
+ * blocked, unblocked, deleted and reset by the RAE only — PRODUCT.md §2, footnote 1).
+ */
+import type { ActionSchema, Context } from 'moleculer';
+import type { CallMeta, ManagerView } from '@um/contracts';
+import {
+  ClientProblem,
+  Saga,
+  call,
+  defineAction,
+  designate,
+  ensureAllowed,
+  findRoleOf,
+  managerViews,
+  notFound,
+  recordAudit,
+  refuseSelf,
+} from '@um/platform';
+import type { EnterpriseModels } from '../model.js';
+
+type Ctx = Context<unknown, CallMeta>;
+
+export function accessManagerActions(models: EnterpriseModels): Record<string, ActionSchema> {
+  const requireEnterprise = async (enterpriseNumber: string) => {
+    if (!(await models.Enterprise.exists({ _id: enterpriseNumber, status: 'active' }))) throw notFound('enterprise');
+  };
+  const coRaeView = async (ctx: Ctx, enterpriseNumber: string, personId: string): Promise<ManagerView> => {
+    const role = await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId });
+    const [view] = await managerViews(ctx, [role]);
+    if (!view) throw notFound('person');
+    return view;
+  };
+
+  return {
+    ...defineAction('enterprise.replaceAccessManager', async ({ enterpriseNumber, ...person }, ctx) => {
+      ensureAllowed(ctx, 'admin.access-manager.replace');
+      await requireEnterprise(enterpriseNumber);
+      const [current] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['access-manager'] });
+      const saga = new Saga(ctx);
+      const result = await saga.run(async () => {
+        const registered = await call(ctx, 'identity.registerPerson', { person });
+        if (current?.personId === registered.personId) return { personId: current.personId, roleId: current.roleId };
+        if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+        if (current) {
+          // The old RAE loses the role (and its sessions end) before the new one can hold it.
+          await call(ctx, 'identity.revokeRole', { roleId: current.roleId });
+          saga.onFailure('restore previous RAE', () =>
+            call(ctx, 'identity.grantRole', { personId: current.personId, kind: 'access-manager', enterpriseNumber }),
+          );
+        }
+        const designated = await designate(ctx, saga, person, { kind: 'access-manager', enterpriseNumber });
+        // A co-RAE promoted to RAE keeps one enterprise-level role only.
+        const [coRole] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['co-access-manager'], personId: designated.personId });
+        if (coRole) await call(ctx, 'identity.revokeRole', { roleId: coRole.roleId });
+        await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { accessManagerPersonId: designated.personId } });
+        return { personId: designated.personId, roleId: designated.roleId };
+      });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        action: 'access-manager.replaced',
+        target: { type: 'person', id: result.personId },
+        before: current ? { personId: current.personId } : undefined,
+        after: { personId: result.personId },
+      });
+      return result;
+    }),
+
+    ...defineAction('enterprise.listCoAccessManagers', async ({ enterpriseNumber }, ctx) => {
+      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
+      await requireEnterprise(enterpriseNumber);
+      const roles = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['co-access-manager'] });
+      return { items: await managerViews(ctx, roles) };
+    }),
+
+    ...defineAction('enterprise.designateCoAccessManager', async ({ enterpriseNumber, ...person }, ctx) => {
+      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
+      await requireEnterprise(enterpriseNumber);
+      const saga = new Saga(ctx);
+      const result = await saga.run(async () => {
+        const designated = await designate(ctx, saga, person, { kind: 'co-access-manager', enterpriseNumber });
+        const [rae] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['access-manager'], personId: designated.personId });
+        if (rae) throw new ClientProblem('CONFLICT', 'this person is the access manager of the enterprise');
+        return { personId: designated.personId, roleId: designated.roleId };
+      });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        action: 'co-access-manager.designated',
+        target: { type: 'person', id: result.personId },
+        after: { roleId: result.roleId },
+      });
+      return result;
+    }),
+
+    ...defineAction('enterprise.editCoAccessManager', async ({ enterpriseNumber, personId, changes }, ctx) => {
+      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
+      const before = await coRaeView(ctx, enterpriseNumber, personId);
+      await call(ctx, 'identity.updatePerson', { personId, ...changes });
+      const after = await coRaeView(ctx, enterpriseNumber, personId);
+      await recordAudit(ctx, { enterpriseNumber, action: 'co-access-manager.edited', target: { type: 'person', id: personId }, before, after });
+      return after;
+    }),
+
+    ...defineAction('enterprise.setCoAccessManagerStatus', async ({ enterpriseNumber, personId, status }, ctx) => {
+      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
+      refuseSelf(ctx, personId);
+      const role = await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId });
+      await call(ctx, 'identity.setRoleStatus', { roleId: role.roleId, status });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        action: status === 'blocked' ? 'co-access-manager.blocked' : 'co-access-manager.unblocked',
+        target: { type: 'person', id: personId },
+        before: { status: role.status },
+        after: { status },
+      });
+      return coRaeView(ctx, enterpriseNumber, personId);
+    }),
+
+    ...defineAction('enterprise.removeCoAccessManager', async ({ enterpriseNumber, personId }, ctx) => {
+      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
+      refuseSelf(ctx, personId);
+      const role = await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId });
+      await call(ctx, 'identity.revokeRole', { roleId: role.roleId });
+      await recordAudit(ctx, { enterpriseNumber, action: 'co-access-manager.deleted', target: { type: 'person', id: personId }, before: { roleId: role.roleId, status: role.status } });
+      return null;
+    }),
+
+    ...defineAction('enterprise.resetCoAccessManagerPassword', async ({ enterpriseNumber, personId, body }, ctx) => {
+      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
+      refuseSelf(ctx, personId);
+      await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId });
+      await call(ctx, 'identity.setPassword', { personId, password: body.password });
+      await recordAudit(ctx, { enterpriseNumber, action: 'co-access-manager.password-reset', target: { type: 'person', id: personId } });
+      return null;
+    }),
+  };
+}

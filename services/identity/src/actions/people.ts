@@ -1,0 +1,62 @@
+/**
+ * Person primitives for managers' use-cases (list, edit, reset a password). Internal: the calling
+ * service has checked that its caller may act on this person.
+ */
+import { Types } from 'mongoose';
+import type { ActionSchema } from 'moleculer';
+import type { PersonSummary } from '@um/contracts';
+import { defineAction, notFound } from '@um/platform';
+import type { IdentityContext } from '../context.js';
+import type { PersonDoc } from '../model.js';
+import { hashPassword } from '../passwords.js';
+
+export function personSummary(person: Pick<PersonDoc, '_id' | 'niss' | 'firstName' | 'lastName' | 'title' | 'language' | 'emails' | 'account'>): PersonSummary {
+  return {
+    personId: String(person._id),
+    ...(person.niss ? { niss: person.niss } : {}),
+    ...(person.account?.username ? { username: person.account.username } : {}),
+    firstName: person.firstName,
+    lastName: person.lastName,
+    ...(person.title ? { title: person.title } : {}),
+    language: person.language,
+    emails: person.emails,
+    accountStatus: (person.account?.status ?? 'none') as PersonSummary['accountStatus'],
+  };
+}
+
+export function peopleActions(ic: IdentityContext): Record<string, ActionSchema> {
+  return {
+    ...defineAction('identity.getPersons', async ({ personIds }) => {
+      const people = await ic.models.Person.find({ _id: { $in: personIds.map((id) => new Types.ObjectId(id)) } }).lean();
+      return people.map(personSummary);
+    }),
+
+    ...defineAction('identity.updatePerson', async ({ personId, ...changes }) => {
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, 1> = {};
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined) continue;
+        if (value === null) unset[key] = 1;
+        else set[key] = value;
+      }
+      const person = await ic.models.Person.findOneAndUpdate(
+        { _id: new Types.ObjectId(personId) },
+        { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+        { returnDocument: 'after' },
+      ).lean();
+      if (!person) throw notFound('person');
+      return personSummary(person);
+    }),
+
+    // A manager's reset: the new password ends every session the person had.
+    ...defineAction('identity.setPassword', async ({ personId, password }) => {
+      const passwordHash = await hashPassword(password, ic.cost);
+      const result = await ic.models.Person.updateOne(
+        { _id: new Types.ObjectId(personId), 'account.username': { $exists: true } },
+        { $set: { 'account.passwordHash': passwordHash, 'account.passwordChangedAt': new Date() } },
+      );
+      if (result.matchedCount === 0) throw notFound('account');
+      return null;
+    }),
+  };
+}

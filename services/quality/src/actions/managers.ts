@@ -1,0 +1,152 @@
+/**
+ * The people of a quality: its local manager (changed by RAE/co-RAE), co-local-managers (by RAE,
+ * co-RAE or the GL — a co-GL may not, footnotes 2–3) and its one technical user (by any manager).
+ */
+import type { ActionSchema, Context } from 'moleculer';
+import type { QualityType } from '@um/domain';
+import type { CallMeta, ManagerView } from '@um/contracts';
+import {
+  ClientProblem,
+  Saga,
+  call,
+  defineAction,
+  designate,
+  ensureAllowed,
+  findRoleOf,
+  managerViews,
+  notFound,
+  recordAudit,
+  refuseSelf,
+} from '@um/platform';
+import type { QualityModels } from '../model.js';
+
+type Ctx = Context<unknown, CallMeta>;
+
+export function managerActions(models: QualityModels): Record<string, ActionSchema> {
+  const requireQuality = async (enterpriseNumber: string, type: QualityType) => {
+    const q = await models.Quality.findOne({ enterpriseNumber, type, status: 'active' }).lean();
+    if (!q) throw notFound('quality');
+    return q;
+  };
+  const coGlView = async (ctx: Ctx, enterpriseNumber: string, quality: QualityType, personId: string): Promise<ManagerView> => {
+    const role = await findRoleOf(ctx, { enterpriseNumber, quality, kinds: ['co-local-manager'], personId });
+    const [view] = await managerViews(ctx, [role]);
+    if (!view) throw notFound('person');
+    return view;
+  };
+
+  return {
+    ...defineAction('quality.designateLocalManager', async ({ enterpriseNumber, type, person }, ctx) => {
+      ensureAllowed(ctx, 'quality.local-manager.designate', { enterpriseNumber, quality: type });
+      await requireQuality(enterpriseNumber, type);
+      const [current] = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: ['local-manager'] });
+      const saga = new Saga(ctx);
+      const result = await saga.run(async () => {
+        const registered = await call(ctx, 'identity.registerPerson', { person });
+        if (current?.personId === registered.personId) return { personId: current.personId, roleId: current.roleId };
+        if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+        if (current) {
+          await call(ctx, 'identity.revokeRole', { roleId: current.roleId });
+          saga.onFailure('restore previous GL', () =>
+            call(ctx, 'identity.grantRole', { personId: current.personId, kind: 'local-manager', enterpriseNumber, quality: type }),
+          );
+        }
+        const gl = await designate(ctx, saga, person, { kind: 'local-manager', enterpriseNumber, quality: type });
+        await models.Quality.updateOne({ enterpriseNumber, type }, { $set: { localManagerPersonId: gl.personId } });
+        return { personId: gl.personId, roleId: gl.roleId };
+      });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        quality: type,
+        action: 'local-manager.designated',
+        target: { type: 'person', id: result.personId },
+        before: current ? { personId: current.personId } : undefined,
+        after: { personId: result.personId },
+      });
+      return result;
+    }),
+
+    ...defineAction('quality.listCoLocalManagers', async ({ enterpriseNumber, type }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      await requireQuality(enterpriseNumber, type);
+      const roles = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: ['co-local-manager'] });
+      return { items: await managerViews(ctx, roles) };
+    }),
+
+    ...defineAction('quality.designateCoLocalManager', async ({ enterpriseNumber, type, person }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      await requireQuality(enterpriseNumber, type);
+      const saga = new Saga(ctx);
+      const result = await saga.run(async () => {
+        const designated = await designate(ctx, saga, person, { kind: 'co-local-manager', enterpriseNumber, quality: type });
+        const [gl] = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: ['local-manager'], personId: designated.personId });
+        if (gl) throw new ClientProblem('CONFLICT', 'this person is the local manager of this quality');
+        return { personId: designated.personId, roleId: designated.roleId };
+      });
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.designated', target: { type: 'person', id: result.personId }, after: { roleId: result.roleId } });
+      return result;
+    }),
+
+    ...defineAction('quality.setCoLocalManagerStatus', async ({ enterpriseNumber, type, personId, status }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      refuseSelf(ctx, personId);
+      const role = await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId });
+      await call(ctx, 'identity.setRoleStatus', { roleId: role.roleId, status });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        quality: type,
+        action: status === 'blocked' ? 'co-local-manager.blocked' : 'co-local-manager.unblocked',
+        target: { type: 'person', id: personId },
+        before: { status: role.status },
+        after: { status },
+      });
+      return coGlView(ctx, enterpriseNumber, type, personId);
+    }),
+
+    ...defineAction('quality.removeCoLocalManager', async ({ enterpriseNumber, type, personId }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      refuseSelf(ctx, personId);
+      const role = await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId });
+      await call(ctx, 'identity.revokeRole', { roleId: role.roleId });
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.deleted', target: { type: 'person', id: personId }, before: { roleId: role.roleId, status: role.status } });
+      return null;
+    }),
+
+    ...defineAction('quality.designateTechnicalUser', async ({ enterpriseNumber, type, body }, ctx) => {
+      ensureAllowed(ctx, 'technical-user.designate', { enterpriseNumber, quality: type });
+      const quality = await requireQuality(enterpriseNumber, type);
+      const saga = new Saga(ctx);
+      const result = await saga.run(async () => {
+        if ('personId' in body) {
+          // An existing, active member of this quality.
+          const roles = await call(ctx, 'identity.findRoles', {
+            enterpriseNumber,
+            quality: type,
+            kinds: ['user', 'local-manager', 'co-local-manager'],
+            personId: body.personId,
+          });
+          if (!roles.some((r) => r.status === 'active')) throw notFound('member of this quality');
+          return { personId: body.personId };
+        }
+        // A person by NISS (reused or created) who becomes a user of this quality if not one yet.
+        const members = await call(ctx, 'identity.registerPerson', { person: body });
+        if (members.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: members.personId }));
+        const existing = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: members.personId });
+        if (existing.some((r) => r.status === 'active')) return { personId: members.personId };
+        const user = await designate(ctx, saga, body, { kind: 'user', enterpriseNumber, quality: type });
+        return { personId: user.personId, roleId: user.roleId };
+      });
+      // One technical user per quality: designating replaces the previous one.
+      await models.Quality.updateOne({ enterpriseNumber, type, status: 'active' }, { $set: { technicalUserPersonId: result.personId } });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        quality: type,
+        action: 'technical-user.designated',
+        target: { type: 'person', id: result.personId },
+        before: quality.technicalUserPersonId ? { personId: quality.technicalUserPersonId } : undefined,
+        after: { personId: result.personId },
+      });
+      return result;
+    }),
+  };
+}

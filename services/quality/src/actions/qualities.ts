@@ -1,0 +1,144 @@
+/**
+ * Activating a quality (eligible types only, one per type, with its local manager designated in
+ * the same request — a saga: nothing stays activated if a step fails), reading and editing it.
+ */
+import type { ActionSchema, Context } from 'moleculer';
+import { z } from 'zod';
+import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
+import { QualityDataSchemas, type CallMeta, type QualityView } from '@um/contracts';
+import {
+  ClientProblem,
+  Saga,
+  call,
+  defineAction,
+  designate,
+  ensureAllowed,
+  fieldErrors,
+  isDuplicateKey,
+  notFound,
+  recordAudit,
+  validationProblem,
+} from '@um/platform';
+import type { QualityModels } from '../model.js';
+
+type Ctx = Context<unknown, CallMeta>;
+
+/** A pending quality older than this is the remains of a crashed activation and may be retaken. */
+const STALE_PENDING_MS = 2 * 60_000;
+
+export function qualityActions(models: QualityModels): Record<string, ActionSchema> {
+  const activeQuality = async (enterpriseNumber: string, type: QualityType) => {
+    const quality = await models.Quality.findOne({ enterpriseNumber, type, status: 'active' }).lean();
+    if (!quality) throw notFound('quality');
+    return quality;
+  };
+
+  const view = async (ctx: Ctx, enterpriseNumber: string, type: QualityType): Promise<QualityView> => {
+    const q = await activeQuality(enterpriseNumber, type);
+    const ids = [q.localManagerPersonId, q.technicalUserPersonId].filter((id): id is string => Boolean(id));
+    const persons = ids.length ? await call(ctx, 'identity.getPersons', { personIds: ids }) : [];
+    const person = (id?: string | null) => persons.find((p) => p.personId === id) ?? null;
+    return {
+      enterpriseNumber,
+      type,
+      data: (q.data ?? {}) as Record<string, unknown>,
+      ...(q.contactEmail ? { contactEmail: q.contactEmail } : {}),
+      applications: [...APPLICATIONS_BY_QUALITY[type]],
+      localManager: person(q.localManagerPersonId),
+      technicalUser: person(q.technicalUserPersonId),
+      activatedAt: (q.activatedAt ?? q.createdAt).toISOString(),
+    };
+  };
+
+  const reserve = async (enterpriseNumber: string, type: QualityType, data: Record<string, unknown>): Promise<void> => {
+    try {
+      const contactEmail = typeof data.contactEmail === 'string' ? data.contactEmail : undefined;
+      await models.Quality.create({ enterpriseNumber, type, data, contactEmail, status: 'pending' });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const stale = await models.Quality.deleteOne({ enterpriseNumber, type, status: 'pending', updatedAt: { $lt: new Date(Date.now() - STALE_PENDING_MS) } });
+      if (stale.deletedCount === 1) return reserve(enterpriseNumber, type, data);
+      throw new ClientProblem('QUALITY_ALREADY_ACTIVE', `the quality ${type} is already active for this enterprise`, {
+        errors: [{ field: 'type', code: 'QUALITY_ALREADY_ACTIVE', message: 'already active' }],
+      });
+    }
+  };
+
+  return {
+    ...defineAction('quality.list', async ({ enterpriseNumber }, ctx) => {
+      ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
+      const qualities = await models.Quality.find({ enterpriseNumber, status: 'active' }).sort({ activatedAt: 1 }).lean();
+      return {
+        items: qualities.map((q) => ({
+          enterpriseNumber,
+          type: q.type as QualityType,
+          data: (q.data ?? {}) as Record<string, unknown>,
+          ...(q.contactEmail ? { contactEmail: q.contactEmail } : {}),
+          applications: [...APPLICATIONS_BY_QUALITY[q.type as QualityType]],
+          activatedAt: (q.activatedAt ?? q.createdAt).toISOString(),
+        })),
+      };
+    }),
+
+    ...defineAction('quality.activate', async ({ enterpriseNumber, body }, ctx) => {
+      ensureAllowed(ctx, 'quality.activate', { enterpriseNumber });
+      const eligibility = await call(ctx, 'enterprise.eligibility', { enterpriseNumber });
+      if (!eligibility.exists) throw notFound('enterprise');
+      if (!eligibility.eligibleQualities.includes(body.type)) {
+        throw new ClientProblem('QUALITY_NOT_ELIGIBLE', `the enterprise is not eligible for ${body.type}`, {
+          errors: [{ field: 'type', code: 'QUALITY_NOT_ELIGIBLE', message: `eligible: ${eligibility.eligibleQualities.join(', ')}` }],
+        });
+      }
+      const data = body.data as Record<string, unknown>;
+      const saga = new Saga(ctx);
+      const result = await saga.run(async () => {
+        await reserve(enterpriseNumber, body.type, data);
+        saga.onFailure('release quality', () => models.Quality.deleteOne({ enterpriseNumber, type: body.type, status: 'pending' }));
+        const gl = await designate(ctx, saga, body.localManager, { kind: 'local-manager', enterpriseNumber, quality: body.type });
+        await models.Quality.updateOne(
+          { enterpriseNumber, type: body.type },
+          { $set: { status: 'active', activatedAt: new Date(), localManagerPersonId: gl.personId } },
+        );
+        return { enterpriseNumber, type: body.type, personId: gl.personId, roleId: gl.roleId };
+      });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        quality: body.type,
+        action: 'quality.activated',
+        target: { type: 'quality', id: body.type },
+        after: { data, localManagerPersonId: result.personId },
+      });
+      return result;
+    }),
+
+    ...defineAction('quality.get', async ({ enterpriseNumber, type }, ctx) => {
+      ensureAllowed(ctx, 'quality.details', { enterpriseNumber, quality: type });
+      return view(ctx, enterpriseNumber, type);
+    }),
+
+    ...defineAction('quality.update', async ({ enterpriseNumber, type, changes }, ctx) => {
+      ensureAllowed(ctx, 'quality.details', { enterpriseNumber, quality: type });
+      const before = await activeQuality(enterpriseNumber, type);
+      const merged: Record<string, unknown> = { ...(before.data as Record<string, unknown>), ...(changes.data ?? {}) };
+      if (changes.contactEmail !== undefined) {
+        if (changes.contactEmail === null) delete merged.contactEmail;
+        else merged.contactEmail = changes.contactEmail;
+      }
+      // The whole data must still satisfy the type's schema (unknown fields, formats).
+      const parsed = (QualityDataSchemas[type] as z.ZodType).safeParse(merged);
+      if (!parsed.success) throw validationProblem(fieldErrors(parsed.error, ['data']));
+      const data = parsed.data as Record<string, unknown>;
+      await models.Quality.updateOne(
+        { enterpriseNumber, type, status: 'active' },
+        data.contactEmail ? { $set: { data, contactEmail: data.contactEmail } } : { $set: { data }, $unset: { contactEmail: 1 } },
+      );
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'quality.updated', target: { type: 'quality', id: type }, before: before.data, after: data });
+      return view(ctx, enterpriseNumber, type);
+    }),
+
+    ...defineAction('quality.state', async ({ enterpriseNumber, type }) => {
+      const q = await models.Quality.findOne({ enterpriseNumber, type, status: 'active' }, { technicalUserPersonId: 1 }).lean();
+      return { active: Boolean(q), ...(q?.technicalUserPersonId ? { technicalUserPersonId: q.technicalUserPersonId } : {}) };
+    }),
+  };
+}
