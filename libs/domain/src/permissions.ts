@@ -86,8 +86,13 @@ export const CAPABILITIES = {
     roles: MANAGERS,
   },
   'routing.manage': {
-    label: 'routing module, batch channels and structured messages of a quality',
+    label: 'routing rules and structured messages of a quality',
     scope: 'quality',
+    roles: MANAGERS,
+  },
+  'batch-channels.manage': {
+    label: "the enterprise's batch channels (senders directory)",
+    scope: 'enterprise',
     roles: MANAGERS,
   },
   'audit.read': {
