@@ -5,3 +5,4 @@ export * from './actions/index.js';
 export * from './events.js';
 export * from './schemas/management.js';
 export * from './schemas/identity.js';
+export * from './schemas/routing.js';

@@ -42,6 +42,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
       ...certificateActions(ic),
       ...accountActions(ic),
       ...peopleActions(ic),
+      ...(await import('./actions/lookup.js')).lookupActions(ic),
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Principal } from '../schemas.js';
 import { EnterpriseActions } from './enterprise.js';
 import { IdentityActions } from './identity.js';
 import { IdentityRoleActions } from './identity-roles.js';
+import { IdentityLookupActions } from './identity-lookup.js';
 import { QualityActions } from './quality.js';
 import { RoutingModuleActions } from './routing-module.js';
 import { StructuredMessagingActions } from './structured-messaging.js';
@@ -18,6 +19,7 @@ export { NoParams, Void, type ActionContract } from './types.js';
 export const Actions = {
   ...IdentityActions,
   ...IdentityRoleActions,
+  ...IdentityLookupActions,
   ...EnterpriseActions,
   ...QualityActions,
   ...UserManagementActions,

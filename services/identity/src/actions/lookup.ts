@@ -1,0 +1,14 @@
+/** Internal look-ups for other services: the account behind a username (structured-messaging's sender check). */
+import type { ActionSchema } from 'moleculer';
+import { defineAction } from '@um/platform';
+import type { IdentityContext } from '../context.js';
+
+export function lookupActions(ic: IdentityContext): Record<string, ActionSchema> {
+  return {
+    ...defineAction('identity.findAccount', async ({ username }) => {
+      const person = await ic.models.Person.findOne({ 'account.username': username }, { account: 1 }).lean();
+      if (!person?.account) return null;
+      return { personId: String(person._id), status: person.account.status as 'active' | 'blocked' | 'deleted' };
+    }),
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * Ingestion from NATS JetStream (the `nats` client directly: Moleculer's transporter does not
+ * expose JetStream). One stream captures `structured-messages.inbound.>`, one durable pull
+ * consumer feeds batches: each batch is parsed, looked up once per enterprise × quality and sender,
+ * decided, stored (one insert per message, keyed by messageId: a redelivery or resend is stored
+ * once), and only then acknowledged; outcomes are published on `…routed` / `…rejected`.
+ */
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, connect, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import type { ServiceBroker } from 'moleculer';
+import { structuredMessageSubjects, type RoutingSnapshot, type StructuredMessageOutcome } from '@um/contracts';
+import { call, isDuplicateKey, type Logger } from '@um/platform';
+import { decide, parseEnvelope, type Facts, type Parsed } from './decide.js';
+import type { MessagingModels } from './model.js';
+
+export interface IngestOptions {
+  natsUrl: string;
+  namespace: string;
+  batchSize: number;
+  /** Batches processed at the same time. */
+  maxInFlight: number;
+  ackWaitMs: number;
+}
+
+type StoredDoc = {
+  _id: string;
+  status: 'routed' | 'rejected';
+  enterpriseNumber?: string;
+  quality?: string;
+  recipient?: string;
+  channel?: string;
+  reason?: string;
+  [field: string]: unknown;
+};
+
+const NAK_DELAY_MS = 1_000;
+
+export class Ingestion {
+  private nc?: NatsConnection;
+  private messages?: ConsumerMessages;
+  private readonly queue: JsMsg[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  private loop?: Promise<void>;
+  readonly subjects: ReturnType<typeof structuredMessageSubjects>;
+
+  constructor(
+    private readonly options: IngestOptions,
+    private readonly models: MessagingModels,
+    private readonly broker: ServiceBroker,
+    private readonly logger: Logger,
+  ) {
+    this.subjects = structuredMessageSubjects(options.namespace);
+  }
+
+  async start(): Promise<void> {
+    this.nc = await connect({
+      servers: this.options.natsUrl,
+      name: `structured-messaging-${process.pid}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: true,
+    });
+    void this.watchStatus(this.nc);
+    await this.ensureStreamAndConsumer();
+    this.loop = this.consumeForever();
+  }
+
+  /** Stops taking messages, finishes the batches being processed, gives back the queued ones, drains. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.messages?.close().catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+    for (const msg of this.queue.splice(0)) msg.nak();
+    await this.loop?.catch(() => undefined);
+    if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+    this.logger.info('ingestion stopped: in-flight batches done, queued messages given back');
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect') this.logger.warn({ nats: status.type, data: String(status.data) }, 'JetStream connection');
+    }
+  }
+
+  /** Idempotent: creates the stream and the durable consumer when missing, leaves them otherwise. */
+  private async ensureStreamAndConsumer(): Promise<void> {
+    const jsm = await this.nc!.jetstreamManager();
+    const { stream, durable, inbound } = this.subjects;
+    try {
+      await jsm.streams.info(stream);
+    } catch {
+      await jsm.streams
+        .add({
+          name: stream,
+          subjects: [`${inbound}.>`],
+          retention: RetentionPolicy.Limits,
+          storage: StorageType.File,
+          // Nats-Msg-Id de-duplication at the stream for re-sends within this window; the store's
+          // unique messageId covers the rest.
+          duplicate_window: nanos(2 * 60_000),
+          max_age: nanos(7 * 24 * 3_600_000),
+        })
+        .catch(async (err: unknown) => {
+          // Another instance created it meanwhile.
+          await jsm.streams.info(stream).catch(() => {
+            throw err;
+          });
+        });
+    }
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: `${inbound}.>`,
+      ack_wait: nanos(this.options.ackWaitMs),
+      // Never give up on a message: a message is stored with a final status, or redelivered.
+      max_deliver: -1,
+      max_ack_pending: this.options.batchSize * (this.options.maxInFlight + 4),
+    };
+    try {
+      await jsm.consumers.info(stream, durable);
+    } catch {
+      await jsm.consumers.add(stream, config).catch(async (err: unknown) => {
+        await jsm.consumers.info(stream, durable).catch(() => {
+          throw err;
+        });
+      });
+    }
+  }
+
+  /** Re-subscribes whenever the pull subscription ends (NATS restarted without the stream, …) until stopped. */
+  private async consumeForever(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const js = this.nc!.jetstream();
+        const consumer = await js.consumers.get(this.subjects.stream, this.subjects.durable);
+        this.messages = await consumer.consume({
+          max_messages: this.options.batchSize * 2,
+          callback: (msg) => {
+            if (this.stopping) return msg.nak();
+            this.queue.push(msg);
+            this.schedule();
+          },
+        });
+        await this.messages.closed();
+      } catch (err) {
+        if (this.stopping) break;
+        this.logger.warn({ err: (err as Error).message }, 'JetStream consumer unavailable, retrying');
+      }
+      if (this.stopping) break;
+      await new Promise((r) => setTimeout(r, 1_000));
+      await this.ensureStreamAndConsumer().catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'could not ensure the stream'));
+    }
+  }
+
+  private schedule(): void {
+    while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
+      const batch = this.queue.splice(0, this.options.batchSize);
+      const task: Promise<void> = this.process(batch)
+        .catch((err: unknown) => {
+          this.logger.warn({ err: (err as Error).message, size: batch.length }, 'batch not processed, given back for redelivery');
+          for (const msg of batch) msg.nak(NAK_DELAY_MS);
+        })
+        .finally(() => {
+          this.inFlight.delete(task);
+          if (!this.stopping) this.schedule();
+        });
+      this.inFlight.add(task);
+    }
+  }
+
+  /** One batch: parse, skip what is stored already, look up once per key, decide, store, ack, publish. */
+  private async process(batch: JsMsg[]): Promise<void> {
+    const prefix = `${this.subjects.inbound}.`;
+    const parsed = batch.map((msg) =>
+      parseEnvelope(msg.data, msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : '', msg.headers?.get('Nats-Msg-Id') || undefined, msg.seq),
+    );
+    const keys = [...new Set(parsed.map((p) => p.key))];
+    const already = new Map((await this.models.Message.find({ _id: { $in: keys } }).lean<StoredDoc[]>()).map((d) => [d._id, d]));
+
+    // The same messageId twice in one batch (a resend): the first one decides.
+    const seen = new Set<string>();
+    const fresh: Array<{ msg: JsMsg; parsed: Parsed }> = [];
+    const duplicates: JsMsg[] = [];
+    parsed.forEach((p, i) => {
+      const msg = batch[i]!;
+      if (already.has(p.key) || seen.has(p.key)) duplicates.push(msg);
+      else {
+        seen.add(p.key);
+        fresh.push({ msg, parsed: p });
+      }
+    });
+
+    const facts = await this.lookUp(fresh.map((f) => f.parsed));
+    const now = new Date();
+    const docs: StoredDoc[] = fresh.map(({ msg, parsed: p }) => {
+      if (!p.ok) {
+        this.logger.warn({ messageId: p.key, subject: msg.subject, problems: p.problems }, 'malformed structured message rejected');
+        return { _id: p.key, ...p.partial, status: 'rejected', reason: 'MALFORMED_ENVELOPE', problems: p.problems, processedAt: now, streamSeq: msg.seq };
+      }
+      const e = p.envelope;
+      const decision = decide(e, facts.get(`${e.enterpriseNumber}/${e.quality}/${e.sender.username}`)!);
+      return {
+        _id: e.messageId,
+        enterpriseNumber: e.enterpriseNumber,
+        quality: e.quality,
+        declarationType: e.declarationType,
+        inboundChannel: e.channel,
+        sender: e.sender.username,
+        fileName: e.fileName,
+        sizeBytes: e.sizeBytes,
+        sha256: e.sha256,
+        receivedAt: e.receivedAt,
+        ...decision,
+        processedAt: now,
+        streamSeq: msg.seq,
+      };
+    });
+
+    const stored = await this.store(docs);
+    const outcomes: StoredDoc[] = [];
+    fresh.forEach(({ msg }, i) => {
+      const doc = docs[i]!;
+      if (stored.has(doc._id)) {
+        msg.ack();
+        outcomes.push(doc);
+      } else msg.nak(NAK_DELAY_MS);
+    });
+    // A redelivered message was stored before, maybe by a process that died before acknowledging
+    // or publishing: its stored outcome is published again (outcomes are at-least-once too).
+    for (const msg of duplicates) msg.ack();
+    for (const doc of already.values()) outcomes.push(doc);
+    for (const doc of outcomes) this.publish(doc);
+  }
+
+  /** Stores each decided message once; answers the keys now in the store (inserted, or there already). */
+  private async store(docs: StoredDoc[]): Promise<Set<string>> {
+    const ok = new Set(docs.map((d) => d._id));
+    if (docs.length === 0) return ok;
+    try {
+      await this.models.Message.insertMany(docs, { ordered: false, lean: true });
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: Array<{ index?: number; err?: { index?: number; code?: number }; code?: number }> }).writeErrors;
+      if (!writeErrors) throw err;
+      for (const we of writeErrors) {
+        const index = we.index ?? we.err?.index;
+        const doc = index === undefined ? undefined : docs[index];
+        if (doc && !isDuplicateKey(we.err ?? we)) ok.delete(doc._id);
+      }
+    }
+    return ok;
+  }
+
+  /** What quality, identity and routing-module say, once per enterprise × quality (and sender) of the batch. */
+  private async lookUp(items: Parsed[]): Promise<Map<string, Facts>> {
+    const envelopes = items.flatMap((p) => (p.ok ? [p.envelope] : []));
+    const scopes = new Map<string, { enterpriseNumber: string; type: (typeof envelopes)[number]['quality'] }>();
+    const usernames = new Set<string>();
+    for (const e of envelopes) {
+      scopes.set(`${e.enterpriseNumber}/${e.quality}`, { enterpriseNumber: e.enterpriseNumber, type: e.quality });
+      usernames.add(e.sender.username);
+    }
+    const qualities = new Map<string, Facts['quality']>();
+    const routings = new Map<string, RoutingSnapshot>();
+    const accounts = new Map<string, Facts['account']>();
+    await Promise.all([
+      ...[...scopes].map(async ([key, scope]) => {
+        const [quality, routing] = await Promise.all([call(this.broker, 'quality.state', scope), call(this.broker, 'routing-module.snapshot', scope)]);
+        qualities.set(key, quality);
+        routings.set(key, routing);
+      }),
+      ...[...usernames].map(async (username) => accounts.set(username, await call(this.broker, 'identity.findAccount', { username }))),
+    ]);
+    const facts = new Map<string, Facts>();
+    for (const e of envelopes) {
+      const scope = `${e.enterpriseNumber}/${e.quality}`;
+      facts.set(`${scope}/${e.sender.username}`, { quality: qualities.get(scope)!, routing: routings.get(scope)!, account: accounts.get(e.sender.username) ?? null });
+    }
+    return facts;
+  }
+
+  private publish(doc: StoredDoc): void {
+    const outcome: StructuredMessageOutcome = {
+      messageId: doc._id,
+      enterpriseNumber: doc.enterpriseNumber ?? '',
+      quality: doc.quality ?? '',
+      ...(doc.recipient ? { recipient: doc.recipient } : {}),
+      ...(doc.channel ? { channel: doc.channel } : {}),
+      ...(doc.reason ? { reason: doc.reason as StructuredMessageOutcome['reason'] } : {}),
+    };
+    try {
+      this.nc!.publish(doc.status === 'routed' ? this.subjects.routed : this.subjects.rejected, JSON.stringify(outcome));
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, messageId: doc._id }, 'outcome not published');
+    }
+  }
+}
