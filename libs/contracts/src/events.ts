@@ -20,6 +20,13 @@ export const Events = {
   /** A person's account was blocked, unblocked or deleted, or their password changed. */
   'identity.account.changed': z.object({ personId: z.string(), status: z.enum(['active', 'blocked', 'deleted']) }),
   'enterprise.onboarded': z.object({ enterpriseNumber: z.string(), accessManagerPersonId: z.string() }),
+  /** A person's profile changed (names, title, language, e-mails): denormalised copies follow. */
+  'identity.person.changed': z.object({ personId: z.string() }),
+  /**
+   * Broadcast to every user-management instance (each keeps an in-memory projection): reload the
+   * memberships of this person (and, with `roleId`, that role) from the store.
+   */
+  'user-management.membership.broadcast': z.object({ personId: z.string(), roleId: z.string().optional() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof Events;

@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './schemas/management.js';
 export * from './schemas/identity.js';
 export * from './schemas/routing.js';
+export * from './schemas/users.js';

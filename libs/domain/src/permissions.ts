@@ -158,3 +158,105 @@ export function capabilitiesOf(kind: RoleKind): CapabilityName[] {
     (CAPABILITIES[name].roles as readonly RoleKind[]).includes(kind),
   );
 }
+
+// ---- the permission matrix: every route of PRODUCT.md §5 → what it needs ------------------
+
+/** What a route needs: nothing, a session (no role chosen), or a chosen role allowed `capability`. */
+export type RouteAuth = 'none' | 'session' | 'role';
+
+export interface RouteRule {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path under /api/v1, parameters as in the OpenAPI description (`{enterpriseNumber}`). */
+  path: string;
+  auth: RouteAuth;
+  /** The capability checked by the owning service (`ensureAllowed`); for `session` routes, what it amounts to. */
+  capability?: CapabilityName;
+}
+
+const EN = '/enterprises/{enterpriseNumber}';
+const QT = `${EN}/qualities/{type}`;
+
+/**
+ * The matrix: one row per route of PRODUCT.md §5 (those not built yet included, so a new route
+ * needs no new rule). Services take their capability from here (`routeCapability`), the
+ * exhaustive permission test derives every expected status from it, and `npm run docs:matrix`
+ * renders it into the README.
+ */
+export const ROUTE_RULES = [
+  { method: 'POST', path: '/auth/login', auth: 'none' },
+  { method: 'POST', path: '/auth/login/certificate', auth: 'none' },
+  { method: 'POST', path: '/auth/session/role', auth: 'session' },
+  { method: 'POST', path: '/auth/logout', auth: 'session' },
+  { method: 'GET', path: '/me', auth: 'session', capability: 'self.manage' },
+  { method: 'PATCH', path: '/me', auth: 'session', capability: 'self.manage' },
+  { method: 'PUT', path: '/me/password', auth: 'session', capability: 'self.manage' },
+  { method: 'PUT', path: '/me/certificate', auth: 'session', capability: 'self.manage' },
+  { method: 'GET', path: '/me/certificate', auth: 'session', capability: 'self.manage' },
+  { method: 'DELETE', path: '/me/certificate', auth: 'session', capability: 'self.manage' },
+  { method: 'GET', path: '/authorizations/check', auth: 'session' },
+
+  { method: 'GET', path: EN, auth: 'role', capability: 'enterprise.read' },
+  { method: 'GET', path: `${EN}/qualities`, auth: 'role', capability: 'enterprise.read' },
+  { method: 'GET', path: `${EN}/eligible-qualities`, auth: 'role', capability: 'enterprise.read' },
+  { method: 'GET', path: `${EN}/mandates`, auth: 'role', capability: 'enterprise.read' },
+  { method: 'GET', path: `${EN}/audit`, auth: 'role', capability: 'audit.read' },
+  { method: 'POST', path: `${EN}/qualities`, auth: 'role', capability: 'quality.activate' },
+  { method: 'PUT', path: `${QT}/local-manager`, auth: 'role', capability: 'quality.local-manager.designate' },
+  { method: 'GET', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage' },
+  { method: 'POST', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage' },
+  { method: 'PATCH', path: `${EN}/co-access-managers/{personId}`, auth: 'role', capability: 'co-access-managers.manage' },
+  { method: 'DELETE', path: `${EN}/co-access-managers/{personId}`, auth: 'role', capability: 'co-access-managers.manage' },
+  { method: 'POST', path: `${EN}/co-access-managers/{personId}/block`, auth: 'role', capability: 'co-access-managers.manage' },
+  { method: 'POST', path: `${EN}/co-access-managers/{personId}/unblock`, auth: 'role', capability: 'co-access-managers.manage' },
+  { method: 'PUT', path: `${EN}/co-access-managers/{personId}/password`, auth: 'role', capability: 'co-access-managers.manage' },
+  { method: 'GET', path: `${EN}/users`, auth: 'role', capability: 'users.search.enterprise' },
+  { method: 'GET', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage' },
+  { method: 'POST', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage' },
+  { method: 'DELETE', path: `${EN}/batch-channels/{channelId}`, auth: 'role', capability: 'batch-channels.manage' },
+
+  { method: 'GET', path: QT, auth: 'role', capability: 'quality.details' },
+  { method: 'PATCH', path: QT, auth: 'role', capability: 'quality.details' },
+  { method: 'GET', path: `${QT}/users`, auth: 'role', capability: 'users.search.quality' },
+  { method: 'POST', path: `${QT}/users`, auth: 'role', capability: 'users.manage' },
+  { method: 'GET', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.search.quality' },
+  { method: 'PATCH', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage' },
+  { method: 'DELETE', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage' },
+  { method: 'POST', path: `${QT}/users/{personId}/block`, auth: 'role', capability: 'users.manage' },
+  { method: 'POST', path: `${QT}/users/{personId}/unblock`, auth: 'role', capability: 'users.manage' },
+  { method: 'PUT', path: `${QT}/users/{personId}/password`, auth: 'role', capability: 'users.manage' },
+  { method: 'GET', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'POST', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'DELETE', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'POST', path: `${QT}/co-local-managers/{personId}/block`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'POST', path: `${QT}/co-local-managers/{personId}/unblock`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'PUT', path: `${QT}/technical-user`, auth: 'role', capability: 'technical-user.designate' },
+  { method: 'GET', path: `${QT}/routing`, auth: 'role', capability: 'routing.manage' },
+  { method: 'PUT', path: `${QT}/routing/{declarationType}`, auth: 'role', capability: 'routing.manage' },
+  { method: 'PUT', path: `${QT}/routing/{declarationType}/channel`, auth: 'role', capability: 'routing.manage' },
+  { method: 'GET', path: `${QT}/structured-messages`, auth: 'role', capability: 'routing.manage' },
+
+  { method: 'POST', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.onboard' },
+  { method: 'PUT', path: `/admin${EN}/access-manager`, auth: 'role', capability: 'admin.access-manager.replace' },
+  { method: 'POST', path: `/admin${EN}/mandates`, auth: 'role', capability: 'admin.mandates.register' },
+] as const satisfies readonly RouteRule[];
+
+export type RouteKey = `${(typeof ROUTE_RULES)[number]['method']} ${(typeof ROUTE_RULES)[number]['path']}`;
+
+/** `GET /enterprises/{x}/users` and `GET /enterprises/{enterpriseNumber}/users` are the same route. */
+export function routeShape(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path.replace(/\{[^}]*\}|:[A-Za-z]+/g, '{}')}`;
+}
+
+/** The rule of a route, whatever its parameters are named; undefined when the matrix lacks it. */
+export function routeRule(method: string, path: string): RouteRule | undefined {
+  const shape = routeShape(method, path);
+  return (ROUTE_RULES as readonly RouteRule[]).find((r) => routeShape(r.method, r.path) === shape);
+}
+
+/** The capability a service checks for one of its routes (from the matrix, never a copy). */
+export function routeCapability(route: RouteKey): CapabilityName {
+  const [method, path] = route.split(' ') as [string, string];
+  const capability = routeRule(method, path)?.capability;
+  if (!capability) throw new Error(`the permission matrix has no capability for ${route}`);
+  return capability;
+}

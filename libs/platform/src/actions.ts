@@ -52,6 +52,12 @@ export function emitEvent<E extends EventName>(emitter: Pick<ServiceBroker, 'emi
   return (emitter.emit as (e: string, p: unknown) => Promise<void>)(event, parsed);
 }
 
+/** Broadcasts a domain event to every instance of every subscribing service (in-memory projections). */
+export function broadcastEvent<E extends EventName>(broadcaster: Pick<ServiceBroker, 'broadcast'> | Pick<Context, 'broadcast'>, event: E, payload: PayloadOf<E>): Promise<void> {
+  const parsed = Events[event].parse(payload);
+  return (broadcaster.broadcast as (e: string, p: unknown) => Promise<void>)(event, parsed);
+}
+
 /** Declares a handler of a contract event for a service's `events` block; malformed payloads are logged and dropped. */
 export function defineEvent<E extends EventName>(
   event: E,

@@ -3,47 +3,35 @@
  * needed, and only ever the caller's own data (the person comes from the session, not the input).
  */
 import { Types } from 'mongoose';
-import type { ActionSchema } from 'moleculer';
-import { APPLICATIONS_BY_QUALITY, USER_MANAGEMENT_APPLICATION } from '@um/domain';
+import type { ActionSchema, Context } from 'moleculer';
 import type { MeView, Membership, RoleView } from '@um/contracts';
-import { ClientProblem, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
+import { ClientProblem, call, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
 import type { IdentityContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { ACCOUNT_POLICY, LoginThrottle } from '../throttle.js';
 import { roleView } from './sessions.js';
 
 /**
- * The secure applications a role reaches (PRODUCT.md §2). Until memberships and grants live in
- * user-management (issue 5), this is derived from the role kind alone: GL/co-GL reach every
- * application of their quality, RAE/co-RAE only User Management, a user nothing yet. Issue 5
- * replaces this one function.
+ * The secure applications each role of the person reaches, and its company e-mail: user-management
+ * decides (it holds the memberships and the grants); a blocked role reaches nothing.
  */
-export function reachableApplications(role: RoleView): string[] {
-  switch (role.kind) {
-    case 'local-manager':
-    case 'co-local-manager':
-      return role.quality ? [...APPLICATIONS_BY_QUALITY[role.quality]] : [];
-    case 'access-manager':
-    case 'co-access-manager':
-      return [USER_MANAGEMENT_APPLICATION];
-    default:
-      return [];
-  }
+export async function reachableApplications(ctx: Context, personId: string, roles: Array<RoleView & { status: 'active' | 'blocked' }>): Promise<Map<string, { applications: string[]; companyEmail?: string }>> {
+  if (roles.length === 0) return new Map();
+  const answer = await call(ctx, 'user-management.applicationsOf', { personId, roles });
+  return new Map(answer.map((a) => [a.roleId, a]));
 }
 
-export async function meView(ic: IdentityContext, personId: string): Promise<MeView> {
+export async function meView(ic: IdentityContext, personId: string, ctx: Context): Promise<MeView> {
   const id = new Types.ObjectId(personId);
   const person = await ic.models.Person.findById(id).lean();
   if (!person) throw notFound('person');
   const roles = await ic.models.Role.find({ personId: id }).sort({ createdAt: 1 }).lean();
-  const memberships: Membership[] = roles
-    .filter((r) => r.status === 'active' || r.status === 'blocked')
-    .map((r) => {
-      const role = roleView(r);
-      const status = r.status as Membership['status'];
-      // A blocked role keeps its data but reaches nothing.
-      return { role, status, applications: status === 'active' ? reachableApplications(role) : [] };
-    });
+  const held = roles.filter((r) => r.status === 'active' || r.status === 'blocked').map((r) => ({ ...roleView(r), status: r.status as Membership['status'] }));
+  const reach = await reachableApplications(ctx, personId, held);
+  const memberships: Membership[] = held.map(({ status, ...role }) => {
+    const granted = reach.get(role.id);
+    return { role, status, applications: granted?.applications ?? [], ...(granted?.companyEmail ? { companyEmail: granted.companyEmail } : {}) };
+  });
   return {
     personId: String(person._id),
     ...(person.account?.username ? { username: person.account.username } : {}),
@@ -59,7 +47,7 @@ export async function meView(ic: IdentityContext, personId: string): Promise<MeV
 
 export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.getMe', async (_input, ctx) => meView(ic, requirePrincipal(ctx).personId)),
+    ...defineAction('identity.getMe', async (_input, ctx) => meView(ic, requirePrincipal(ctx).personId, ctx)),
 
     ...defineAction('identity.updateMe', async ({ language, emails }, ctx) => {
       const { personId } = requirePrincipal(ctx);
@@ -73,8 +61,9 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       if (Object.keys(set).length > 0) {
         const result = await ic.models.Person.updateOne({ _id: new Types.ObjectId(personId) }, { $set: set });
         if (result.matchedCount === 0) throw notFound('person');
+        await emitEvent(ctx, 'identity.person.changed', { personId });
       }
-      return meView(ic, personId);
+      return meView(ic, personId, ctx);
     }),
 
     // The current password is required (a stolen session alone cannot take the account over) and

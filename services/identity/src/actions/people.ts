@@ -5,7 +5,7 @@
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import type { PersonSummary } from '@um/contracts';
-import { defineAction, notFound } from '@um/platform';
+import { defineAction, emitEvent, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc } from '../model.js';
 import { hashPassword } from '../passwords.js';
@@ -31,7 +31,7 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
       return people.map(personSummary);
     }),
 
-    ...defineAction('identity.updatePerson', async ({ personId, ...changes }) => {
+    ...defineAction('identity.updatePerson', async ({ personId, ...changes }, ctx) => {
       const set: Record<string, unknown> = {};
       const unset: Record<string, 1> = {};
       for (const [key, value] of Object.entries(changes)) {
@@ -45,6 +45,7 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
         { returnDocument: 'after' },
       ).lean();
       if (!person) throw notFound('person');
+      await emitEvent(ctx, 'identity.person.changed', { personId });
       return personSummary(person);
     }),
 

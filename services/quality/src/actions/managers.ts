@@ -133,7 +133,8 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
         if (members.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: members.personId }));
         const existing = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: members.personId });
         if (existing.some((r) => r.status === 'active')) return { personId: members.personId };
-        const user = await designate(ctx, saga, body, { kind: 'user', enterpriseNumber, quality: type });
+        // A user of the quality with its membership (user-management owns users).
+        const user = await call(ctx, 'user-management.register', { enterpriseNumber, type, body: { ...body, applications: [] } });
         return { personId: user.personId, roleId: user.roleId };
       });
       // One technical user per quality: designating replaces the previous one.

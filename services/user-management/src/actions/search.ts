@@ -1,0 +1,55 @@
+/** Search at quality and enterprise level, the authorization check, and /me's applications. */
+import type { ActionSchema } from 'moleculer';
+import { APPLICATIONS_BY_QUALITY, USER_MANAGEMENT_APPLICATION, routeCapability, type QualityType } from '@um/domain';
+import type { UserSearchQuery } from '@um/contracts';
+import { call, defineAction, ensureAllowed, notFound, requirePrincipal } from '@um/platform';
+import type { UserManagementModels } from '../model.js';
+import { buildSearch } from '../query.js';
+import type { Sync } from '../sync.js';
+import { userView } from './users.js';
+
+export function searchActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
+  const search = async (scope: { enterpriseNumber: string; quality?: QualityType }, query: UserSearchQuery) => {
+    const plan = buildSearch(scope, query);
+    const [docs, total] = await Promise.all([
+      models.Membership.find(plan.filter).sort(plan.sort).skip(plan.skip).limit(plan.limit).lean(),
+      models.Membership.countDocuments(plan.filter),
+    ]);
+    return { items: docs.map(userView), total, page: query.page, pageSize: query.pageSize };
+  };
+
+  return {
+    ...defineAction('user-management.searchQuality', async ({ enterpriseNumber, type, query }, ctx) => {
+      ensureAllowed(ctx, routeCapability('GET /enterprises/{enterpriseNumber}/qualities/{type}/users'), { enterpriseNumber, quality: type });
+      const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
+      if (!state.active) throw notFound('quality');
+      return search({ enterpriseNumber, quality: type }, query);
+    }),
+
+    ...defineAction('user-management.searchEnterprise', async ({ enterpriseNumber, query }, ctx) => {
+      ensureAllowed(ctx, routeCapability('GET /enterprises/{enterpriseNumber}/users'), { enterpriseNumber });
+      return search({ enterpriseNumber }, query);
+    }),
+
+    // No store query: the projection answers (a session is enough, no role: the portal asks
+    // before opening an application, whatever role the person chose).
+    ...defineAction('user-management.check', async ({ application, enterpriseNumber, quality }, ctx) => {
+      const { personId } = requirePrincipal(ctx);
+      return sync.projection.check(personId, application, enterpriseNumber, quality);
+    }),
+
+    // GET /me: per role of the person, what it reaches (a blocked role nothing).
+    ...defineAction('user-management.applicationsOf', async ({ personId, roles }) => {
+      const memberships = await models.Membership.find({ personId, kind: 'user' }).lean();
+      const byRole = new Map(memberships.map((m) => [m.roleId, m]));
+      return roles.map((role) => {
+        const m = byRole.get(role.id);
+        let applications: string[] = [];
+        if (role.kind === 'access-manager' || role.kind === 'co-access-manager') applications = [USER_MANAGEMENT_APPLICATION];
+        else if ((role.kind === 'local-manager' || role.kind === 'co-local-manager') && role.quality) applications = [...APPLICATIONS_BY_QUALITY[role.quality]];
+        else if (role.kind === 'user' && m?.status === 'active') applications = m.applications;
+        return { roleId: role.id, applications: role.status === 'active' ? applications : [], ...(m?.companyEmail ? { companyEmail: m.companyEmail } : {}) };
+      });
+    }),
+  };
+}

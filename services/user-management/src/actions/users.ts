@@ -1,0 +1,180 @@
+/**
+ * The users of a quality (PRODUCT.md §2: RAE, co-RAE, and the GL/co-GLs of that quality): register
+ * by NISS, read, change (language, e-mails, applications, company e-mail), block, unblock, delete
+ * the membership, reset the password. Each reads top-down: validate → load → check → change →
+ * persist → announce (every instance's projection) → audit.
+ */
+import type { ActionSchema, Context } from 'moleculer';
+import { APPLICATIONS_BY_QUALITY, routeCapability, type QualityType } from '@um/domain';
+import type { CallMeta, UserView } from '@um/contracts';
+import { ClientProblem, Saga, call, defineAction, ensureAllowed, notFound, recordAudit, refuseSelf } from '@um/platform';
+import { personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
+import { announce, isUniqueViolation } from '../sync.js';
+
+type Ctx = Context<unknown, CallMeta>;
+type Stored = MembershipDoc & { _id: unknown };
+
+export function userView(m: MembershipDoc): UserView {
+  return {
+    personId: m.personId,
+    ...(m.username ? { username: m.username } : {}),
+    firstName: m.firstName,
+    lastName: m.lastName,
+    ...(m.title ? { title: m.title } : {}),
+    ...(m.niss ? { niss: m.niss } : {}),
+    language: m.language as UserView['language'],
+    emails: m.emails,
+    enterpriseNumber: m.enterpriseNumber,
+    quality: m.quality as QualityType,
+    kind: m.kind as UserView['kind'],
+    status: m.status as UserView['status'],
+    accountStatus: m.accountStatus as UserView['accountStatus'],
+    applications: m.applications,
+    ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}),
+  };
+}
+
+/** Applications must come from the quality's catalogue (400 naming each offending entry). */
+export function checkApplications(quality: QualityType, applications: readonly string[] | undefined): string[] | undefined {
+  if (applications === undefined) return undefined;
+  const catalogue = APPLICATIONS_BY_QUALITY[quality];
+  const errors = applications.flatMap((app, i) =>
+    catalogue.includes(app) ? [] : [{ field: `applications.${i}`, code: 'APPLICATION_NOT_IN_CATALOGUE', message: `${app} is not an application of ${quality}` }],
+  );
+  if (errors.length > 0) throw new ClientProblem('APPLICATION_NOT_IN_CATALOGUE', `applications must be among ${catalogue.join(', ')}`, { errors });
+  return [...new Set(applications)];
+}
+
+export function userActions(models: UserManagementModels): Record<string, ActionSchema> {
+  const requireActiveQuality = async (ctx: Ctx, enterpriseNumber: string, type: QualityType) => {
+    const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
+    if (!state.active) throw notFound('quality');
+  };
+  const member = async (enterpriseNumber: string, quality: QualityType, personId: string): Promise<Stored> => {
+    const m = await models.Membership.findOne({ personId, enterpriseNumber, quality }).lean();
+    if (!m) throw notFound('user');
+    return m as Stored;
+  };
+  /** GL/co-GL memberships are changed through their own routes (quality service). */
+  const user = async (enterpriseNumber: string, quality: QualityType, personId: string): Promise<Stored> => {
+    const m = await member(enterpriseNumber, quality, personId);
+    if (m.kind !== 'user') throw new ClientProblem('CONFLICT', `this person is a ${m.kind} of this quality: use the ${m.kind} routes`);
+    return m;
+  };
+
+  return {
+    ...defineAction('user-management.register', async ({ enterpriseNumber, type, body }, ctx) => {
+      ensureAllowed(ctx, routeCapability('POST /enterprises/{enterpriseNumber}/qualities/{type}/users'), { enterpriseNumber, quality: type });
+      const { companyEmail, applications: wanted, ...person } = body;
+      const applications = checkApplications(type, wanted) ?? [];
+      await requireActiveQuality(ctx, enterpriseNumber, type);
+      const saga = new Saga(ctx);
+      const result = await saga.run(async () => {
+        const registered = await call(ctx, 'identity.registerPerson', { person });
+        if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+        const held = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: registered.personId });
+        if (held.length > 0) {
+          throw new ClientProblem('ALREADY_MEMBER', 'this person is already a member of this quality', {
+            errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
+          });
+        }
+        const { roleId } = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
+        saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
+        const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
+        if (!summary) throw notFound('person');
+        const { $set, $unset } = personUpdate(summary);
+        const key = { personId: registered.personId, enterpriseNumber, quality: type };
+        const update = {
+          $set: { ...$set, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
+          ...(Object.keys($unset).length ? { $unset } : {}),
+        };
+        // identity.role.changed may have created the record meanwhile: either way this write wins.
+        await models.Membership.updateOne(key, update, { upsert: true }).catch(async (err: unknown) => {
+          if (!isUniqueViolation(err)) throw err;
+          await models.Membership.updateOne(key, update);
+        });
+        return { personId: registered.personId, roleId, created: registered.created };
+      });
+      await announce(ctx, result.personId, result.roleId);
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        quality: type,
+        action: 'user.registered',
+        target: { type: 'person', id: result.personId },
+        after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
+      });
+      return result;
+    }),
+
+    ...defineAction('user-management.get', async ({ enterpriseNumber, type, personId }, ctx) => {
+      ensureAllowed(ctx, routeCapability('GET /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}'), { enterpriseNumber, quality: type });
+      await requireActiveQuality(ctx, enterpriseNumber, type);
+      return userView(await member(enterpriseNumber, type, personId));
+    }),
+
+    ...defineAction('user-management.update', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
+      ensureAllowed(ctx, routeCapability('PATCH /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}'), { enterpriseNumber, quality: type });
+      const applications = checkApplications(type, changes.applications);
+      await requireActiveQuality(ctx, enterpriseNumber, type);
+      const before = await user(enterpriseNumber, type, personId);
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, 1> = {};
+      if (changes.language !== undefined || changes.emails !== undefined) {
+        const seen = new Set<string>();
+        const emails = changes.emails?.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
+        const person = await call(ctx, 'identity.updatePerson', { personId, language: changes.language, emails });
+        Object.assign(set, personUpdate(person).$set);
+      }
+      if (applications) set.applications = applications;
+      if (changes.companyEmail === null) unset.companyEmail = 1;
+      else if (changes.companyEmail !== undefined) set.companyEmail = changes.companyEmail;
+      const after = await models.Membership.findOneAndUpdate(
+        { personId, enterpriseNumber, quality: type },
+        { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+        { returnDocument: 'after' },
+      ).lean();
+      if (!after) throw notFound('user');
+      await announce(ctx, personId);
+      const pick = (m: MembershipDoc) => ({ language: m.language, emails: m.emails, applications: m.applications, companyEmail: m.companyEmail ?? null });
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.updated', target: { type: 'person', id: personId }, before: pick(before), after: pick(after) });
+      return userView(after);
+    }),
+
+    ...defineAction('user-management.remove', async ({ enterpriseNumber, type, personId }, ctx) => {
+      ensureAllowed(ctx, routeCapability('DELETE /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}'), { enterpriseNumber, quality: type });
+      refuseSelf(ctx, personId);
+      await requireActiveQuality(ctx, enterpriseNumber, type);
+      const m = await user(enterpriseNumber, type, personId);
+      await call(ctx, 'identity.revokeRole', { roleId: m.roleId });
+      await models.Membership.deleteOne({ personId, enterpriseNumber, quality: type });
+      await announce(ctx, personId, m.roleId);
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.deleted', target: { type: 'person', id: personId }, before: { roleId: m.roleId, status: m.status, applications: m.applications } });
+      return null;
+    }),
+
+    ...defineAction('user-management.setStatus', async ({ enterpriseNumber, type, personId, status }, ctx) => {
+      const verb = status === 'blocked' ? 'block' : 'unblock';
+      ensureAllowed(ctx, routeCapability(`POST /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}/${verb}`), { enterpriseNumber, quality: type });
+      refuseSelf(ctx, personId);
+      await requireActiveQuality(ctx, enterpriseNumber, type);
+      const m = await user(enterpriseNumber, type, personId);
+      // identity first: a blocked role ends its sessions at once.
+      await call(ctx, 'identity.setRoleStatus', { roleId: m.roleId, status });
+      const after = await models.Membership.findOneAndUpdate({ personId, enterpriseNumber, quality: type }, { $set: { status } }, { returnDocument: 'after' }).lean();
+      if (!after) throw notFound('user');
+      await announce(ctx, personId, m.roleId);
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: `user.${verb}ed`, target: { type: 'person', id: personId }, before: { status: m.status }, after: { status } });
+      return userView(after);
+    }),
+
+    ...defineAction('user-management.resetPassword', async ({ enterpriseNumber, type, personId, body }, ctx) => {
+      ensureAllowed(ctx, routeCapability('PUT /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}/password'), { enterpriseNumber, quality: type });
+      refuseSelf(ctx, personId);
+      await requireActiveQuality(ctx, enterpriseNumber, type);
+      await user(enterpriseNumber, type, personId);
+      await call(ctx, 'identity.setPassword', { personId, password: body.password });
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.password-reset', target: { type: 'person', id: personId } });
+      return null;
+    }),
+  };
+}

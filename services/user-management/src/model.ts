@@ -1,0 +1,97 @@
+/**
+ * user-management's collections. `memberships`: one per person and quality of an enterprise (a
+ * user, or a GL/co-GL mirrored from identity's roles), with a denormalised copy of the person's
+ * searchable fields and lower-cased copies for case-insensitive prefix search. `enterprise_roles`:
+ * the RAE/co-RAE roles mirrored from identity, for the authorization check.
+ */
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { LANGUAGES, QUALITY_TYPES, ROLE_KINDS } from '@um/domain';
+import type { PersonSummary } from '@um/contracts';
+
+const MembershipSchema = new Schema(
+  {
+    personId: { type: String, required: true },
+    enterpriseNumber: { type: String, required: true },
+    quality: { type: String, enum: QUALITY_TYPES, required: true },
+    roleId: { type: String, required: true },
+    kind: { type: String, enum: ROLE_KINDS, required: true },
+    status: { type: String, enum: ['active', 'blocked'], required: true },
+    applications: { type: [String], default: [] },
+    companyEmail: { type: String },
+    // The person, as identity last said (refreshed from identity.person.changed / account.changed).
+    username: { type: String },
+    firstName: { type: String, required: true },
+    lastName: { type: String, required: true },
+    title: { type: String },
+    niss: { type: String },
+    language: { type: String, enum: LANGUAGES, required: true },
+    emails: { type: [String], default: [] },
+    accountStatus: { type: String, enum: ['active', 'blocked', 'deleted', 'none'], required: true },
+    usernameLower: { type: String },
+    firstNameLower: { type: String },
+    lastNameLower: { type: String },
+    titleLower: { type: String },
+    emailsLower: { type: [String], default: [] },
+  },
+  { timestamps: true, collection: 'memberships' },
+);
+MembershipSchema.index({ personId: 1, enterpriseNumber: 1, quality: 1 }, { unique: true });
+MembershipSchema.index({ roleId: 1 });
+MembershipSchema.index({ enterpriseNumber: 1, quality: 1, lastNameLower: 1 });
+MembershipSchema.index({ enterpriseNumber: 1, lastNameLower: 1 });
+
+const EnterpriseRoleSchema = new Schema(
+  {
+    roleId: { type: String, required: true, unique: true },
+    personId: { type: String, required: true, index: true },
+    enterpriseNumber: { type: String, required: true },
+    kind: { type: String, enum: ['access-manager', 'co-access-manager'], required: true },
+    status: { type: String, enum: ['active', 'blocked'], required: true },
+  },
+  { timestamps: true, collection: 'enterprise_roles' },
+);
+
+export type MembershipDoc = InferSchemaType<typeof MembershipSchema>;
+export type EnterpriseRoleDoc = InferSchemaType<typeof EnterpriseRoleSchema>;
+
+export interface UserManagementModels {
+  Membership: Model<MembershipDoc>;
+  EnterpriseRole: Model<EnterpriseRoleDoc>;
+}
+
+export function createModels(db: Connection): UserManagementModels {
+  return {
+    Membership: db.model('Membership', MembershipSchema),
+    EnterpriseRole: db.model('EnterpriseRole', EnterpriseRoleSchema),
+  };
+}
+
+/** The person's fields as stored on each of their memberships. */
+export function personFields(person: PersonSummary) {
+  return {
+    username: person.username,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    title: person.title,
+    niss: person.niss,
+    language: person.language,
+    emails: person.emails,
+    accountStatus: person.accountStatus,
+    usernameLower: person.username?.toLowerCase(),
+    firstNameLower: person.firstName.toLowerCase(),
+    lastNameLower: person.lastName.toLowerCase(),
+    titleLower: person.title?.toLowerCase(),
+    emailsLower: person.emails.map((e) => e.toLowerCase()),
+  };
+}
+
+/** `$set`/`$unset` of the person's fields (absent optional fields are removed, not left stale). */
+export function personUpdate(person: PersonSummary): { $set: Record<string, unknown>; $unset: Record<string, 1> } {
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, 1> = {};
+  for (const [key, value] of Object.entries(personFields(person))) {
+    if (value === undefined) $unset[key] = 1;
+    else $set[key] = value;
+  }
+  return { $set, $unset };
+}
