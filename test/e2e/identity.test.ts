@@ -21,7 +21,7 @@ beforeAll(async () => {
   internal = createBroker({ role: 'e2e-internal', config, logger: createLogger({ service: 'e2e', level: 'warn' }) });
   await internal.start();
   await internal.waitForServices(['identity']);
-});
+}, 120_000);
 
 afterAll(async () => {
   await internal?.stop();

@@ -32,7 +32,7 @@ beforeAll(async () => {
       },
     },
   });
-});
+}, 120_000);
 afterAll(async () => {
   await h?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
