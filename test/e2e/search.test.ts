@@ -36,7 +36,7 @@ const A = () => w.enterpriseA;
 const find = async (query: string, token = w.tokens.rae, url = `/enterprises/${A()}/users`) => {
   const res = await sys.api.get(`${url}?${query}`, token);
   if (res.status !== 200) throw new Error(`${query}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { items: Array<Record<string, any>>; total: number; page: number; pageSize: number };
+  return res.body as { items: Array<{ personId: string } & Record<string, any>>; total: number; page: number; pageSize: number };
 };
 const people = (r: { items: Array<{ personId: string }> }) => r.items.map((i) => i.personId).sort();
 const ofSeeded = (r: { items: Array<{ personId: string }> }) => people(r).filter((id) => Object.values(ids).includes(id));
