@@ -19,6 +19,9 @@ export async function buildStructuredMessagingService({ config, logger, db }: Se
   const models = createModels(db);
   await models.Message.init();
   let ingestion: Ingestion | undefined;
+  // Registered before runService's own handlers, so intake stops first; the broker then drains and
+  // `stopped` waits for the batches in flight.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => ingestion?.pause());
   return {
     name: 'structured-messaging',
     actions: { ...listActions(models) },
