@@ -47,7 +47,8 @@ export const scenario: BenchScenario = {
   name: 'authorization',
   description: `${ENTERPRISES * USERS_PER_ENTERPRISE} users over ${ENTERPRISES} enterprises (employer), ${CHECKS} GET /authorizations/check with ${CONCURRENCY} in flight`,
   async run({ api, system, infra, report, progress }) {
-    const prefix = process.env.UM_DB_PREFIX ?? 'um';
+    // The bench runner gives the system `bench<its pid>` (this process) unless UM_DB_PREFIX is set.
+    const prefix = process.env.UM_DB_PREFIX ?? `bench${process.pid}`;
     const client = await MongoClient.connect(infra.mongoUrl);
     const db = (service: string) => client.db(`${prefix}-${service}`);
     const hash = await phc(PASSWORD);
