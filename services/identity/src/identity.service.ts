@@ -3,6 +3,7 @@ import type { IdentityConfig, ServiceDeps } from '@um/platform';
 import { peopleActions } from './actions/people.js';
 import { accountActions } from './actions/accounts.js';
 import { certificateActions } from './actions/certificates.js';
+import { lookupActions } from './actions/lookup.js';
 import { meActions } from './actions/me.js';
 import { personActions } from './actions/persons.js';
 import { roleActions } from './actions/roles.js';
@@ -42,7 +43,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
       ...certificateActions(ic),
       ...accountActions(ic),
       ...peopleActions(ic),
-      ...(await import('./actions/lookup.js')).lookupActions(ic),
+      ...lookupActions(ic),
     },
   };
 }
