@@ -1,19 +1,16 @@
 /** Valid identifiers and bodies for tests, built with the domain's own generators. */
-import { enterpriseNumberFromBase, nissFrom } from '@um/domain';
+import { syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
 
 let sequence = Math.floor(Math.random() * 1_000_000);
 
 export function uniqueEnterpriseNumber(): string {
   sequence += 1;
-  return enterpriseNumberFromBase(10_000_000 + (sequence % 9_000_000));
+  return syntheticEnterpriseNumber(10_000_000 + (sequence % 9_000_000));
 }
 
 export function uniqueNiss(): string {
   sequence += 1;
-  const day = String(1 + (sequence % 28)).padStart(2, '0');
-  const month = String(1 + (Math.floor(sequence / 28) % 12)).padStart(2, '0');
-  const year = String(50 + (Math.floor(sequence / 336) % 49)).padStart(2, '0');
-  return nissFrom(`${year}${month}${day}`, sequence % 997);
+  return syntheticNiss(sequence);
 }
 
 export function uniqueUsername(prefix = 'user'): string {

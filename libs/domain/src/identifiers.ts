@@ -60,3 +60,18 @@ export function nissFrom(yymmdd: string, serial: number, bornFrom2000 = false): 
   const n = Number(firstNine) + (bornFrom2000 ? 2_000_000_000 : 0);
   return firstNine + String(97 - (n % 97)).padStart(2, '0');
 }
+
+/** The index-th valid NISS of a synthetic series (tests, seeding): distinct below 16.7 million. */
+export function syntheticNiss(index: number): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const serial = 1 + (index % 997);
+  const day = 1 + (Math.floor(index / 997) % 28);
+  const month = 1 + (Math.floor(index / (997 * 28)) % 12);
+  const year = 50 + (Math.floor(index / (997 * 28 * 12)) % 50);
+  return nissFrom(`${pad(year)}${pad(month)}${pad(day)}`, serial);
+}
+
+/** The index-th valid enterprise number of a synthetic series (tests, seeding): distinct below 20 million. */
+export function syntheticEnterpriseNumber(index: number): string {
+  return enterpriseNumberFromBase(index % 20_000_000);
+}

@@ -4,6 +4,7 @@
  * success clears the account's), so what is measured is the hash plus the session write.
  */
 import os from 'node:os';
+import { syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
 import { load, percentile, type BenchScenario } from './types.js';
 
 const ACCOUNTS = 4;
@@ -11,16 +12,6 @@ const TOTAL = 500;
 const CONCURRENCY = 8;
 const PASSWORD = 'Bench#2026pw';
 
-/** Check digits of PRODUCT.md §1 (devkit does not depend on @um/domain). */
-const mod97 = (digits: string) => String(97 - Number(BigInt(digits) % 97n)).padStart(2, '0');
-const enterpriseNumber = (base: number) => {
-  const first8 = `0${String(base).padStart(7, '0')}`;
-  return `${first8}${mod97(first8)}`;
-};
-const niss = (serial: number) => {
-  const first9 = `800101${String(serial).padStart(3, '0')}`;
-  return `${first9}${mod97(first9)}`;
-};
 
 export const scenario: BenchScenario = {
   name: 'identity-login',
@@ -34,10 +25,10 @@ export const scenario: BenchScenario = {
       const res = await api.post(
         '/admin/enterprises',
         {
-          enterpriseNumber: enterpriseNumber(seed + i),
+          enterpriseNumber: syntheticEnterpriseNumber(seed + i),
           name: `Bench ${i}`,
           eligibleQualities: ['employer'],
-          accessManager: { niss: niss(100 + i), firstName: 'Bench', lastName: `Person${i}`, language: 'en', username, password: PASSWORD },
+          accessManager: { niss: syntheticNiss(100 + i), firstName: 'Bench', lastName: `Person${i}`, language: 'en', username, password: PASSWORD },
         },
         operator.token,
       );

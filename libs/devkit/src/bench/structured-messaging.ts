@@ -4,6 +4,7 @@
  * last `structured-messages.routed` outcome, and the lag of each message is routed − published.
  */
 import os from 'node:os';
+import { syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
 import { connect } from 'nats';
 import { batchSend } from '../cli/batch-send.js';
 import { percentile, type BenchScenario } from './types.js';
@@ -11,23 +12,14 @@ import { percentile, type BenchScenario } from './types.js';
 const TOTAL = Number(process.env.UM_BENCH_SM_MESSAGES ?? 20_000);
 const PASSWORD = 'Bench#2026pw';
 
-const mod97 = (digits: string) => String(97 - Number(BigInt(digits) % 97n)).padStart(2, '0');
-const enterpriseNumber = (base: number) => {
-  const first8 = `0${String(base).padStart(7, '0')}`;
-  return `${first8}${mod97(first8)}`;
-};
-const niss = (serial: number) => {
-  const first9 = `800102${String(serial).padStart(3, '0')}`;
-  return `${first9}${mod97(first9)}`;
-};
 
 export const scenario: BenchScenario = {
   name: 'structured-messaging',
   description: `${TOTAL} structured messages published to JetStream by the simulator, ingested and routed (publish → routed)`,
   async run({ api, infra, report, progress }) {
     const seed = Math.floor(Math.random() * 9_000_000);
-    const en = enterpriseNumber(seed);
-    const person = (i: number, role: string) => ({ niss: niss(500 + i), firstName: 'Bench', lastName: role, language: 'en', username: `benchsm${seed}${i}`, password: PASSWORD });
+    const en = syntheticEnterpriseNumber(seed);
+    const person = (i: number, role: string) => ({ niss: syntheticNiss(500 + i), firstName: 'Bench', lastName: role, language: 'en', username: `benchsm${seed}${i}`, password: PASSWORD });
     const ok = async (label: string, res: Promise<{ status: number; body: unknown }>) => {
       const r = await res;
       if (r.status >= 300) throw new Error(`${label}: ${r.status} ${JSON.stringify(r.body)}`);

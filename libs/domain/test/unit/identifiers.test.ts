@@ -1,4 +1,4 @@
-import { enterpriseNumberFromBase, isValidEnterpriseNumber, isValidNiss, nissFrom, parseNiss } from '@um/domain';
+import { enterpriseNumberFromBase, isValidEnterpriseNumber, isValidNiss, nissFrom, parseNiss, syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
 
 describe('enterprise number (10 digits, first 0 or 1, mod-97 check)', () => {
   test.each([
@@ -47,5 +47,19 @@ describe('NISS (YYMMDD + serial + mod-97 check, 2000+ variant, BIS months)', () 
 
   test.each([['851330', 1], ['850732', 1], ['856130', 1]])('when the date part %s is impossible, then it is refused even with a matching check', (date, serial) => {
     expect(isValidNiss(nissFrom(date, serial))).toBe(false);
+  });
+});
+
+describe('synthetic series (tests and seeding)', () => {
+  test('when 100 000 NISS are generated, then all are valid and distinct', () => {
+    const all = Array.from({ length: 100_000 }, (_, i) => syntheticNiss(i * 7));
+    expect(all.every(isValidNiss)).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  test('when enterprise numbers are generated, then all are valid and distinct', () => {
+    const all = Array.from({ length: 10_000 }, (_, i) => syntheticEnterpriseNumber(i * 1_999));
+    expect(all.every(isValidEnterpriseNumber)).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
   });
 });
