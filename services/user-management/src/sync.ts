@@ -18,6 +18,25 @@ export function announce(b: Broadcaster, personId: string, roleId?: string): Pro
   return broadcastEvent(b, 'user-management.membership.broadcast', { personId, ...(roleId ? { roleId } : {}) });
 }
 
+/** What the projection keeps of a stored membership. */
+function projected(m: {
+  enterpriseNumber: string;
+  quality: string;
+  kind: PersonEntry['memberships'][number]['kind'];
+  status: PersonEntry['memberships'][number]['status'];
+  accountStatus: PersonEntry['memberships'][number]['accountStatus'];
+  applications: string[];
+}): PersonEntry['memberships'][number] {
+  return {
+    enterpriseNumber: m.enterpriseNumber,
+    quality: m.quality as QualityType,
+    kind: m.kind,
+    status: m.status,
+    accountStatus: m.accountStatus,
+    applications: m.applications,
+  };
+}
+
 const isUniqueViolation = (err: unknown) => isDuplicateKey(err) || /UNIQUE constraint failed/.test(String((err as Error)?.message));
 
 export class Sync {
@@ -38,14 +57,7 @@ export class Sync {
     let roles = 0;
     const fields = { personId: 1, enterpriseNumber: 1, quality: 1, kind: 1, status: 1, accountStatus: 1, applications: 1 };
     for await (const m of this.models.Membership.find({}, fields).lean().cursor({ batchSize: 2_000 })) {
-      this.projection.addMembership(m.personId, {
-        enterpriseNumber: m.enterpriseNumber,
-        quality: m.quality as QualityType,
-        kind: m.kind,
-        status: m.status,
-        accountStatus: m.accountStatus,
-        applications: m.applications,
-      });
+      this.projection.addMembership(m.personId, projected(m));
       memberships += 1;
     }
     for await (const r of this.models.EnterpriseRole.find({}).lean().cursor({ batchSize: 2_000 })) {
@@ -83,14 +95,7 @@ export class Sync {
       this.models.EnterpriseRole.find({ personId }).lean(),
     ]);
     return {
-      memberships: memberships.map((m) => ({
-        enterpriseNumber: m.enterpriseNumber,
-        quality: m.quality as QualityType,
-        kind: m.kind,
-        status: m.status,
-        accountStatus: m.accountStatus,
-        applications: m.applications,
-      })),
+      memberships: memberships.map(projected),
       enterpriseRoles: roles.map((r) => ({ enterpriseNumber: r.enterpriseNumber, kind: r.kind, status: r.status })),
     };
   }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Email, Language, ObjectId, Password } from '../fields.js';
 import { RoleView } from '../schemas.js';
+import { PersonProfile } from './management.js';
 
 // ---- certificates -----------------------------------------------------------------------------
 
@@ -42,17 +43,7 @@ export const Membership = z.object({
 });
 export type Membership = z.infer<typeof Membership>;
 
-export const MeView = z.object({
-  personId: z.string(),
-  username: z.string().optional(),
-  firstName: z.string(),
-  lastName: z.string(),
-  title: z.string().optional(),
-  niss: z.string().optional(),
-  language: Language,
-  emails: z.array(z.string()),
-  memberships: z.array(Membership),
-});
+export const MeView = PersonProfile.extend({ memberships: z.array(Membership) });
 export type MeView = z.infer<typeof MeView>;
 
 export const UpdateMeBody = z.strictObject({

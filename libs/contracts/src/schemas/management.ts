@@ -30,16 +30,20 @@ export const FindRolesParams = z.strictObject({
 
 export const SetRoleStatusParams = z.strictObject({ roleId: ObjectId, status: RoleStatus });
 
-/** What managers see of a person (never credentials). */
-export const PersonSummary = z.object({
+/** A person's profile as anyone entitled to see it sees it (never credentials). */
+export const PersonProfile = z.object({
   personId: z.string(),
-  niss: z.string().optional(),
   username: z.string().optional(),
   firstName: z.string(),
   lastName: z.string(),
   title: z.string().optional(),
+  niss: z.string().optional(),
   language: Language,
   emails: z.array(z.string()),
+});
+
+/** What managers see of a person: the profile and the account's status. */
+export const PersonSummary = PersonProfile.extend({
   accountStatus: z.enum(['active', 'blocked', 'deleted', 'none']),
 });
 export type PersonSummary = z.infer<typeof PersonSummary>;

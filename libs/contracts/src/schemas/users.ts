@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '@um/domain';
 import { Email, EnterpriseNumber, Language, ObjectId, PersonInput, QualityTypeCode } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
-import { PasswordResetBody } from './management.js';
+import { PasswordResetBody, PersonSummary } from './management.js';
 
 /** Application codes are short lower-case words; whether one belongs to the quality is the service's rule. */
 export const ApplicationCode = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be an application code');
@@ -21,20 +21,11 @@ export type RegisterUserBody = z.infer<typeof RegisterUserBody>;
 export const MembershipStatus = z.enum(['active', 'blocked']);
 
 /** A member of a quality as managers see it (search items and GET …/users/{personId}). */
-export const UserView = z.object({
-  personId: z.string(),
-  username: z.string().optional(),
-  firstName: z.string(),
-  lastName: z.string(),
-  title: z.string().optional(),
-  niss: z.string().optional(),
-  language: Language,
-  emails: z.array(z.string()),
+export const UserView = PersonSummary.extend({
   enterpriseNumber: z.string(),
   quality: QualityTypeCode,
   kind: RoleKindCode,
   status: MembershipStatus,
-  accountStatus: z.enum(['active', 'blocked', 'deleted', 'none']),
   applications: z.array(z.string()),
   companyEmail: z.string().optional(),
 });
