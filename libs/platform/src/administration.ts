@@ -53,6 +53,30 @@ export async function designate(ctx: Ctx, saga: Saga, person: PersonInput, scope
   return { personId: registered.personId, roleId, created: registered.created };
 }
 
+/**
+ * Gives a role that exists once per scope (the RAE of an enterprise, the GL of a quality) to
+ * `person`: the current holder loses it first (its sessions end) and gets it back if a later step
+ * of the saga fails. `unchanged` when the person already holds it (nothing was done).
+ */
+export async function replaceHolder(
+  ctx: Ctx,
+  saga: Saga,
+  person: PersonInput,
+  scope: RoleScopeInput,
+): Promise<{ personId: string; roleId: string; previous?: RoleRecord; unchanged: boolean }> {
+  const [previous] = await call(ctx, 'identity.findRoles', { enterpriseNumber: scope.enterpriseNumber, quality: scope.quality, kinds: [scope.kind] });
+  const registered = await call(ctx, 'identity.registerPerson', { person });
+  if (previous?.personId === registered.personId) return { personId: previous.personId, roleId: previous.roleId, previous, unchanged: true };
+  if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+  if (previous) {
+    await call(ctx, 'identity.revokeRole', { roleId: previous.roleId });
+    saga.onFailure('restore previous holder', () => call(ctx, 'identity.grantRole', { personId: previous.personId, ...scope }));
+  }
+  const { roleId } = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
+  saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
+  return { personId: registered.personId, roleId, ...(previous ? { previous } : {}), unchanged: false };
+}
+
 /** The role of `personId` of one of `kinds` in the scope, or 404 (never reveal what lies elsewhere). */
 export async function findRoleOf(ctx: Ctx, scope: { enterpriseNumber: string; quality?: QualityType; kinds: RoleKind[]; personId: string }): Promise<RoleRecord> {
   const roles = await call(ctx, 'identity.findRoles', scope);

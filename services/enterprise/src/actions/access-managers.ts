@@ -16,6 +16,7 @@ import {
   notFound,
   recordAudit,
   refuseSelf,
+  replaceHolder,
 } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
@@ -36,31 +37,22 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
     ...defineAction('enterprise.replaceAccessManager', async ({ enterpriseNumber, ...person }, ctx) => {
       ensureAllowed(ctx, 'admin.access-manager.replace');
       await requireEnterprise(enterpriseNumber);
-      const [current] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['access-manager'] });
       const saga = new Saga(ctx);
-      const result = await saga.run(async () => {
-        const registered = await call(ctx, 'identity.registerPerson', { person });
-        if (current?.personId === registered.personId) return { personId: current.personId, roleId: current.roleId };
-        if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
-        if (current) {
-          // The old RAE loses the role (and its sessions end) before the new one can hold it.
-          await call(ctx, 'identity.revokeRole', { roleId: current.roleId });
-          saga.onFailure('restore previous RAE', () =>
-            call(ctx, 'identity.grantRole', { personId: current.personId, kind: 'access-manager', enterpriseNumber }),
-          );
+      const { result, previous } = await saga.run(async () => {
+        const rae = await replaceHolder(ctx, saga, person, { kind: 'access-manager', enterpriseNumber });
+        if (!rae.unchanged) {
+          // A co-RAE promoted to RAE keeps one enterprise-level role only.
+          const [coRole] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['co-access-manager'], personId: rae.personId });
+          if (coRole) await call(ctx, 'identity.revokeRole', { roleId: coRole.roleId });
+          await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { accessManagerPersonId: rae.personId } });
         }
-        const designated = await designate(ctx, saga, person, { kind: 'access-manager', enterpriseNumber });
-        // A co-RAE promoted to RAE keeps one enterprise-level role only.
-        const [coRole] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['co-access-manager'], personId: designated.personId });
-        if (coRole) await call(ctx, 'identity.revokeRole', { roleId: coRole.roleId });
-        await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { accessManagerPersonId: designated.personId } });
-        return { personId: designated.personId, roleId: designated.roleId };
+        return { result: { personId: rae.personId, roleId: rae.roleId }, previous: rae.previous };
       });
       await recordAudit(ctx, {
         enterpriseNumber,
         action: 'access-manager.replaced',
         target: { type: 'person', id: result.personId },
-        before: current ? { personId: current.personId } : undefined,
+        before: previous ? { personId: previous.personId } : undefined,
         after: { personId: result.personId },
       });
       return result;

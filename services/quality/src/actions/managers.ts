@@ -17,6 +17,7 @@ import {
   notFound,
   recordAudit,
   refuseSelf,
+  replaceHolder,
 } from '@um/platform';
 import type { QualityModels } from '../model.js';
 
@@ -39,28 +40,19 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     ...defineAction('quality.designateLocalManager', async ({ enterpriseNumber, type, person }, ctx) => {
       ensureAllowed(ctx, 'quality.local-manager.designate', { enterpriseNumber, quality: type });
       await requireQuality(enterpriseNumber, type);
-      const [current] = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: ['local-manager'] });
       const saga = new Saga(ctx);
-      const result = await saga.run(async () => {
-        const registered = await call(ctx, 'identity.registerPerson', { person });
-        if (current?.personId === registered.personId) return { personId: current.personId, roleId: current.roleId };
-        if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
-        if (current) {
-          await call(ctx, 'identity.revokeRole', { roleId: current.roleId });
-          saga.onFailure('restore previous GL', () =>
-            call(ctx, 'identity.grantRole', { personId: current.personId, kind: 'local-manager', enterpriseNumber, quality: type }),
-          );
-        }
-        const gl = await designate(ctx, saga, person, { kind: 'local-manager', enterpriseNumber, quality: type });
-        await models.Quality.updateOne({ enterpriseNumber, type }, { $set: { localManagerPersonId: gl.personId } });
-        return { personId: gl.personId, roleId: gl.roleId };
+      const gl = await saga.run(async () => {
+        const holder = await replaceHolder(ctx, saga, person, { kind: 'local-manager', enterpriseNumber, quality: type });
+        if (!holder.unchanged) await models.Quality.updateOne({ enterpriseNumber, type }, { $set: { localManagerPersonId: holder.personId } });
+        return holder;
       });
+      const result = { personId: gl.personId, roleId: gl.roleId };
       await recordAudit(ctx, {
         enterpriseNumber,
         quality: type,
         action: 'local-manager.designated',
         target: { type: 'person', id: result.personId },
-        before: current ? { personId: current.personId } : undefined,
+        before: gl.previous ? { personId: gl.previous.personId } : undefined,
         after: { personId: result.personId },
       });
       return result;
