@@ -61,7 +61,14 @@ test('when metrics are on, then every process serves Prometheus text and its pro
   );
   expect(new Set(endpoints.map((e) => e.port)).size).toBe(endpoints.length);
   for (const endpoint of endpoints) {
-    const text = await metricsOf(endpoint.url);
+    // Request counters exist once a process has served a request; with two instances of a
+    // service, round robin may not have sent one to the second yet: drive readiness probes (each
+    // calls every service's health action) until it has, at most 20 times.
+    let text = await metricsOf(endpoint.url);
+    for (let i = 0; i < 20 && !/^# TYPE moleculer_request_total counter$/m.test(text); i += 1) {
+      await sys.api.get('/health/ready');
+      text = await metricsOf(endpoint.url);
+    }
     expect(text).toMatch(/^# TYPE moleculer_request_total counter$/m);
     expect(text).toContain(`service="${endpoint.name.split('#')[0]}"`);
     const base = endpoint.url.replace(/\/metrics$/, '');
