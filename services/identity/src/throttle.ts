@@ -1,8 +1,10 @@
 /**
  * Login throttling per account and per source address. Each attempt is recorded as its own
- * document *before* the password is checked, and removed again when it succeeds: inserts are
- * atomic on MongoDB and FerretDB alike (FerretDB 1.24 loses concurrent `$inc`s), so failures are
- * counted exactly, and a burst of parallel guesses counts itself before any is verified.
+ * document (`pending`) *before* the credential is checked, then marked `failed` or removed when it
+ * succeeds: inserts and single-document updates are safe on MongoDB and FerretDB alike (FerretDB
+ * 1.24 loses concurrent `$inc`s), so failures are counted exactly. Only failures earn the growing
+ * lock; attempts still being checked only cap a burst (MAX_IN_FLIGHT), so concurrent logins of one
+ * healthy account are not locked, and a process dying mid-check leaves no failure behind.
  */
 import { Schema, type Connection, type Types } from 'mongoose';
 
@@ -29,6 +31,8 @@ const AttemptSchema = new Schema(
   {
     key: { type: String, required: true },
     at: { type: Date, required: true },
+    /** `pending` while the credential is being checked; `failed` once it proved wrong. */
+    state: { type: String, enum: ['pending', 'failed'], required: true },
   },
   { collection: 'login_attempts', versionKey: false },
 );
@@ -46,7 +50,17 @@ export interface Reservation {
   retryAfterSeconds: number;
   /** The attempt turned out right: forget this key's failures. */
   succeeded(): Promise<void>;
+  /** The credential was wrong: the attempt now counts as a failure. */
+  failed(): Promise<void>;
 }
+
+/**
+ * Attempts being checked right now, per key, beyond which a new one waits: it bounds how many
+ * guesses a burst gets before its failures count. Pending records older than PENDING_MS (left by
+ * a process that died mid-check) are ignored.
+ */
+const MAX_IN_FLIGHT = 20;
+const PENDING_MS = 30_000;
 
 interface Subject {
   key: string;
@@ -64,35 +78,43 @@ export class LoginThrottle {
     return `ip:${sourceIp}`;
   }
 
-  /** Records the attempt for every subject, then tells whether any of them is locked. */
+  /**
+   * Records the attempt for every subject, then tells whether any of them is locked: by its
+   * failures (the growing lock), or by too many attempts being checked at once.
+   */
   async reserve(subjects: Subject[]): Promise<Reservation> {
     const now = new Date();
-    const inserted = await this.attempts.insertMany(subjects.map((s) => ({ key: s.key, at: now })));
+    const inserted = await this.attempts.insertMany(subjects.map((s) => ({ key: s.key, at: now, state: 'pending' })));
+    const ids = inserted.map((d) => d._id);
     const since = new Date(now.getTime() - WINDOW_MS);
     let retryAfterSeconds = 0;
     for (const [i, subject] of subjects.entries()) {
       const mine = inserted[i]!._id;
-      const others = await this.attempts
-        .find({ key: subject.key, at: { $gte: since }, _id: { $ne: mine } }, { at: 1 })
-        .sort({ at: -1 })
-        .lean();
-      const seconds = lockSeconds(others.length, subject.policy);
-      if (seconds === 0 || !others[0]) continue;
-      const lockedUntil = others[0].at.getTime() + seconds * 1000;
+      const [failures, inFlight] = await Promise.all([
+        this.attempts.find({ key: subject.key, state: 'failed', at: { $gte: since } }, { at: 1 }).sort({ at: -1 }).lean(),
+        this.attempts.countDocuments({ key: subject.key, state: 'pending', at: { $gte: new Date(now.getTime() - PENDING_MS) }, _id: { $ne: mine } }),
+      ]);
+      if (inFlight >= MAX_IN_FLIGHT) retryAfterSeconds = Math.max(retryAfterSeconds, 1);
+      const seconds = lockSeconds(failures.length, subject.policy);
+      if (seconds === 0 || !failures[0]) continue;
+      const lockedUntil = failures[0].at.getTime() + seconds * 1000;
       retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((lockedUntil - now.getTime()) / 1000));
     }
     if (retryAfterSeconds > 0) {
       // A refused attempt was never checked, so it is not a failure.
-      await this.attempts.deleteMany({ _id: { $in: inserted.map((d) => d._id) } });
-      return { retryAfterSeconds, succeeded: async () => {} };
+      await this.attempts.deleteMany({ _id: { $in: ids } });
+      return { retryAfterSeconds, succeeded: async () => {}, failed: async () => {} };
     }
     return {
       retryAfterSeconds: 0,
       succeeded: async () => {
         // The account's failures are forgotten; the address keeps its record but for this attempt.
         const accountKeys = subjects.filter((s) => s.key.startsWith('account:')).map((s) => s.key);
-        await this.attempts.deleteMany({ key: { $in: accountKeys } });
-        await this.attempts.deleteMany({ _id: { $in: inserted.map((d) => d._id) } });
+        await this.attempts.deleteMany({ key: { $in: accountKeys }, state: 'failed' });
+        await this.attempts.deleteMany({ _id: { $in: ids } });
+      },
+      failed: async () => {
+        await this.attempts.updateMany({ _id: { $in: ids } }, { $set: { state: 'failed' } });
       },
     };
   }
@@ -105,6 +127,6 @@ export class LoginThrottle {
 
   /** Failures currently counted for a key (tests, diagnostics). */
   count(key: string): Promise<number> {
-    return this.attempts.countDocuments({ key, at: { $gte: new Date(Date.now() - WINDOW_MS) } });
+    return this.attempts.countDocuments({ key, state: 'failed', at: { $gte: new Date(Date.now() - WINDOW_MS) } });
   }
 }

@@ -82,6 +82,7 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       const verification = await verifyPassword(currentPassword, account.passwordHash, ic.cost);
       if (!verification.ok) {
         ic.logger.info({ personId }, 'password change refused: wrong current password');
+        await reservation.failed();
         throw new ClientProblem('CURRENT_PASSWORD_WRONG', 'the current password is wrong', {
           errors: [{ field: 'currentPassword', code: 'CURRENT_PASSWORD_WRONG', message: 'wrong password' }],
         });

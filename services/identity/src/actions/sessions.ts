@@ -81,6 +81,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       const verification = await verifyPassword(password, account?.passwordHash ?? ic.decoyHash, ic.cost);
       if (!person || !account || !verification.ok) {
         if (person && account) ic.logger.info({ personId: String(person._id), sourceIp }, 'failed login');
+        await reservation.failed();
         throw invalidCredentials();
       }
       await reservation.succeeded();
@@ -104,12 +105,14 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
         ensureUsableForLogin(cert);
       } catch (err) {
         if (!(err instanceof CertificateError)) throw err;
+        await reservation.failed();
         if (err.code === 'CERTIFICATE_MALFORMED') throw new ClientProblem('CERTIFICATE_MALFORMED', err.message);
         throw new ClientProblem('CERTIFICATE_REJECTED', err.message);
       }
       const holder = await certificateHolder(ic, cert);
       if (!holder) {
         ic.logger.info({ fingerprintSha256: cert.view.fingerprintSha256, via, sourceIp }, 'certificate login refused: no account for this certificate');
+        await reservation.failed();
         throw new ClientProblem('CERTIFICATE_REJECTED', 'this certificate is not bound to an account and not an accepted eID');
       }
       await reservation.succeeded();

@@ -92,3 +92,13 @@ test('when params break the contract, then the action answers a 400 problem nami
   const err = await call(h.broker, 'identity.registerPerson', { person: personBody({ niss: '123' }) }).catch((e: unknown) => e);
   expect(err).toMatchObject({ type: 'NISS_INVALID', code: 400, data: { errors: [expect.objectContaining({ field: 'person.niss' })] } });
 });
+
+test('when 12 correct logins of one account run in parallel, then all succeed and none counts as a failure', async () => {
+  const person = personBody();
+  const { personId } = await call(h.broker, 'identity.registerPerson', { person });
+  const logins = await Promise.allSettled(
+    Array.from({ length: 12 }, () => call(h.broker, 'identity.login', { username: person.username, password: GOOD_PASSWORD, sourceIp: '10.4.4.4' })),
+  );
+  expect(logins.map((l) => l.status)).toEqual(Array(12).fill('fulfilled'));
+  expect(await new LoginThrottle(createAttemptModel(h.db)).count(LoginThrottle.accountKey(personId))).toBe(0);
+});
