@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ServiceBroker } from 'moleculer';
 import { freePort } from '@um/devkit';
-import { BaseConfig, call, createBroker, createLogger, loadConfig } from '@um/platform';
+import { call } from '@um/platform';
 import { createCa, forwardedHeaderValue, issueCertificate, type TestCertificate } from '../support/certificates';
 import { GOOD_PASSWORD, onboardingBody } from '../support/fixtures';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { clientBroker, startTestSystem, type TestSystem } from '../support/system';
 
 const HEADER = 'x-client-cert';
 const DAY = 86_400_000;
@@ -42,10 +42,7 @@ beforeAll(async () => {
     },
   });
   operatorToken = (await sys.api.operator()).token;
-  const config = loadConfig(BaseConfig, { NATS_URL: sys.infra?.natsUrl ?? process.env.NATS_URL!, UM_NAMESPACE: sys.namespace, LOG_LEVEL: 'warn' });
-  internal = createBroker({ role: 'e2e-internal', config, logger: createLogger({ service: 'e2e', level: 'warn' }) });
-  await internal.start();
-  await internal.waitForServices(['identity']);
+  internal = await clientBroker(sys);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,11 +3,11 @@
  * sessions that end on a block, delete or password change, /me, own password, personal certificate.
  */
 import type { ServiceBroker } from 'moleculer';
-import { BaseConfig, call, createBroker, createLogger, loadConfig } from '@um/platform';
+import { call } from '@um/platform';
 import { APPLICATIONS_BY_QUALITY } from '@um/domain';
 import { createCa, issueCertificate } from '../support/certificates';
 import { GOOD_PASSWORD, onboardingBody } from '../support/fixtures';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { clientBroker, startTestSystem, type TestSystem } from '../support/system';
 
 let sys: TestSystem;
 let operatorToken: string;
@@ -17,10 +17,7 @@ let internal: ServiceBroker;
 beforeAll(async () => {
   sys = await startTestSystem();
   operatorToken = (await sys.api.operator()).token;
-  const config = loadConfig(BaseConfig, { NATS_URL: sys.infra?.natsUrl ?? process.env.NATS_URL!, UM_NAMESPACE: sys.namespace, LOG_LEVEL: 'warn' });
-  internal = createBroker({ role: 'e2e-internal', config, logger: createLogger({ service: 'e2e', level: 'warn' }) });
-  await internal.start();
-  await internal.waitForServices(['identity']);
+  internal = await clientBroker(sys);
 }, 120_000);
 
 afterAll(async () => {

@@ -4,8 +4,6 @@
  */
 import mongoose, { type Connection } from 'mongoose';
 import { connect, type NatsConnection } from 'nats';
-import type { ServiceBroker } from 'moleculer';
-import { BaseConfig, createBroker, createLogger } from '@um/platform';
 import { GOOD_PASSWORD } from '../support/fixtures';
 import type { TestSystem } from '../support/system';
 import type { World } from '../support/world';
@@ -74,14 +72,7 @@ export async function usernameOf(sys: TestSystem, token: string | undefined): Pr
   return me.body.username;
 }
 
-/** A client-only broker in the system's namespace, for internal actions no route offers yet. */
-export async function clientBroker(sys: TestSystem): Promise<ServiceBroker> {
-  const config = BaseConfig.parse({ NATS_URL: natsUrlOf(sys), UM_NAMESPACE: sys.namespace, LOG_LEVEL: 'warn' });
-  const broker = createBroker({ role: 'test-client', config, logger: createLogger({ service: 'test-client', level: 'warn' }) });
-  await broker.start();
-  await broker.waitForServices(['identity']);
-  return broker;
-}
+export { clientBroker } from '../support/system';
 
 /** One service's database, read (or aged) directly. */
 export async function storeOf(sys: TestSystem, service: string): Promise<Connection> {

@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import type { ServiceBroker } from 'moleculer';
 import { ApiClient, startInfra, startSystem, type Infra, type RunningSystem } from '@um/devkit';
+import { BaseConfig, createBroker, createLogger } from '@um/platform';
 
 export { ApiClient, type ApiResponse } from '@um/devkit';
 
@@ -75,3 +77,12 @@ export async function startTestSystem(
   };
 }
 
+
+/** A client-only broker in the system's namespace, for internal actions no route offers. */
+export async function clientBroker(sys: TestSystem): Promise<ServiceBroker> {
+  const config = BaseConfig.parse({ NATS_URL: sys.infra?.natsUrl ?? process.env.NATS_URL, UM_NAMESPACE: sys.namespace, LOG_LEVEL: 'warn' });
+  const broker = createBroker({ role: 'test-client', config, logger: createLogger({ service: 'test-client', level: 'warn' }) });
+  await broker.start();
+  await broker.waitForServices(['identity']);
+  return broker;
+}
