@@ -20,6 +20,13 @@ export const Events = {
   /** A person's account was blocked, unblocked or deleted, or their password changed. */
   'identity.account.changed': z.object({ personId: z.string(), status: z.enum(['active', 'blocked', 'deleted']) }),
   'enterprise.onboarded': z.object({ enterpriseNumber: z.string(), accessManagerPersonId: z.string() }),
+  /**
+   * Broadcast to every identity instance: sessions ended or lost a right (logout, account blocked
+   * or deleted, password changed, role blocked or revoked); drop what is cached of them.
+   */
+  'identity.sessions.changed': z
+    .object({ sessionId: z.string().optional(), personId: z.string().optional(), roleId: z.string().optional() })
+    .refine((scope) => scope.sessionId || scope.personId || scope.roleId, 'name a session, a person or a role'),
   /** A person's profile changed (names, title, language, e-mails): denormalised copies follow. */
   'identity.person.changed': z.object({ personId: z.string() }),
   /**

@@ -48,6 +48,11 @@ export const IdentityConfig = BaseConfig.extend({
   /** Session lifetime without activity, and in total. */
   UM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   UM_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  /**
+   * How long identity believes what it read of a session before asking the store again (0: every
+   * request asks). Session-ending changes are broadcast and seen at once; this bounds a missed one.
+   */
+  UM_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** argon2id cost: memory in KiB and passes (OWASP minimum: 19 MiB, t=2). */
   UM_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(4 * 1024 * 1024).default(19_456),
   UM_ARGON2_PASSES: z.coerce.number().int().min(2).max(10).default(2),

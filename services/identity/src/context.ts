@@ -2,6 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { IdentityConfig, Logger } from '@um/platform';
 import type { IdentityModels } from './model.js';
 import type { Argon2Cost } from './passwords.js';
+import type { SessionCache } from './session-cache.js';
 import type { LoginThrottle } from './throttle.js';
 
 /** What every identity action needs, built once at start-up. */
@@ -13,6 +14,8 @@ export interface IdentityContext {
   /** Verified against when a username is unknown, so both failures cost the same. */
   decoyHash: string;
   throttle: LoginThrottle;
+  /** What authenticate read of recent sessions (bounded staleness, see session-cache.ts). */
+  sessions: SessionCache;
   /** CAs whose certificates log in as the NISS they carry (UM_EID_CA_FILE); empty: eID login off. */
   eidAnchors: X509Certificate[];
 }

@@ -1,5 +1,5 @@
 import type { ServiceSchema } from 'moleculer';
-import type { IdentityConfig, ServiceDeps } from '@um/platform';
+import { defineEvent, type IdentityConfig, type ServiceDeps } from '@um/platform';
 import { peopleActions } from './actions/people.js';
 import { accountActions } from './actions/accounts.js';
 import { certificateActions } from './actions/certificates.js';
@@ -14,6 +14,7 @@ import type { IdentityContext } from './context.js';
 import { createModels } from './model.js';
 import { decoyHash, type Argon2Cost } from './passwords.js';
 import { LoginThrottle, createAttemptModel } from './throttle.js';
+import { SessionCache } from './session-cache.js';
 
 export async function buildIdentityService({ config, logger, db }: ServiceDeps<IdentityConfig>): Promise<ServiceSchema> {
   const cost: Argon2Cost = { memoryKiB: config.UM_ARGON2_MEMORY_KIB, passes: config.UM_ARGON2_PASSES, parallelism: 1 };
@@ -21,7 +22,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
   await Promise.all(Object.values(models).map((model) => model.init()));
   const attempts = createAttemptModel(db);
   await attempts.init();
-  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
+  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
   await bootstrapOperator(ic);
   let pruneTimer: NodeJS.Timeout | undefined;
   return {
@@ -44,6 +45,9 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
       ...accountActions(ic),
       ...peopleActions(ic),
       ...lookupActions(ic),
+    },
+    events: {
+      ...defineEvent('identity.sessions.changed', async (scope) => ic.sessions.forget(scope)),
     },
   };
 }

@@ -63,9 +63,10 @@ RoleSchema.index({ personId: 1, kind: 1, enterpriseNumber: 1, quality: 1 }, { un
 RoleSchema.index({ exclusiveKey: 1 }, { unique: true, sparse: true });
 RoleSchema.index({ enterpriseNumber: 1, quality: 1, kind: 1 });
 
+/** _id is the token's selector; the token's secret part is kept only as its SHA-256. */
 const SessionSchema = new Schema(
   {
-    tokenHash: { type: String, required: true, unique: true },
+    verifierHash: { type: String, required: true },
     personId: { type: Schema.Types.ObjectId, required: true, index: true },
     roleId: { type: Schema.Types.ObjectId },
     lastSeenAt: { type: Date, required: true },

@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, emitEvent, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
+import { sessionsChanged } from './sessions.js';
 
 export function accountActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
@@ -24,6 +25,7 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
       );
       if (status !== 'active') {
         await ic.models.Session.updateMany({ personId: id, endedAt: { $exists: false } }, { $set: { endedAt: now } });
+        await sessionsChanged(ic, ctx, { personId });
       }
       if (before !== status) {
         ic.logger.info({ personId, before, status }, 'account status changed');

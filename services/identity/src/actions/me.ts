@@ -9,7 +9,7 @@ import { ClientProblem, call, defineAction, emitEvent, notFound, requirePrincipa
 import type { IdentityContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { ACCOUNT_POLICY, LoginThrottle } from '../throttle.js';
-import { roleView } from './sessions.js';
+import { roleView, sessionsChanged } from './sessions.js';
 
 /**
  * The secure applications each role of the person reaches, and its company e-mail: user-management
@@ -103,6 +103,7 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       // identity.authenticate already refuses sessions older than passwordChangedAt; ending them
       // here as well keeps the sessions collection truthful.
       await ic.models.Session.updateMany({ personId: id, endedAt: { $exists: false } }, { $set: { endedAt: now } });
+      await sessionsChanged(ic, ctx, { personId });
       await emitEvent(ctx, 'identity.account.changed', { personId, status: account.status as 'active' | 'blocked' | 'deleted' });
       return null;
     }),

@@ -9,6 +9,7 @@ import { defineAction, emitEvent, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc } from '../model.js';
 import { hashPassword } from '../passwords.js';
+import { sessionsChanged } from './sessions.js';
 
 export function personSummary(person: Pick<PersonDoc, '_id' | 'niss' | 'firstName' | 'lastName' | 'title' | 'language' | 'emails' | 'account'>): PersonSummary {
   return {
@@ -27,8 +28,9 @@ export function personSummary(person: Pick<PersonDoc, '_id' | 'niss' | 'firstNam
 export function peopleActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.getPersons', async ({ personIds }) => {
-      const people = await ic.models.Person.find({ _id: { $in: personIds.map((id) => new Types.ObjectId(id)) } }).lean();
-      return people.map(personSummary);
+      // One lookup by _id each: FerretDB serves exactly `{ _id }` from its index, and scans for `$in`.
+      const people = await Promise.all(personIds.map((id) => (Types.ObjectId.isValid(id) ? ic.models.Person.findById(id).lean() : null)));
+      return people.filter((person) => person !== null).map(personSummary);
     }),
 
     ...defineAction('identity.updatePerson', async ({ personId, ...changes }, ctx) => {
@@ -50,13 +52,14 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
     }),
 
     // A manager's reset: the new password ends every session the person had.
-    ...defineAction('identity.setPassword', async ({ personId, password }) => {
+    ...defineAction('identity.setPassword', async ({ personId, password }, ctx) => {
       const passwordHash = await hashPassword(password, ic.cost);
       const result = await ic.models.Person.updateOne(
         { _id: new Types.ObjectId(personId), 'account.username': { $exists: true } },
         { $set: { 'account.passwordHash': passwordHash, 'account.passwordChangedAt': new Date() } },
       );
       if (result.matchedCount === 0) throw notFound('account');
+      await sessionsChanged(ic, ctx, { personId });
       return null;
     }),
   };

@@ -10,6 +10,7 @@ import type { RoleRecord } from '@um/contracts';
 import { ClientProblem, defineAction, emitEvent, isDuplicateKey, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
 import { exclusiveKeyOf, type RoleDoc } from '../model.js';
+import { sessionsChanged } from './sessions.js';
 
 export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'enterpriseNumber' | 'quality' | 'status'>): RoleRecord {
   return {
@@ -51,6 +52,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const id = new Types.ObjectId(roleId);
       const role = await ic.models.Role.findOneAndDelete({ _id: id }).lean();
       await ic.models.Session.updateMany({ roleId: id, endedAt: { $exists: false } }, { $set: { endedAt: new Date() } });
+      await sessionsChanged(ic, ctx, { roleId });
       if (role) await announce(ctx, roleRecord(role), 'revoked');
       return null;
     }),
@@ -58,6 +60,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
     ...defineAction('identity.setRoleStatus', async ({ roleId, status }, ctx) => {
       const role = await ic.models.Role.findOneAndUpdate({ _id: new Types.ObjectId(roleId) }, { $set: { status } }, { returnDocument: 'after' }).lean();
       if (!role) throw notFound('role');
+      if (status !== 'active') await sessionsChanged(ic, ctx, { roleId });
       const record = roleRecord(role);
       await announce(ctx, record, status);
       return record;

@@ -1,23 +1,25 @@
 /**
- * Login (password or certificate), role choice, logout and token authentication. Tokens are 256 random bits, stored only as
- * their SHA-256; a session ends on logout, idle or absolute expiry, a password change, or a block.
+ * Login (password or certificate), role choice, logout and token authentication. A token is the
+ * session's id and 256 random bits, the latter stored only as their SHA-256; a session ends on
+ * logout, idle or absolute expiry, a password change, or a block.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { ActionSchema } from 'moleculer';
+import type { ActionSchema, Context } from 'moleculer';
 import { capabilitiesOf } from '@um/domain';
-import type { Principal, RoleView } from '@um/contracts';
-import { ClientProblem, defineAction, requirePrincipal } from '@um/platform';
+import type { PayloadOf, Principal, RoleView } from '@um/contracts';
+import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc, RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
+import type { SessionFacts } from '../session-cache.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle } from '../throttle.js';
 
 /** lastSeenAt is written at most this often per session. */
 const TOUCH_INTERVAL_MS = 30_000;
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const invalidCredentials = () => new ClientProblem('INVALID_CREDENTIALS', 'unknown username or wrong password');
 const unauthenticated = () => new ClientProblem('UNAUTHENTICATED', 'the session is missing, expired or ended');
 
@@ -30,17 +32,73 @@ export function roleView(role: Pick<RoleDoc, '_id' | 'kind' | 'enterpriseNumber'
   };
 }
 
+/**
+ * A token is a selector (the session's id, 24 hex) followed by a verifier (256 random bits,
+ * base64url): the session is read by its id (the one lookup every store serves from an index) and
+ * the verifier compared in constant time with the SHA-256 kept in place of it.
+ */
+const SELECTOR_LENGTH = 24;
+const VERIFIER_LENGTH = 43;
+const TOKEN = new RegExp(`^([0-9a-f]{${SELECTOR_LENGTH}})([A-Za-z0-9_-]{${VERIFIER_LENGTH}})$`);
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId?: Types.ObjectId): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+  const id = new Types.ObjectId();
+  const verifier = randomBytes(32).toString('base64url');
   const now = new Date();
   await ic.models.Session.create({
-    tokenHash: hashToken(token),
+    _id: id,
+    verifierHash: sha256(verifier),
     personId,
     roleId,
     lastSeenAt: now,
     expiresAt: new Date(now.getTime() + ic.config.UM_SESSION_ABSOLUTE_HOURS * 3_600_000),
   });
-  return token;
+  return `${id.toHexString()}${verifier}`;
+}
+
+/**
+ * After a change that ends sessions or takes a right from them: this instance forgets them before
+ * it answers, and every other identity instance on the broadcast (see session-cache.ts).
+ */
+export async function sessionsChanged(ic: IdentityContext, broadcaster: Pick<Context, 'broadcast'>, scope: PayloadOf<'identity.sessions.changed'>): Promise<void> {
+  ic.sessions.forget(scope);
+  await broadcastEvent(broadcaster, 'identity.sessions.changed', scope);
+}
+
+/** Reads the session and what it depends on from the store; undefined when it is not usable. */
+async function readSession(ic: IdentityContext, sessionId: string, now: number): Promise<SessionFacts | undefined> {
+  const session = await ic.models.Session.findById(sessionId).lean();
+  if (!session || session.endedAt || session.expiresAt.getTime() <= now) return undefined;
+  const person = await ic.models.Person.findById(session.personId, { account: 1 }).lean();
+  const account = person?.account;
+  if (!account || account.status !== 'active') return undefined;
+  // A password change ends every session opened before it.
+  if (account.passwordChangedAt.getTime() > (session as { createdAt: Date }).createdAt.getTime()) return undefined;
+  let role: RoleView | undefined;
+  if (session.roleId) {
+    const doc = await ic.models.Role.findById(session.roleId).lean();
+    if (!doc || doc.status !== 'active') return undefined;
+    role = roleView(doc);
+  }
+  let lastSeenAt = session.lastSeenAt.getTime();
+  if (lastSeenAt + ic.config.UM_SESSION_IDLE_MINUTES * 60_000 <= now) return undefined;
+  if (lastSeenAt + TOUCH_INTERVAL_MS <= now) {
+    await ic.models.Session.updateOne({ _id: session._id }, { $set: { lastSeenAt: new Date(now) } });
+    lastSeenAt = now;
+  }
+  return {
+    principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}) },
+    ...(session.roleId ? { roleId: String(session.roleId) } : {}),
+    verifierHash: session.verifierHash,
+    expiresAt: session.expiresAt.getTime(),
+    lastSeenAt,
+  };
 }
 
 /** What every successful login answers: a fresh session and every active role of the person. */
@@ -122,25 +180,19 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
     }),
 
     ...defineAction('identity.authenticate', async ({ token }): Promise<Principal> => {
-      const session = await ic.models.Session.findOne({ tokenHash: hashToken(token) }).lean();
+      const parts = TOKEN.exec(token);
+      if (!parts) throw unauthenticated();
+      const [, sessionId, verifier] = parts as unknown as [string, string, string];
       const now = Date.now();
-      if (!session || session.endedAt || session.expiresAt.getTime() <= now) throw unauthenticated();
-      if (session.lastSeenAt.getTime() + ic.config.UM_SESSION_IDLE_MINUTES * 60_000 <= now) throw unauthenticated();
-      const person = await ic.models.Person.findById(session.personId, { account: 1 }).lean();
-      const account = person?.account;
-      if (!account || account.status !== 'active') throw unauthenticated();
-      // A password change ends every session opened before it.
-      if (account.passwordChangedAt.getTime() > (session as { createdAt: Date }).createdAt.getTime()) throw unauthenticated();
-      let role: RoleView | undefined;
-      if (session.roleId) {
-        const doc = await ic.models.Role.findById(session.roleId).lean();
-        if (!doc || doc.status !== 'active') throw unauthenticated();
-        role = roleView(doc);
+      const idleMs = ic.config.UM_SESSION_IDLE_MINUTES * 60_000;
+      let entry: SessionFacts | undefined = ic.sessions.get(sessionId, now);
+      if (!entry || entry.expiresAt <= now || entry.lastSeenAt + idleMs <= now) {
+        entry = await readSession(ic, sessionId, now);
+        if (!entry) throw unauthenticated();
+        ic.sessions.put(sessionId, entry, now);
       }
-      if (session.lastSeenAt.getTime() + TOUCH_INTERVAL_MS <= now) {
-        await ic.models.Session.updateOne({ _id: session._id }, { $set: { lastSeenAt: new Date(now) } });
-      }
-      return { personId: String(session.personId), sessionId: String(session._id), ...(role ? { role } : {}) };
+      if (!sameHash(sha256(verifier), entry.verifierHash)) throw unauthenticated();
+      return entry.principal;
     }),
 
     ...defineAction('identity.chooseRole', async ({ roleId }, ctx) => {
@@ -157,6 +209,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
     ...defineAction('identity.logout', async (_input, ctx) => {
       const principal = requirePrincipal(ctx);
       await ic.models.Session.updateOne({ _id: new Types.ObjectId(principal.sessionId) }, { $set: { endedAt: new Date() } });
+      await sessionsChanged(ic, ctx, { sessionId: principal.sessionId });
       return null;
     }),
   };

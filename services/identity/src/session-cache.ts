@@ -1,0 +1,80 @@
+/**
+ * What `identity.authenticate` found for a session, kept for a short time so that a steady stream
+ * of requests with one token costs no store query. Staleness is bounded twice:
+ * - every identity instance drops the affected entries when a session-ending change is broadcast
+ *   (`identity.sessions.changed`: logout, block, delete, password change, role blocked or revoked);
+ *   the instance making the change drops them before it answers, and the broadcast leaves before
+ *   its answer, so through one NATS server the next request is refused on every instance;
+ * - an entry is believed for at most `ttlMs` (UM_SESSION_CACHE_MS, 1 s by default) even if a
+ *   broadcast was missed (an instance cut from NATS), after which the store is asked again.
+ * Idle and absolute expiry are checked on every hit. Bounded in size: the oldest entries go first.
+ */
+import type { Principal } from '@um/contracts';
+
+/** What authenticate reads of a session and what it depends on. */
+export interface SessionFacts {
+  principal: Principal;
+  roleId?: string;
+  /** SHA-256 (hex) of the token's secret part: a hit must present the same secret. */
+  verifierHash: string;
+  expiresAt: number;
+  /** lastSeenAt as stored; idle expiry counts from it. */
+  lastSeenAt: number;
+}
+
+export interface CachedSession extends SessionFacts {
+  /** Believed until then; asked again afterwards. */
+  freshUntil: number;
+}
+
+export class SessionCache {
+  private readonly entries = new Map<string, CachedSession>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get enabled(): boolean {
+    return this.ttlMs > 0;
+  }
+
+  /** The fresh entry of this session, or nothing (expired entries are dropped). */
+  get(sessionId: string, now: number): CachedSession | undefined {
+    const entry = this.entries.get(sessionId);
+    if (!entry) return undefined;
+    if (entry.freshUntil <= now) {
+      this.entries.delete(sessionId);
+      return undefined;
+    }
+    return entry;
+  }
+
+  put(sessionId: string, entry: SessionFacts, now: number): void {
+    if (!this.enabled) return;
+    this.entries.delete(sessionId);
+    this.entries.set(sessionId, { ...entry, freshUntil: now + this.ttlMs });
+    // Map keeps insertion order: the first keys are the oldest.
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(key);
+    }
+  }
+
+  /** Drops what a session-ending change touches: one session, a person's, or a role's. */
+  forget(scope: { sessionId?: string; personId?: string; roleId?: string }): void {
+    if (scope.sessionId) this.entries.delete(scope.sessionId);
+    if (!scope.personId && !scope.roleId) return;
+    for (const [key, entry] of this.entries) {
+      if ((scope.personId && entry.principal.personId === scope.personId) || (scope.roleId && entry.roleId === scope.roleId)) this.entries.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
