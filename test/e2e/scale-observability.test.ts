@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { onboardingBody } from '../support/fixtures';
+import { GOOD_PASSWORD, onboardingBody, personBody } from '../support/fixtures';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let sys: TestSystem;
@@ -52,6 +52,27 @@ test('when identity runs twice, then calls are balanced over both instances (the
     const text = await metricsOf(endpoint.url);
     expect(counter(text, 'moleculer_request_total', { action: 'identity.authenticate' })).toBeGreaterThan(0);
   }
+});
+
+test('when identity runs twice and both instances hold a session in their cache, then a block or a logout is refused by the very next request, whichever instance answers', async () => {
+  const body = onboardingBody();
+  expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
+  const en = body.enterpriseNumber;
+  const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
+  const co = personBody();
+  const designated = await sys.api.post(`/enterprises/${en}/co-access-managers`, co, rae.token);
+  expect(designated.status).toBe(201);
+  const coSession = await sys.api.loginAs(co.username, GOOD_PASSWORD);
+  // Round robin: both identity instances have now read (and cached) both sessions.
+  for (let i = 0; i < 6; i += 1) {
+    expect((await sys.api.get(`/enterprises/${en}`, coSession.token)).status).toBe(200);
+    expect((await sys.api.get(`/enterprises/${en}`, rae.token)).status).toBe(200);
+  }
+  expect((await sys.api.post(`/enterprises/${en}/co-access-managers/${designated.body.personId}/block`, {}, rae.token)).status).toBe(200);
+  for (let i = 0; i < 6; i += 1) expect((await sys.api.get(`/enterprises/${en}`, coSession.token)).status).toBe(401);
+
+  expect((await sys.api.post('/auth/logout', {}, rae.token)).status).toBe(204);
+  for (let i = 0; i < 6; i += 1) expect((await sys.api.get(`/enterprises/${en}`, rae.token)).status).toBe(401);
 });
 
 test('when metrics are on, then every process serves Prometheus text and its probes on its own port', async () => {
