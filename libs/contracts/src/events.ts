@@ -30,10 +30,13 @@ export const Events = {
   /** A person's profile changed (names, title, language, e-mails): denormalised copies follow. */
   'identity.person.changed': z.object({ personId: z.string() }),
   /**
-   * Broadcast to every user-management instance (each keeps an in-memory projection): reload the
-   * memberships of this person (and, with `roleId`, that role) from the store.
+   * Broadcast to every user-management instance (each keeps an in-memory projection): re-read
+   * these memberships and RAE/co-RAE roles (by their _id) from the store.
    */
-  'user-management.membership.broadcast': z.object({ personId: z.string(), roleId: z.string().optional() }),
+  'user-management.membership.broadcast': z.object({
+    memberships: z.array(z.string()).max(1_000).default([]),
+    enterpriseRoles: z.array(z.string()).max(1_000).default([]),
+  }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof Events;

@@ -3,13 +3,23 @@
  * user, or a GL/co-GL mirrored from identity's roles), with a denormalised copy of the person's
  * searchable fields and lower-cased copies for case-insensitive prefix search. `enterprise_roles`:
  * the RAE/co-RAE roles mirrored from identity, for the authorization check.
+ *
+ * Both are read and written by `_id` (a membership's is derived from its key, a role's is
+ * identity's role id): the one lookup every MongoDB-wire store serves from an index (FerretDB 1.x
+ * scans the collection for anything else). Searches and checks read the projection, not the store.
  */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { LANGUAGES, QUALITY_TYPES, ROLE_KINDS } from '@um/domain';
 import type { PersonSummary } from '@um/contracts';
 
+/** A membership's `_id`: one per person and quality of an enterprise. */
+export function membershipId(key: { enterpriseNumber: string; quality: string; personId: string }): string {
+  return `${key.enterpriseNumber}:${key.quality}:${key.personId}`;
+}
+
 const MembershipSchema = new Schema(
   {
+    _id: { type: String, required: true },
     personId: { type: String, required: true },
     enterpriseNumber: { type: String, required: true },
     quality: { type: String, enum: QUALITY_TYPES, required: true },
@@ -35,15 +45,14 @@ const MembershipSchema = new Schema(
   },
   { timestamps: true, collection: 'memberships' },
 );
-MembershipSchema.index({ personId: 1, enterpriseNumber: 1, quality: 1 }, { unique: true });
-MembershipSchema.index({ roleId: 1 });
-MembershipSchema.index({ enterpriseNumber: 1, quality: 1, lastNameLower: 1 });
-MembershipSchema.index({ enterpriseNumber: 1, lastNameLower: 1 });
+// A person's profile or account change rewrites each of their memberships.
+MembershipSchema.index({ personId: 1 });
 
 const EnterpriseRoleSchema = new Schema(
   {
-    roleId: { type: String, required: true, unique: true },
-    personId: { type: String, required: true, index: true },
+    /** identity's role id. */
+    _id: { type: String, required: true },
+    personId: { type: String, required: true },
     enterpriseNumber: { type: String, required: true },
     kind: { type: String, enum: ['access-manager', 'co-access-manager'], required: true },
     status: { type: String, enum: ['active', 'blocked'], required: true },

@@ -1,29 +1,24 @@
 /**
- * The in-memory projection each user-management instance answers authorization checks from: per
- * person, their quality memberships and enterprise manager roles. Loaded from the store at start,
- * then replaced person by person when a change is broadcast, so a check never queries the store.
+ * The in-memory read model each user-management instance answers authorization checks, searches
+ * and /me's applications from: every membership (with its copy of the person) and every RAE/co-RAE
+ * role, indexed by person and by enterprise. Loaded from the store at start, then kept current
+ * record by record when a change is broadcast (sync.ts), so none of these reads queries the store.
  */
 import { APPLICATIONS_BY_QUALITY, USER_MANAGEMENT_APPLICATION, type QualityType } from '@um/domain';
 import type { AuthorizationCheckResult } from '@um/contracts';
+import type { MembershipDoc } from './model.js';
+import type { SearchPlan } from './query.js';
 
-export interface ProjectedMembership {
+/** A stored membership as the projection keeps it (_id: see membershipId). */
+export type MembershipRecord = Omit<MembershipDoc, 'createdAt' | 'updatedAt'> & { _id: string };
+
+export interface EnterpriseRoleRecord {
+  /** The identity role's id. */
+  _id: string;
+  personId: string;
   enterpriseNumber: string;
-  quality: QualityType;
   kind: string;
   status: string;
-  accountStatus: string;
-  applications: readonly string[];
-}
-
-export interface ProjectedEnterpriseRole {
-  enterpriseNumber: string;
-  kind: string;
-  status: string;
-}
-
-export interface PersonEntry {
-  memberships: ProjectedMembership[];
-  enterpriseRoles: ProjectedEnterpriseRole[];
 }
 
 const isManager = (kind: string) => kind === 'local-manager' || kind === 'co-local-manager';
@@ -40,28 +35,70 @@ const RANK: Record<Reason, number> = {
   'no-membership': 0,
 };
 
+function addTo<T>(index: Map<string, Map<string, T>>, key: string, id: string, value: T): void {
+  let group = index.get(key);
+  if (!group) index.set(key, (group = new Map()));
+  group.set(id, value);
+}
+
+function removeFrom<T>(index: Map<string, Map<string, T>>, key: string, id: string): void {
+  const group = index.get(key);
+  if (!group) return;
+  group.delete(id);
+  if (group.size === 0) index.delete(key);
+}
+
 export class Projection {
-  private readonly persons = new Map<string, PersonEntry>();
+  private readonly memberships = new Map<string, MembershipRecord>();
+  private readonly membershipsByPerson = new Map<string, Map<string, MembershipRecord>>();
+  private readonly membershipsByEnterprise = new Map<string, Map<string, MembershipRecord>>();
+  private readonly enterpriseRoles = new Map<string, EnterpriseRoleRecord>();
+  private readonly enterpriseRolesByPerson = new Map<string, Map<string, EnterpriseRoleRecord>>();
 
-  get size(): number {
-    return this.persons.size;
+  get size(): { memberships: number; enterpriseRoles: number } {
+    return { memberships: this.memberships.size, enterpriseRoles: this.enterpriseRoles.size };
   }
 
-  set(personId: string, entry: PersonEntry): void {
-    if (entry.memberships.length === 0 && entry.enterpriseRoles.length === 0) this.persons.delete(personId);
-    else this.persons.set(personId, entry);
+  putMembership(record: MembershipRecord): void {
+    this.dropMembership(record._id);
+    this.memberships.set(record._id, record);
+    addTo(this.membershipsByPerson, record.personId, record._id, record);
+    addTo(this.membershipsByEnterprise, record.enterpriseNumber, record._id, record);
   }
 
-  addMembership(personId: string, m: ProjectedMembership): void {
-    const entry = this.persons.get(personId) ?? { memberships: [], enterpriseRoles: [] };
-    entry.memberships.push(m);
-    this.persons.set(personId, entry);
+  dropMembership(id: string): void {
+    const old = this.memberships.get(id);
+    if (!old) return;
+    this.memberships.delete(id);
+    removeFrom(this.membershipsByPerson, old.personId, id);
+    removeFrom(this.membershipsByEnterprise, old.enterpriseNumber, id);
   }
 
-  addEnterpriseRole(personId: string, r: ProjectedEnterpriseRole): void {
-    const entry = this.persons.get(personId) ?? { memberships: [], enterpriseRoles: [] };
-    entry.enterpriseRoles.push(r);
-    this.persons.set(personId, entry);
+  putEnterpriseRole(record: EnterpriseRoleRecord): void {
+    this.dropEnterpriseRole(record._id);
+    this.enterpriseRoles.set(record._id, record);
+    addTo(this.enterpriseRolesByPerson, record.personId, record._id, record);
+  }
+
+  dropEnterpriseRole(id: string): void {
+    const old = this.enterpriseRoles.get(id);
+    if (!old) return;
+    this.enterpriseRoles.delete(id);
+    removeFrom(this.enterpriseRolesByPerson, old.personId, id);
+  }
+
+  membershipsOf(personId: string): MembershipRecord[] {
+    return [...(this.membershipsByPerson.get(personId)?.values() ?? [])];
+  }
+
+  /** One page of an enterprise's memberships matching the plan, in its order, and how many match. */
+  search(enterpriseNumber: string, plan: SearchPlan): { items: MembershipRecord[]; total: number } {
+    const matched: MembershipRecord[] = [];
+    for (const record of this.membershipsByEnterprise.get(enterpriseNumber)?.values() ?? []) {
+      if (record.enterpriseNumber === enterpriseNumber && plan.matches(record)) matched.push(record);
+    }
+    matched.sort(plan.compare);
+    return { items: matched.slice(plan.skip, plan.skip + plan.limit), total: matched.length };
   }
 
   /**
@@ -71,27 +108,24 @@ export class Projection {
    * quality of the enterprise will do.
    */
   check(personId: string, application: string, enterpriseNumber: string, quality?: QualityType): AuthorizationCheckResult {
-    const entry = this.persons.get(personId);
     let best: Reason = 'no-membership';
     const consider = (reason: Reason) => {
       if (RANK[reason] > RANK[best]) best = reason;
     };
-    if (entry) {
-      if (application === USER_MANAGEMENT_APPLICATION) {
-        for (const role of entry.enterpriseRoles) {
-          if (role.enterpriseNumber !== enterpriseNumber) continue;
-          consider(role.status === 'active' ? 'access-manager' : 'membership-blocked');
-        }
+    if (application === USER_MANAGEMENT_APPLICATION) {
+      for (const role of this.enterpriseRolesByPerson.get(personId)?.values() ?? []) {
+        if (role.enterpriseNumber !== enterpriseNumber) continue;
+        consider(role.status === 'active' ? 'access-manager' : 'membership-blocked');
       }
-      for (const m of entry.memberships) {
-        if (m.enterpriseNumber !== enterpriseNumber || (quality !== undefined && m.quality !== quality)) continue;
-        if (m.accountStatus !== 'active') consider('account-inactive');
-        else if (m.status !== 'active') consider('membership-blocked');
-        else if (isManager(m.kind)) {
-          const reach = application === USER_MANAGEMENT_APPLICATION || APPLICATIONS_BY_QUALITY[m.quality].includes(application);
-          consider(reach ? 'local-manager' : 'application-not-granted');
-        } else consider(m.applications.includes(application) ? 'granted' : 'application-not-granted');
-      }
+    }
+    for (const m of this.membershipsByPerson.get(personId)?.values() ?? []) {
+      if (m.enterpriseNumber !== enterpriseNumber || (quality !== undefined && m.quality !== quality)) continue;
+      if (m.accountStatus !== 'active') consider('account-inactive');
+      else if (m.status !== 'active') consider('membership-blocked');
+      else if (isManager(m.kind)) {
+        const reach = application === USER_MANAGEMENT_APPLICATION || APPLICATIONS_BY_QUALITY[m.quality as QualityType].includes(application);
+        consider(reach ? 'local-manager' : 'application-not-granted');
+      } else consider(m.applications.includes(application) ? 'granted' : 'application-not-granted');
     }
     return { allowed: RANK[best] === 9, reason: best };
   }

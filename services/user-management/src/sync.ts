@@ -1,48 +1,29 @@
 /**
  * Keeping the memberships current with identity, and every instance's projection current with the
  * store. identity's events are balanced (one instance writes the store); after every write the
- * writer broadcasts `user-management.membership.broadcast`, and each instance reloads that
- * person's entries from the store (per person in arrival order, so a later reload always wins).
+ * writer re-reads what it wrote into its own projection (so its answer and the caller's next read
+ * agree), then broadcasts `user-management.membership.broadcast` and every other instance re-reads
+ * the same records by _id (per record in arrival order, so a later read always wins).
  */
-import type { Context, ServiceBroker } from 'moleculer';
+import type { Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
 import type { PayloadOf } from '@um/contracts';
 import { broadcastEvent, call, isDuplicateKey, type Logger } from '@um/platform';
-import { personUpdate, type UserManagementModels } from './model.js';
-import { Projection, type PersonEntry } from './projection.js';
+import { membershipId, personUpdate, type UserManagementModels } from './model.js';
+import { Projection, type EnterpriseRoleRecord, type MembershipRecord } from './projection.js';
 
-type Broadcaster = Pick<ServiceBroker, 'broadcast'> | Pick<Context, 'broadcast'>;
-type Caller = Pick<ServiceBroker, 'call'> | Pick<Context, 'call'>;
+type Caller = Pick<Context, 'call'>;
+/** What a write changed: memberships and RAE/co-RAE roles, by _id. */
+export type Change = PayloadOf<'user-management.membership.broadcast'>;
 
-export function announce(b: Broadcaster, personId: string, roleId?: string): Promise<void> {
-  return broadcastEvent(b, 'user-management.membership.broadcast', { personId, ...(roleId ? { roleId } : {}) });
-}
+const NOT_KEPT = { createdAt: 0, updatedAt: 0, __v: 0 } as const;
 
-/** What the projection keeps of a stored membership. */
-function projected(m: {
-  enterpriseNumber: string;
-  quality: string;
-  kind: PersonEntry['memberships'][number]['kind'];
-  status: PersonEntry['memberships'][number]['status'];
-  accountStatus: PersonEntry['memberships'][number]['accountStatus'];
-  applications: string[];
-}): PersonEntry['memberships'][number] {
-  return {
-    enterpriseNumber: m.enterpriseNumber,
-    quality: m.quality as QualityType,
-    kind: m.kind,
-    status: m.status,
-    accountStatus: m.accountStatus,
-    applications: m.applications,
-  };
-}
-
-const isUniqueViolation = (err: unknown) => isDuplicateKey(err) || /UNIQUE constraint failed/.test(String((err as Error)?.message));
+export const isUniqueViolation = (err: unknown) => isDuplicateKey(err) || /UNIQUE constraint failed/.test(String((err as Error)?.message));
 
 export class Sync {
   readonly projection = new Projection();
   private loading = true;
-  private readonly queued = new Set<string>();
+  private readonly queued: Change[] = [];
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
@@ -53,51 +34,67 @@ export class Sync {
   /** Loads every membership and enterprise role (a cursor: bounded memory while reading). */
   async load(): Promise<{ memberships: number; roles: number; ms: number }> {
     const started = Date.now();
-    let memberships = 0;
-    let roles = 0;
-    const fields = { personId: 1, enterpriseNumber: 1, quality: 1, kind: 1, status: 1, accountStatus: 1, applications: 1 };
-    for await (const m of this.models.Membership.find({}, fields).lean().cursor({ batchSize: 2_000 })) {
-      this.projection.addMembership(m.personId, projected(m));
-      memberships += 1;
+    for await (const m of this.models.Membership.find({}, NOT_KEPT).lean<MembershipRecord>().cursor({ batchSize: 2_000 })) {
+      this.projection.putMembership(m);
     }
-    for await (const r of this.models.EnterpriseRole.find({}).lean().cursor({ batchSize: 2_000 })) {
-      this.projection.addEnterpriseRole(r.personId, { enterpriseNumber: r.enterpriseNumber, kind: r.kind, status: r.status });
-      roles += 1;
+    for await (const r of this.models.EnterpriseRole.find({}, NOT_KEPT).lean<EnterpriseRoleRecord>().cursor({ batchSize: 2_000 })) {
+      this.projection.putEnterpriseRole(r);
     }
     this.loading = false;
-    // Changes announced while loading: the load may have read them before or after, so reload.
-    for (const personId of this.queued) this.reload(personId);
-    this.queued.clear();
-    return { memberships, roles, ms: Date.now() - started };
+    // Changes announced while loading: the load may have read them before or after, so re-read.
+    for (const change of this.queued.splice(0)) void this.refresh(change);
+    const { memberships, enterpriseRoles } = this.projection.size;
+    return { memberships, roles: enterpriseRoles, ms: Date.now() - started };
   }
 
-  /** Replaces the person's entries with what the store holds now; serialised per person. */
-  reload(personId: string): Promise<void> {
+  /** After a write: into this instance's projection first, then every other instance's. */
+  async announce(ctx: Pick<Context, 'broadcast'>, change: Partial<Change>): Promise<void> {
+    const full: Change = { memberships: change.memberships ?? [], enterpriseRoles: change.enterpriseRoles ?? [] };
+    await this.refresh(full);
+    await broadcastEvent(ctx, 'user-management.membership.broadcast', full);
+  }
+
+  /** The broadcast: another instance wrote (this instance's own writes are already applied). */
+  onBroadcast(ctx: Context, change: Change): Promise<void> {
+    if (ctx.nodeID === ctx.broker.nodeID) return Promise.resolve();
+    return this.refresh(change);
+  }
+
+  /** Re-reads these records from the store into the projection; serialised per record. */
+  refresh(change: Change): Promise<void> {
     if (this.loading) {
-      this.queued.add(personId);
+      this.queued.push(change);
       return Promise.resolve();
     }
-    const previous = this.chains.get(personId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.readPerson(personId))
-      .then((entry) => this.projection.set(personId, entry))
-      .catch((err: unknown) => this.logger.error({ err, personId }, 'could not reload a person into the projection'))
-      .finally(() => {
-        if (this.chains.get(personId) === next) this.chains.delete(personId);
-      });
-    this.chains.set(personId, next);
-    return next;
+    const reads = [
+      ...change.memberships.map((id) =>
+        this.serialised(`m:${id}`, async () => {
+          const m = await this.models.Membership.findById(id, NOT_KEPT).lean<MembershipRecord>();
+          if (m) this.projection.putMembership(m);
+          else this.projection.dropMembership(id);
+        }),
+      ),
+      ...change.enterpriseRoles.map((id) =>
+        this.serialised(`r:${id}`, async () => {
+          const r = await this.models.EnterpriseRole.findById(id, NOT_KEPT).lean<EnterpriseRoleRecord>();
+          if (r) this.projection.putEnterpriseRole(r);
+          else this.projection.dropEnterpriseRole(id);
+        }),
+      ),
+    ];
+    return Promise.all(reads).then(() => undefined);
   }
 
-  private async readPerson(personId: string): Promise<PersonEntry> {
-    const [memberships, roles] = await Promise.all([
-      this.models.Membership.find({ personId }).lean(),
-      this.models.EnterpriseRole.find({ personId }).lean(),
-    ]);
-    return {
-      memberships: memberships.map(projected),
-      enterpriseRoles: roles.map((r) => ({ enterpriseNumber: r.enterpriseNumber, kind: r.kind, status: r.status })),
-    };
+  private serialised(key: string, read: () => Promise<void>): Promise<void> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(read)
+      .catch((err: unknown) => this.logger.error({ err, record: key }, 'could not re-read a record into the projection'))
+      .finally(() => {
+        if (this.chains.get(key) === next) this.chains.delete(key);
+      });
+    this.chains.set(key, next);
+    return next;
   }
 
   /** identity.role.changed: mirror RAE/co-RAE roles, and GL/co-GL (and user) memberships. */
@@ -105,48 +102,62 @@ export class Sync {
     const { roleId, personId, kind, enterpriseNumber, quality, status } = event;
     if (!enterpriseNumber) return;
     if (kind === 'access-manager' || kind === 'co-access-manager') {
-      if (status === 'revoked') await this.models.EnterpriseRole.deleteOne({ roleId });
-      else await this.models.EnterpriseRole.updateOne({ roleId }, { $set: { personId, enterpriseNumber, kind, status } }, { upsert: true });
+      if (status === 'revoked') await this.models.EnterpriseRole.deleteOne({ _id: roleId });
+      else await this.models.EnterpriseRole.updateOne({ _id: roleId }, { $set: { personId, enterpriseNumber, kind, status } }, { upsert: true });
+      await this.announce(ctx, { enterpriseRoles: [roleId] });
     } else if ((kind === 'local-manager' || kind === 'co-local-manager' || kind === 'user') && quality) {
-      if (status === 'revoked') await this.models.Membership.deleteOne({ roleId });
-      else {
-        const existing = await this.models.Membership.findOne({ roleId }, { _id: 1 }).lean();
-        if (existing) await this.models.Membership.updateOne({ roleId }, { $set: { status } });
-        else await this.upsertFromRole(ctx, { roleId, personId, kind, enterpriseNumber, quality, status });
-      }
-    } else return;
-    await announce(ctx, personId, roleId);
+      const id = membershipId({ enterpriseNumber, quality, personId });
+      const existing = await this.models.Membership.findById(id, { roleId: 1 }).lean();
+      if (status === 'revoked') {
+        if (existing?.roleId === roleId) await this.models.Membership.deleteOne({ _id: id });
+      } else if (existing?.roleId === roleId) await this.models.Membership.updateOne({ _id: id }, { $set: { status } });
+      else await this.upsertFromRole(ctx, { id, roleId, personId, kind, enterpriseNumber, quality, status });
+      await this.announce(ctx, { memberships: [id] });
+    }
   }
 
   /** A role granted elsewhere (GL, co-GL by the quality service): its membership, person included. */
-  private async upsertFromRole(caller: Caller, role: { roleId: string; personId: string; kind: string; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' }): Promise<void> {
+  private async upsertFromRole(
+    caller: Caller,
+    role: { id: string; roleId: string; personId: string; kind: string; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' },
+  ): Promise<void> {
     const [person] = await call(caller, 'identity.getPersons', { personIds: [role.personId] });
     if (!person) return;
     const { $set, $unset } = personUpdate(person);
     const manager = role.kind !== 'user';
     const update = {
-      $set: { ...$set, roleId: role.roleId, kind: role.kind, status: role.status, ...(manager ? { applications: [...APPLICATIONS_BY_QUALITY[role.quality]] } : {}) },
+      $set: {
+        ...$set,
+        personId: role.personId,
+        enterpriseNumber: role.enterpriseNumber,
+        quality: role.quality,
+        roleId: role.roleId,
+        kind: role.kind,
+        status: role.status,
+        ...(manager ? { applications: [...APPLICATIONS_BY_QUALITY[role.quality]] } : {}),
+      },
       ...(Object.keys($unset).length ? { $unset } : {}),
       ...(manager ? {} : { $setOnInsert: { applications: [] } }),
     };
-    const key = { personId: role.personId, enterpriseNumber: role.enterpriseNumber, quality: role.quality };
     try {
-      await this.models.Membership.updateOne(key, update, { upsert: true });
+      await this.models.Membership.updateOne({ _id: role.id }, update, { upsert: true });
     } catch (err) {
       // Two writers upserting the same membership: the second one updates what the first inserted.
       if (!isUniqueViolation(err)) throw err;
-      await this.models.Membership.updateOne(key, update);
+      await this.models.Membership.updateOne({ _id: role.id }, update);
     }
   }
 
-  /** identity.person.changed / identity.account.changed: refresh the person's copies. */
+  /**
+   * identity.person.changed / identity.account.changed: refresh the person's copies. The store
+   * update finds them by personId; the broadcast names the memberships this instance knows of the
+   * person (the projection mirrors the store; a membership created meanwhile is announced itself).
+   */
   async onPersonChanged(ctx: Context, personId: string): Promise<void> {
     const [person] = await call(ctx, 'identity.getPersons', { personIds: [personId] });
     if (!person) return;
     const { $set, $unset } = personUpdate(person);
     const result = await this.models.Membership.updateMany({ personId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) });
-    if (result.matchedCount > 0) await announce(ctx, personId);
+    if (result.matchedCount > 0) await this.announce(ctx, { memberships: this.projection.membershipsOf(personId).map((m) => m._id) });
   }
 }
-
-export { isUniqueViolation };

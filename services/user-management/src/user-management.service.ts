@@ -17,14 +17,14 @@ export async function buildUserManagementService({ db, logger }: ServiceDeps<Bas
       const loaded = await sync.load();
       logger.info(loaded, 'authorization projection loaded');
     },
-    actions: { ...userActions(models), ...searchActions(models, sync) },
+    actions: { ...userActions(models, sync), ...searchActions(sync) },
     events: {
       // Balanced (one instance of user-management writes the store) …
       ...defineEvent('identity.role.changed', (payload, ctx) => sync.onRoleChanged(ctx, payload)),
       ...defineEvent('identity.person.changed', (payload, ctx) => sync.onPersonChanged(ctx, payload.personId)),
       ...defineEvent('identity.account.changed', (payload, ctx) => sync.onPersonChanged(ctx, payload.personId)),
-      // … then broadcast: every instance reloads the person into its projection.
-      ...defineEvent('user-management.membership.broadcast', async (payload) => sync.reload(payload.personId)),
+      // … then broadcast: every other instance re-reads the changed records into its projection.
+      ...defineEvent('user-management.membership.broadcast', (payload, ctx) => sync.onBroadcast(ctx, payload)),
     },
   };
 }

@@ -68,6 +68,7 @@ export const scenario: BenchScenario = {
         persons.push({ _id, niss: syntheticNiss(i), firstName, lastName, language: 'nl', emails: [`${username}@bench.example`], account: { username, passwordHash: hash, status: 'active', passwordChangedAt: now }, createdAt: now, updatedAt: now });
         roles.push({ _id: roleId, personId: _id, kind: 'user', enterpriseNumber: en, quality: 'employer', status: 'active', createdAt: now, updatedAt: now });
         memberships.push({
+          _id: `${en}:employer:${String(_id)}` as unknown as ObjectId,
           personId: String(_id), enterpriseNumber: en, quality: 'employer', roleId: String(roleId), kind: 'user', status: i % 17 === 0 ? 'blocked' : 'active', applications: apps,
           username, firstName, lastName, niss: syntheticNiss(i), language: 'nl', emails: [`${username}@bench.example`], accountStatus: 'active',
           usernameLower: username, firstNameLower: firstName, lastNameLower: lastName, emailsLower: [`${username}@bench.example`], createdAt: now, updatedAt: now,

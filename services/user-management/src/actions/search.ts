@@ -3,19 +3,15 @@ import type { ActionSchema } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, USER_MANAGEMENT_APPLICATION, routeCapability, type QualityType } from '@um/domain';
 import type { UserSearchQuery } from '@um/contracts';
 import { call, defineAction, ensureAllowed, notFound, requirePrincipal } from '@um/platform';
-import type { UserManagementModels } from '../model.js';
 import { buildSearch } from '../query.js';
 import type { Sync } from '../sync.js';
 import { userView } from './users.js';
 
-export function searchActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
-  const search = async (scope: { enterpriseNumber: string; quality?: QualityType }, query: UserSearchQuery) => {
-    const plan = buildSearch(scope, query);
-    const [docs, total] = await Promise.all([
-      models.Membership.find(plan.filter).sort(plan.sort).skip(plan.skip).limit(plan.limit).lean(),
-      models.Membership.countDocuments(plan.filter),
-    ]);
-    return { items: docs.map(userView), total, page: query.page, pageSize: query.pageSize };
+export function searchActions(sync: Sync): Record<string, ActionSchema> {
+  // From the projection: one enterprise's memberships, filtered and sorted in memory.
+  const search = (scope: { enterpriseNumber: string; quality?: QualityType }, query: UserSearchQuery) => {
+    const { items, total } = sync.projection.search(scope.enterpriseNumber, buildSearch(scope, query));
+    return { items: items.map(userView), total, page: query.page, pageSize: query.pageSize };
   };
 
   return {
@@ -40,7 +36,7 @@ export function searchActions(models: UserManagementModels, sync: Sync): Record<
 
     // GET /me: per role of the person, what it reaches (a blocked role nothing).
     ...defineAction('user-management.applicationsOf', async ({ personId, roles }) => {
-      const memberships = await models.Membership.find({ personId, kind: 'user' }).lean();
+      const memberships = sync.projection.membershipsOf(personId).filter((m) => m.kind === 'user');
       const byRole = new Map(memberships.map((m) => [m.roleId, m]));
       return roles.map((role) => {
         const m = byRole.get(role.id);

@@ -8,13 +8,13 @@ import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, routeCapability, type QualityType } from '@um/domain';
 import type { CallMeta, UserView } from '@um/contracts';
 import { ClientProblem, Saga, call, defineAction, ensureAllowed, notFound, recordAudit, refuseSelf } from '@um/platform';
-import { personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
-import { announce, isUniqueViolation } from '../sync.js';
+import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
+import { isUniqueViolation, type Sync } from '../sync.js';
 
 type Ctx = Context<unknown, CallMeta>;
-type Stored = MembershipDoc & { _id: unknown };
+type Stored = MembershipDoc & { _id: string };
 
-export function userView(m: MembershipDoc): UserView {
+export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>): UserView {
   return {
     personId: m.personId,
     ...(m.username ? { username: m.username } : {}),
@@ -45,13 +45,13 @@ export function checkApplications(quality: QualityType, applications: readonly s
   return [...new Set(applications)];
 }
 
-export function userActions(models: UserManagementModels): Record<string, ActionSchema> {
+export function userActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
   const requireActiveQuality = async (ctx: Ctx, enterpriseNumber: string, type: QualityType) => {
     const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
     if (!state.active) throw notFound('quality');
   };
   const member = async (enterpriseNumber: string, quality: QualityType, personId: string): Promise<Stored> => {
-    const m = await models.Membership.findOne({ personId, enterpriseNumber, quality }).lean();
+    const m = await models.Membership.findById(membershipId({ enterpriseNumber, quality, personId })).lean();
     if (!m) throw notFound('user');
     return m as Stored;
   };
@@ -83,9 +83,9 @@ export function userActions(models: UserManagementModels): Record<string, Action
         const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
         if (!summary) throw notFound('person');
         const { $set, $unset } = personUpdate(summary);
-        const key = { personId: registered.personId, enterpriseNumber, quality: type };
+        const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
         const update = {
-          $set: { ...$set, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
+          $set: { ...$set, personId: registered.personId, enterpriseNumber, quality: type, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
           ...(Object.keys($unset).length ? { $unset } : {}),
         };
         // identity.role.changed may have created the record meanwhile: either way this write wins.
@@ -95,7 +95,7 @@ export function userActions(models: UserManagementModels): Record<string, Action
         });
         return { personId: registered.personId, roleId, created: registered.created };
       });
-      await announce(ctx, result.personId, result.roleId);
+      await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
       await recordAudit(ctx, {
         enterpriseNumber,
         quality: type,
@@ -129,12 +129,12 @@ export function userActions(models: UserManagementModels): Record<string, Action
       if (changes.companyEmail === null) unset.companyEmail = 1;
       else if (changes.companyEmail !== undefined) set.companyEmail = changes.companyEmail;
       const after = await models.Membership.findOneAndUpdate(
-        { personId, enterpriseNumber, quality: type },
+        { _id: before._id },
         { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) },
         { returnDocument: 'after' },
       ).lean();
       if (!after) throw notFound('user');
-      await announce(ctx, personId);
+      await sync.announce(ctx, { memberships: [before._id] });
       const pick = (m: MembershipDoc) => ({ language: m.language, emails: m.emails, applications: m.applications, companyEmail: m.companyEmail ?? null });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.updated', target: { type: 'person', id: personId }, before: pick(before), after: pick(after) });
       return userView(after);
@@ -146,8 +146,8 @@ export function userActions(models: UserManagementModels): Record<string, Action
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const m = await user(enterpriseNumber, type, personId);
       await call(ctx, 'identity.revokeRole', { roleId: m.roleId });
-      await models.Membership.deleteOne({ personId, enterpriseNumber, quality: type });
-      await announce(ctx, personId, m.roleId);
+      await models.Membership.deleteOne({ _id: m._id });
+      await sync.announce(ctx, { memberships: [m._id] });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.deleted', target: { type: 'person', id: personId }, before: { roleId: m.roleId, status: m.status, applications: m.applications } });
       return null;
     }),
@@ -160,9 +160,9 @@ export function userActions(models: UserManagementModels): Record<string, Action
       const m = await user(enterpriseNumber, type, personId);
       // identity first: a blocked role ends its sessions at once.
       await call(ctx, 'identity.setRoleStatus', { roleId: m.roleId, status });
-      const after = await models.Membership.findOneAndUpdate({ personId, enterpriseNumber, quality: type }, { $set: { status } }, { returnDocument: 'after' }).lean();
+      const after = await models.Membership.findOneAndUpdate({ _id: m._id }, { $set: { status } }, { returnDocument: 'after' }).lean();
       if (!after) throw notFound('user');
-      await announce(ctx, personId, m.roleId);
+      await sync.announce(ctx, { memberships: [m._id] });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: `user.${verb}ed`, target: { type: 'person', id: personId }, before: { status: m.status }, after: { status } });
       return userView(after);
     }),
