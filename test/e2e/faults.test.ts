@@ -9,9 +9,12 @@
  *   calls balanced to it wait; then Moleculer rejects them and retries the idempotent ones on a
  *   live instance. Failures are allowed only as 503 SERVICE_UNAVAILABLE and only for requests in
  *   flight during [kill, kill + DETECTION_MS].
- * - Reads (GET /enterprises/{en}: identity.authenticate, enterprise.get, identity.getContact, all
- *   idempotent) are retried and must all succeed. Logins and onboardings are not idempotent and
- *   are never retried: they may answer 503 in that window.
+ * - Reads (GET /enterprises/{en}: identity.authenticate, enterprise.get, identity.getContact; user
+ *   search and authorization check: identity.authenticate and user-management; all idempotent)
+ *   are retried and must all succeed. Logins, onboardings and user registrations are not
+ *   idempotent and are never retried: they may answer 503 in that window.
+ * - The load is open-loop (test/support/load.ts): RATE requests start every second whatever the
+ *   answers do, so requests stuck on a dead instance do not lower the rate of the others.
  * - A call's timeout (UM_REQUEST_TIMEOUT_MS) covers its retries (deadline middleware), and one
  *   HTTP request makes at most two sequential calls from the gateway, so no request may take
  *   longer than 2 × timeout + margin; in practice the kill costs one detection delay (≤ ~8 s).
@@ -19,16 +22,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitForHttp200, type ManagedProcess } from '@um/devkit';
-import { onboardingBody } from '../support/fixtures';
-import { runLoad, summarize, type LoadReport, type Outcome } from '../support/load';
+import { GOOD_PASSWORD, onboardingBody, personBody } from '../support/fixtures';
+import { runLoad, summarize, type LoadReport, type Outcome, type Target } from '../support/load';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DETECTION_MS = 9_000;
 const LATENCY_BOUND_MS = 2 * REQUEST_TIMEOUT_MS + 2_000;
 const CLIENT_TIMEOUT_MS = LATENCY_BOUND_MS + 10_000;
-/** Services with two instances, one of which is killed. Add 'user-management' once it has routes. */
-const KILLED = ['identity', 'enterprise'] as const;
+/** Services with two instances, one of which is killed (issue 7 item 4). */
+const KILLED = ['identity', 'user-management'] as const;
+/** The steady load: requests started per second, and the share of each write (the rest are reads). */
+const RATE = 300;
+const SHARES = { search: 0.2, check: 0.2, login: 0.02, onboard: 0.02, register: 0.03 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,14 +58,29 @@ async function onboardOne(sys: TestSystem, token: string): Promise<string> {
   return body.enterpriseNumber;
 }
 
+/** An enterprise with an active employer quality and a few users, and its RAE's session. */
+async function targetOne(sys: TestSystem, token: string): Promise<Target> {
+  const body = onboardingBody();
+  const expectStatus = async (what: string, status: number, pending: Promise<{ status: number; body: unknown }>) => {
+    const res = await pending;
+    if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  await expectStatus('onboarding', 201, sys.api.post('/admin/enterprises', body, token));
+  const rae = await sys.api.loginAs(body.accessManager.username, GOOD_PASSWORD);
+  const en = body.enterpriseNumber;
+  await expectStatus('employer quality', 201, sys.api.post(`/enterprises/${en}/qualities`, { type: 'employer', data: { employerRegistrationNumber: '123456789' }, localManager: personBody() }, rae.token));
+  for (let i = 0; i < 3; i += 1) await expectStatus('user', 201, sys.api.post(`/enterprises/${en}/qualities/employer/users`, personBody(), rae.token));
+  return { enterpriseNumber: en, raeToken: rae.token };
+}
+
 function failures(report: LoadReport): Outcome[] {
   return report.outcomes.filter((o) => o.status < 200 || o.status >= 300);
 }
 
-describe('instances lost under load (identity ×2, enterprise ×2)', () => {
+describe('instances lost under load (identity ×2, user-management ×2)', () => {
   let sys: TestSystem;
   let token: string;
-  const seeded: string[] = [];
+  const targets: Target[] = [];
 
   beforeAll(async () => {
     sys = await startTestSystem({
@@ -67,7 +88,7 @@ describe('instances lost under load (identity ×2, enterprise ×2)', () => {
       env: { UM_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
     });
     token = (await sys.api.operator()).token;
-    for (let i = 0; i < 4; i += 1) seeded.push(await onboardOne(sys, token));
+    for (let i = 0; i < 4; i += 1) targets.push(await targetOne(sys, token));
   }, 120_000);
 
   afterAll(async () => {
@@ -79,12 +100,10 @@ describe('instances lost under load (identity ×2, enterprise ×2)', () => {
     const report = await runLoad({
       baseUrl: sys.baseUrl,
       operatorToken: token,
-      enterprises: seeded,
+      targets,
       durationMs: 20_000,
-      maxRps: 200,
-      workers: 24,
-      loginShare: 0.03,
-      onboardShare: 0.04,
+      rate: RATE,
+      shares: SHARES,
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
       at: { ms: 7_000, run: () => victims.forEach((p) => p.child.kill('SIGKILL')) },
     });
@@ -104,14 +123,21 @@ describe('instances lost under load (identity ×2, enterprise ×2)', () => {
       expect(f.start).toBeLessThanOrEqual(killAt + DETECTION_MS);
     }
     // Reads are idempotent end to end: retried on a live instance, never failed.
-    expect(failed.filter((f) => f.op === 'read')).toEqual([]);
+    expect(failed.filter((f) => ['read', 'search', 'check'].includes(f.op))).toEqual([]);
 
-    // Every acknowledged onboarding is readable afterwards.
+    // Every acknowledged onboarding and registration is readable afterwards.
     const acked = report.outcomes.filter((o) => o.op === 'onboard' && o.status === 201);
     expect(acked.length).toBeGreaterThan(10);
     for (const o of acked) {
       const read = await sys.api.get(`/enterprises/${o.body!.enterpriseNumber}`, token);
       expect({ en: o.body!.enterpriseNumber, status: read.status }).toEqual({ en: o.body!.enterpriseNumber, status: 200 });
+    }
+    const registered = report.outcomes.filter((o) => o.op === 'register' && o.status === 201);
+    expect(registered.length).toBeGreaterThan(10);
+    for (const o of registered) {
+      const url = `/enterprises/${o.target!.enterpriseNumber}/qualities/employer/users/${String(o.answer!.personId)}`;
+      const read = await sys.api.get(url, o.target!.raeToken);
+      expect({ url, status: read.status, niss: read.body.niss }).toEqual({ url, status: 200, niss: o.body!.niss });
     }
 
     // A 503 onboarding may or may not have happened before the instance died (it is not retried
@@ -125,7 +151,9 @@ describe('instances lost under load (identity ×2, enterprise ×2)', () => {
       const key = again.status === 201 ? '201' : `409 ${again.body.code}`;
       retried.set(key, (retried.get(key) ?? 0) + 1);
     }
-    process.stdout.write(`  acknowledged onboardings read back: ${acked.length}/${acked.length}; 503 onboardings retried by the client: ${unknown.length} → ${[...retried].map(([k, v]) => `${k}×${v}`).join(', ') || 'none'}\n`);
+    process.stdout.write(
+      `  acknowledged onboardings read back: ${acked.length}/${acked.length}, registrations: ${registered.length}/${registered.length}; 503 onboardings retried by the client: ${unknown.length} → ${[...retried].map(([k, v]) => `${k}×${v}`).join(', ') || 'none'}\n`,
+    );
   }, 120_000);
 
   test('when an instance gets SIGTERM while requests run, then it drains them: no request fails', async () => {
@@ -140,12 +168,10 @@ describe('instances lost under load (identity ×2, enterprise ×2)', () => {
     const report = await runLoad({
       baseUrl: sys.baseUrl,
       operatorToken: token,
-      enterprises: seeded,
+      targets,
       durationMs: 8_000,
-      maxRps: 150,
-      workers: 16,
-      loginShare: 0.05,
-      onboardShare: 0.05,
+      rate: RATE,
+      shares: SHARES,
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
       at: { ms: 3_000, run: () => victims.forEach((p) => p.child.kill('SIGTERM')) },
     });

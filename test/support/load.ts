@@ -1,12 +1,24 @@
 /**
- * A bounded, closed-loop load of reads and writes through the gateway, for the fault tests: a
- * fixed number of workers, a rate cap, a fixed duration, every request with a client-side timeout
- * so a hang is seen as one. Loopback only.
+ * A steady, open-loop load of reads and writes through the gateway, for the fault tests: requests
+ * start at a fixed rate whatever the answers do (a request stuck on a dead instance does not slow
+ * the others down, as with real users), each with a client-side timeout so a hang is seen as one.
+ * Loopback only.
  */
-import { onboardingBody } from './fixtures';
+import { onboardingBody, personBody } from './fixtures';
 import { OPERATOR } from './system';
 
-export type Op = 'read' | 'login' | 'onboard';
+/**
+ * read: GET /enterprises/{en} (identity, enterprise); search and check: user-management's reads;
+ * login, onboard (identity, enterprise, quality) and register (user-management, identity): writes.
+ */
+export const OPS = ['read', 'search', 'check', 'login', 'onboard', 'register'] as const;
+export type Op = (typeof OPS)[number];
+
+/** An enterprise with an active employer quality, and its RAE's session. */
+export interface Target {
+  enterpriseNumber: string;
+  raeToken: string;
+}
 
 export interface Outcome {
   op: Op;
@@ -17,23 +29,23 @@ export interface Outcome {
   start: number;
   end: number;
   ms: number;
-  /** The onboarding body (writes only), to check later that an acknowledged write was kept. */
-  body?: ReturnType<typeof onboardingBody>;
+  /** Writes: what was sent and to where, to check later that an acknowledged write was kept. */
+  target?: Target;
+  body?: Record<string, unknown> & { enterpriseNumber?: string };
+  /** Writes: the answer's body. */
+  answer?: Record<string, unknown>;
 }
 
 export interface LoadOptions {
   baseUrl: string;
   /** A contact-centre role token: reads any enterprise and onboards. */
   operatorToken: string;
-  /** Enterprises known to exist, read at random (acknowledged onboardings are added as they come). */
-  enterprises: string[];
+  targets: Target[];
   durationMs: number;
-  /** Upper bound on requests per second, whatever the workers could do. */
-  maxRps: number;
-  workers: number;
-  /** Share of logins and onboardings (argon2 hashing: costly on two cores); the rest are reads. */
-  loginShare: number;
-  onboardShare: number;
+  /** Requests started per second. */
+  rate: number;
+  /** Share of each op (the rest are reads). Logins, onboardings and registrations hash a password. */
+  shares: Partial<Record<Exclude<Op, 'read'>, number>>;
   /** A request without an answer after this long counts as hung (status 0, code HUNG). */
   clientTimeoutMs: number;
   /** Called once, at this many ms after the start (the fault). */
@@ -46,7 +58,14 @@ export interface LoadReport {
   faultAtMs?: number;
 }
 
-async function timed(baseUrl: string, method: string, path: string, token: string | undefined, body: unknown, timeoutMs: number): Promise<{ status: number; code?: string }> {
+async function timed(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+  timeoutMs: number,
+): Promise<{ status: number; code?: string; answer?: Record<string, unknown> }> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -58,29 +77,35 @@ async function timed(baseUrl: string, method: string, path: string, token: strin
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
-    let code: string | undefined;
-    if (res.status >= 400) {
-      try {
-        code = (JSON.parse(text) as { code?: string }).code;
-      } catch {
-        code = 'NOT_JSON';
-      }
+    let parsed: Record<string, unknown> | undefined;
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    } catch {
+      parsed = undefined;
     }
-    return { status: res.status, code };
+    if (res.status >= 400) return { status: res.status, code: typeof parsed?.code === 'string' ? parsed.code : 'NOT_JSON' };
+    return { status: res.status, answer: parsed };
   } catch (err) {
     const name = (err as Error).name;
     return { status: 0, code: name === 'TimeoutError' || name === 'AbortError' ? 'HUNG' : `NETWORK:${(err as Error).message}` };
   }
 }
 
+function pickOp(shares: LoadOptions['shares']): Op {
+  let pick = Math.random();
+  for (const [op, share] of Object.entries(shares) as Array<[Op, number]>) {
+    if (pick < share) return op;
+    pick -= share;
+  }
+  return 'read';
+}
+
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const api = `${options.baseUrl}/api/v1`;
   const outcomes: Outcome[] = [];
-  const known = [...options.enterprises];
+  const known = options.targets.map((t) => t.enterpriseNumber);
   const started = Date.now();
   const now = () => Date.now() - started;
-  const minGapMs = 1000 / options.maxRps;
-  let nextSlot = 0;
   let faultAtMs: number | undefined;
   const faultTimer = options.at
     ? setTimeout(() => {
@@ -89,47 +114,63 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }, options.at.ms)
     : undefined;
 
-  const worker = async () => {
-    while (now() < options.durationMs) {
-      // Rate cap: each request takes the next free slot of 1/maxRps seconds.
-      const slot = Math.max(nextSlot, now());
-      nextSlot = slot + minGapMs;
-      if (slot > now()) await new Promise((r) => setTimeout(r, slot - now()));
-      if (now() >= options.durationMs) break;
-
-      const pick = Math.random();
-      const start = now();
-      let op: Op;
-      let result: { status: number; code?: string };
-      let body: Outcome['body'];
-      if (pick < options.onboardShare) {
-        op = 'onboard';
+  const one = async (op: Op) => {
+    const target = options.targets[Math.floor(Math.random() * options.targets.length)]!;
+    const start = now();
+    let result: Awaited<ReturnType<typeof timed>>;
+    let body: Outcome['body'];
+    switch (op) {
+      case 'onboard':
         body = onboardingBody();
         result = await timed(api, 'POST', '/admin/enterprises', options.operatorToken, body, options.clientTimeoutMs);
-        if (result.status === 201) known.push(body.enterpriseNumber);
-      } else if (pick < options.onboardShare + options.loginShare) {
-        op = 'login';
+        if (result.status === 201) known.push(body.enterpriseNumber!);
+        break;
+      case 'register':
+        body = personBody({ applications: ['dimona'] });
+        result = await timed(api, 'POST', `/enterprises/${target.enterpriseNumber}/qualities/employer/users`, target.raeToken, body, options.clientTimeoutMs);
+        break;
+      case 'login':
         result = await timed(api, 'POST', '/auth/login', undefined, OPERATOR, options.clientTimeoutMs);
-      } else {
-        op = 'read';
+        break;
+      case 'search':
+        result = await timed(api, 'GET', `/enterprises/${target.enterpriseNumber}/users?lastName=pee&pageSize=5`, target.raeToken, undefined, options.clientTimeoutMs);
+        break;
+      case 'check':
+        result = await timed(api, 'GET', `/authorizations/check?application=user-management&enterpriseNumber=${target.enterpriseNumber}`, target.raeToken, undefined, options.clientTimeoutMs);
+        break;
+      default: {
         const en = known[Math.floor(Math.random() * known.length)]!;
         result = await timed(api, 'GET', `/enterprises/${en}`, options.operatorToken, undefined, options.clientTimeoutMs);
       }
-      const end = now();
-      outcomes.push({ op, ...result, start, end, ms: end - start, ...(body ? { body } : {}) });
     }
+    const end = now();
+    const write = op === 'onboard' || op === 'register';
+    outcomes.push({ op, status: result.status, ...(result.code ? { code: result.code } : {}), start, end, ms: end - start, ...(write ? { target, body, answer: result.answer } : {}) });
   };
-  await Promise.all(Array.from({ length: options.workers }, worker));
+
+  // Request i starts at i / rate seconds, whether or not earlier ones have answered.
+  const inFlight = new Set<Promise<void>>();
+  const gapMs = 1000 / options.rate;
+  for (let i = 0; i * gapMs < options.durationMs; i += 1) {
+    const due = i * gapMs;
+    if (due > now()) await new Promise((r) => setTimeout(r, due - now()));
+    const request: Promise<void> = one(pickOp(options.shares)).finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  }
+  await Promise.all(inFlight);
   if (faultTimer) clearTimeout(faultTimer);
   return { outcomes, elapsedMs: now(), faultAtMs };
 }
 
-/** The figures the fault tests print: requests, failures by status and code, latency. */
+/** The figures the fault tests print: requests, rate, failures by status and code, latency. */
 export function summarize(title: string, report: LoadReport): string {
   const { outcomes } = report;
-  const lines = [`${title}: ${outcomes.length} requests in ${(report.elapsedMs / 1000).toFixed(1)} s (${((outcomes.length * 1000) / report.elapsedMs).toFixed(0)}/s)`];
+  const lastStart = Math.max(...outcomes.map((o) => o.start));
+  const lines = [
+    `${title}: ${outcomes.length} requests started over ${(lastStart / 1000).toFixed(1)} s (${((outcomes.length * 1000) / Math.max(1, lastStart)).toFixed(0)}/s), all answered after ${(report.elapsedMs / 1000).toFixed(1)} s`,
+  ];
   if (report.faultAtMs !== undefined) lines.push(`  fault at ${(report.faultAtMs / 1000).toFixed(1)} s`);
-  for (const op of ['read', 'login', 'onboard'] as const) {
+  for (const op of OPS) {
     const mine = outcomes.filter((o) => o.op === op);
     if (mine.length === 0) continue;
     const byStatus = new Map<string, number>();
@@ -140,7 +181,7 @@ export function summarize(title: string, report: LoadReport): string {
     const ms = mine.map((o) => o.ms).sort((a, b) => a - b);
     const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!;
     lines.push(
-      `  ${op.padEnd(7)} ${String(mine.length).padStart(5)}  statuses ${[...byStatus].map(([k, v]) => `${k}×${v}`).join(', ')}  latency ms p50 ${q(0.5)} p99 ${q(0.99)} max ${ms.at(-1)}`,
+      `  ${op.padEnd(8)} ${String(mine.length).padStart(5)}  statuses ${[...byStatus].map(([k, v]) => `${k}×${v}`).join(', ')}  latency ms p50 ${q(0.5)} p99 ${q(0.99)} max ${ms.at(-1)}`,
     );
   }
   return lines.join('\n');

@@ -9,7 +9,7 @@ import type { Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
 import type { PayloadOf } from '@um/contracts';
 import { broadcastEvent, call, isDuplicateKey, type Logger } from '@um/platform';
-import { membershipId, personUpdate, type UserManagementModels } from './model.js';
+import { membershipId, personFields, personUpdate, type UserManagementModels } from './model.js';
 import { Projection, type EnterpriseRoleRecord, type MembershipRecord } from './projection.js';
 
 type Caller = Pick<Context, 'call'>;
@@ -119,32 +119,29 @@ export class Sync {
   /** A role granted elsewhere (GL, co-GL by the quality service): its membership, person included. */
   private async upsertFromRole(
     caller: Caller,
-    role: { id: string; roleId: string; personId: string; kind: string; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' },
+    role: { id: string; roleId: string; personId: string; kind: 'local-manager' | 'co-local-manager' | 'user'; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' },
   ): Promise<void> {
     const [person] = await call(caller, 'identity.getPersons', { personIds: [role.personId] });
     if (!person) return;
     const { $set, $unset } = personUpdate(person);
     const manager = role.kind !== 'user';
-    const update = {
-      $set: {
-        ...$set,
-        personId: role.personId,
-        enterpriseNumber: role.enterpriseNumber,
-        quality: role.quality,
-        roleId: role.roleId,
-        kind: role.kind,
-        status: role.status,
-        ...(manager ? { applications: [...APPLICATIONS_BY_QUALITY[role.quality]] } : {}),
-      },
-      ...(Object.keys($unset).length ? { $unset } : {}),
-      ...(manager ? {} : { $setOnInsert: { applications: [] } }),
+    const fields = {
+      personId: role.personId,
+      enterpriseNumber: role.enterpriseNumber,
+      quality: role.quality,
+      roleId: role.roleId,
+      kind: role.kind,
+      status: role.status,
+      // A manager reaches the whole catalogue; a user's applications are the registration's.
+      ...(manager ? { applications: [...APPLICATIONS_BY_QUALITY[role.quality]] } : {}),
     };
     try {
-      await this.models.Membership.updateOne({ _id: role.id }, update, { upsert: true });
+      // Not an upsert with $setOnInsert: FerretDB 1.24 drops $setOnInsert when $set comes with it.
+      await this.models.Membership.create({ _id: role.id, applications: [], ...personFields(person), ...fields });
     } catch (err) {
-      // Two writers upserting the same membership: the second one updates what the first inserted.
+      // The registration (or another instance) wrote it first: update what is there.
       if (!isUniqueViolation(err)) throw err;
-      await this.models.Membership.updateOne({ _id: role.id }, update);
+      await this.models.Membership.updateOne({ _id: role.id }, { $set: { ...$set, ...fields }, ...(Object.keys($unset).length ? { $unset } : {}) });
     }
   }
 
