@@ -4,7 +4,7 @@
  * the others down, as with real users), each with a client-side timeout so a hang is seen as one.
  * Loopback only.
  */
-import { onboardingBody, personBody } from './fixtures';
+import { onboardingBody } from './fixtures';
 import { OPERATOR } from './system';
 
 /**
@@ -14,10 +14,19 @@ import { OPERATOR } from './system';
 export const OPS = ['read', 'search', 'check', 'login', 'onboard', 'register'] as const;
 export type Op = (typeof OPS)[number];
 
-/** An enterprise with an active employer quality, and its RAE's session. */
+/** A person already known (with an account): registering them elsewhere by NISS reuses them. */
+export interface KnownPerson {
+  niss: string;
+  firstName: string;
+  lastName: string;
+  language: 'nl' | 'fr' | 'de' | 'en';
+}
+
+/** An enterprise with an active employer quality, its RAE's session, and users of its own. */
 export interface Target {
   enterpriseNumber: string;
   raeToken: string;
+  users: KnownPerson[];
 }
 
 export interface Outcome {
@@ -50,6 +59,20 @@ export interface LoadOptions {
   clientTimeoutMs: number;
   /** Called once, at this many ms after the start (the fault). */
   at?: { ms: number; run: () => void };
+  /** Registrations still to make (taken from the end; see registrationsOf). */
+  registrations: Registration[];
+}
+
+export interface Registration {
+  target: Target;
+  person: KnownPerson;
+}
+
+/** Every (enterprise, user of another enterprise), shuffled: each registered once, so none is a duplicate. */
+export function registrationsOf(targets: Target[]): Registration[] {
+  return targets
+    .flatMap((target) => targets.filter((t) => t !== target).flatMap((other) => other.users.map((person) => ({ target, person }))))
+    .sort(() => Math.random() - 0.5);
 }
 
 export interface LoadReport {
@@ -114,8 +137,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }, options.at.ms)
     : undefined;
 
-  const one = async (op: Op) => {
-    const target = options.targets[Math.floor(Math.random() * options.targets.length)]!;
+  const registrations = options.registrations;
+  const one = async (wanted: Op) => {
+    const registration = wanted === 'register' ? registrations.pop() : undefined;
+    const op: Op = wanted === 'register' && !registration ? 'read' : wanted;
+    const target = registration?.target ?? options.targets[Math.floor(Math.random() * options.targets.length)]!;
     const start = now();
     let result: Awaited<ReturnType<typeof timed>>;
     let body: Outcome['body'];
@@ -126,7 +152,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         if (result.status === 201) known.push(body.enterpriseNumber!);
         break;
       case 'register':
-        body = personBody({ applications: ['dimona'] });
+        // A person registered elsewhere, by NISS: reused, no password to hash (logins and
+        // onboardings hash theirs).
+        body = { ...registration!.person, applications: ['dimona'] };
         result = await timed(api, 'POST', `/enterprises/${target.enterpriseNumber}/qualities/employer/users`, target.raeToken, body, options.clientTimeoutMs);
         break;
       case 'login':

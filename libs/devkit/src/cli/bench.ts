@@ -41,6 +41,15 @@ async function main(): Promise<void> {
     },
     readyTimeoutMs: 120_000,
   });
+  // Interrupted (Ctrl-C, SIGTERM): stop the system and the servers rather than leave them running.
+  let stopping = false;
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    await system.stop();
+    await infra.stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(signal === 'SIGINT' ? 130 : 143)));
   const conditions = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, store: ${infra.store}, one process per service unless UM_INSTANCES`;
   process.stdout.write(`\n# User Management bench — ${new Date().toISOString()}\n# ${conditions}\n`);
   try {
@@ -60,8 +69,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await system.stop();
-    await infra.stop();
+    await stopAll();
   }
 }
 
