@@ -7,7 +7,7 @@
  */
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, connect, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import type { ServiceBroker } from 'moleculer';
-import { structuredMessageSubjects, type RoutingSnapshot, type StructuredMessageOutcome } from '@um/contracts';
+import { structuredMessageSubjects, type RoutingSnapshot, type StructuredMessageEnvelope, type StructuredMessageOutcome } from '@um/contracts';
 import { call, isDuplicateKey, type Logger } from '@um/platform';
 import { decide, parseEnvelope, type Facts, type Parsed } from './decide.js';
 import type { MessagingModels } from './model.js';
@@ -33,6 +33,8 @@ type StoredDoc = {
 };
 
 const NAK_DELAY_MS = 1_000;
+/** `{_id}` look-ups of redelivered messages at once. */
+const STORED_BEFORE_CONCURRENCY = 50;
 
 export class Ingestion {
   private nc?: NatsConnection;
@@ -177,28 +179,28 @@ export class Ingestion {
     }
   }
 
-  /** One batch: parse, skip what is stored already, look up once per key, decide, store, ack, publish. */
+  /** One batch: parse, look up once per key, decide, store, ack what is stored, publish. */
   private async process(batch: JsMsg[]): Promise<void> {
     const prefix = `${this.subjects.inbound}.`;
-    const parsed = batch.map((msg) =>
-      parseEnvelope(msg.data, msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : '', msg.headers?.get('Nats-Msg-Id') || undefined, msg.seq),
-    );
     // The same messageId twice in one batch (a resend): the first one decides. Messages stored by an
     // earlier delivery are found by the insert itself (duplicate key), not by a query first: on
     // FerretDB a large $in on _id costs more than the insert.
     const seen = new Set<string>();
     const fresh: Array<{ msg: JsMsg; parsed: Parsed }> = [];
     const duplicates: JsMsg[] = [];
-    parsed.forEach((p, i) => {
-      const msg = batch[i]!;
+    for (const msg of batch) {
+      const p = parseEnvelope(msg.data, msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : '', () => ({
+        headerId: msg.headers?.get('Nats-Msg-Id') || undefined,
+        streamSeq: msg.seq,
+      }));
       if (seen.has(p.key)) duplicates.push(msg);
       else {
         seen.add(p.key);
         fresh.push({ msg, parsed: p });
       }
-    });
+    }
 
-    const facts = await this.lookUp(fresh.map((f) => f.parsed));
+    const factsOf = await this.lookUp(fresh.map((f) => f.parsed));
     const now = new Date();
     const docs: StoredDoc[] = fresh.map(({ msg, parsed: p }) => {
       if (!p.ok) {
@@ -206,7 +208,7 @@ export class Ingestion {
         return { _id: p.key, ...p.partial, status: 'rejected', reason: 'MALFORMED_ENVELOPE', problems: p.problems, processedAt: now, streamSeq: msg.seq };
       }
       const e = p.envelope;
-      const decision = decide(e, facts.get(`${e.enterpriseNumber}/${e.quality}/${e.sender.username}`)!);
+      const decision = decide(e, factsOf(e));
       return {
         _id: e.messageId,
         enterpriseNumber: e.enterpriseNumber,
@@ -227,9 +229,7 @@ export class Ingestion {
     const { failed, existing } = await this.store(docs);
     // A redelivered message was stored before, maybe by a process that died before acknowledging
     // or publishing: its stored outcome is published again (outcomes are at-least-once too).
-    const before = existing.length
-      ? new Map((await this.models.Message.find({ _id: { $in: existing } }).lean<StoredDoc[]>()).map((d) => [d._id, d]))
-      : new Map<string, StoredDoc>();
+    const before = await this.storedBefore(existing);
     fresh.forEach(({ msg }, i) => {
       const doc = docs[i]!;
       if (failed.has(doc._id)) return msg.nak(NAK_DELAY_MS);
@@ -237,6 +237,20 @@ export class Ingestion {
       this.publish(before.get(doc._id) ?? doc);
     });
     for (const msg of duplicates) msg.ack();
+  }
+
+  /**
+   * The stored documents of messages stored by an earlier delivery. One `{_id}` query each: FerretDB
+   * 1.24 on SQLite pushes down only an exact `_id` filter, so a single `$in` would read the whole
+   * collection once per redelivered batch.
+   */
+  private async storedBefore(ids: string[]): Promise<Map<string, StoredDoc>> {
+    const found = new Map<string, StoredDoc>();
+    for (let i = 0; i < ids.length; i += STORED_BEFORE_CONCURRENCY) {
+      const docs = await Promise.all(ids.slice(i, i + STORED_BEFORE_CONCURRENCY).map((_id) => this.models.Message.findOne({ _id }).lean<StoredDoc>()));
+      for (const d of docs) if (d) found.set(d._id, d);
+    }
+    return found;
   }
 
   /** Inserts each decided message once: answers those that could not be stored, and those stored before (duplicate key). */
@@ -260,13 +274,15 @@ export class Ingestion {
     return { failed, existing };
   }
 
-  /** What quality, identity and routing-module say, once per enterprise × quality (and sender) of the batch. */
-  private async lookUp(items: Parsed[]): Promise<Map<string, Facts>> {
-    const envelopes = items.flatMap((p) => (p.ok ? [p.envelope] : []));
-    const scopes = new Map<string, { enterpriseNumber: string; type: (typeof envelopes)[number]['quality'] }>();
+  /** What quality, identity and routing-module say, asked once per enterprise × quality (and sender) of the batch. */
+  private async lookUp(items: Parsed[]): Promise<(e: StructuredMessageEnvelope) => Facts> {
+    const scopes = new Map<string, { enterpriseNumber: string; type: StructuredMessageEnvelope['quality'] }>();
     const usernames = new Set<string>();
-    for (const e of envelopes) {
-      scopes.set(`${e.enterpriseNumber}/${e.quality}`, { enterpriseNumber: e.enterpriseNumber, type: e.quality });
+    for (const p of items) {
+      if (!p.ok) continue;
+      const e = p.envelope;
+      const key = `${e.enterpriseNumber}/${e.quality}`;
+      if (!scopes.has(key)) scopes.set(key, { enterpriseNumber: e.enterpriseNumber, type: e.quality });
       usernames.add(e.sender.username);
     }
     const qualities = new Map<string, Facts['quality']>();
@@ -280,12 +296,10 @@ export class Ingestion {
       }),
       ...[...usernames].map(async (username) => accounts.set(username, await call(this.broker, 'identity.findAccount', { username }))),
     ]);
-    const facts = new Map<string, Facts>();
-    for (const e of envelopes) {
+    return (e) => {
       const scope = `${e.enterpriseNumber}/${e.quality}`;
-      facts.set(`${scope}/${e.sender.username}`, { quality: qualities.get(scope)!, routing: routings.get(scope)!, account: accounts.get(e.sender.username) ?? null });
-    }
-    return facts;
+      return { quality: qualities.get(scope)!, routing: routings.get(scope)!, account: accounts.get(e.sender.username) ?? null };
+    };
   }
 
   private publish(doc: StoredDoc): void {
