@@ -1,15 +1,16 @@
 /**
  * Ingestion from NATS JetStream (the `nats` client directly: Moleculer's transporter does not
  * expose JetStream). One stream captures `structured-messages.inbound.>`, one durable pull
- * consumer feeds batches: each batch is parsed, looked up once per enterprise × quality and sender,
- * decided, stored (one insert per message, keyed by messageId: a redelivery or resend is stored
+ * consumer feeds batches: each batch is parsed, its facts looked up once per enterprise × quality
+ * and sender (shared with the batches delivered before the look-up started, see facts.ts), decided, stored (one insert per message, keyed by messageId: a redelivery or resend is stored
  * once), and only then acknowledged; outcomes are published on `…routed` / `…rejected`.
  */
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, connect, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import type { ServiceBroker } from 'moleculer';
-import { structuredMessageSubjects, type RoutingSnapshot, type StructuredMessageEnvelope, type StructuredMessageOutcome } from '@um/contracts';
-import { call, isDuplicateKey, type Logger } from '@um/platform';
-import { decide, parseEnvelope, type Facts, type Parsed } from './decide.js';
+import { structuredMessageSubjects, type StructuredMessageOutcome } from '@um/contracts';
+import { isDuplicateKey, type Logger } from '@um/platform';
+import { decide, parseEnvelope, type Parsed } from './decide.js';
+import { FactsSource } from './facts.js';
 import type { MessagingModels } from './model.js';
 
 export interface IngestOptions {
@@ -19,6 +20,8 @@ export interface IngestOptions {
   /** Batches processed at the same time. */
   maxInFlight: number;
   ackWaitMs: number;
+  /** A look-up of quality, routing or account facts is shared by later batches for at most this long (see facts.ts). */
+  factsMaxAgeMs: number;
 }
 
 type StoredDoc = {
@@ -39,7 +42,9 @@ const STORED_BEFORE_CONCURRENCY = 50;
 export class Ingestion {
   private nc?: NatsConnection;
   private messages?: ConsumerMessages;
-  private readonly queue: JsMsg[] = [];
+  /** Delivered messages waiting for a batch, with when each was delivered to this process. */
+  private readonly queue: Array<{ msg: JsMsg; at: number }> = [];
+  private readonly facts: FactsSource;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
   private loop?: Promise<void>;
@@ -52,6 +57,7 @@ export class Ingestion {
     private readonly logger: Logger,
   ) {
     this.subjects = structuredMessageSubjects(options.namespace);
+    this.facts = new FactsSource(broker, options.factsMaxAgeMs);
   }
 
   async start(): Promise<void> {
@@ -72,7 +78,7 @@ export class Ingestion {
     if (this.stopping) return;
     this.stopping = true;
     void this.messages?.close().catch(() => undefined);
-    for (const msg of this.queue.splice(0)) msg.nak();
+    for (const { msg } of this.queue.splice(0)) msg.nak();
   }
 
   /** Stops taking messages, finishes the batches being processed, gives back the queued ones, drains. */
@@ -80,7 +86,7 @@ export class Ingestion {
     this.pause();
     await this.messages?.close().catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
-    for (const msg of this.queue.splice(0)) msg.nak();
+    for (const { msg } of this.queue.splice(0)) msg.nak();
     await this.loop?.catch(() => undefined);
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
     this.logger.info('ingestion stopped: in-flight batches done, queued messages given back');
@@ -148,7 +154,7 @@ export class Ingestion {
           max_messages: this.options.batchSize * 2,
           callback: (msg) => {
             if (this.stopping) return msg.nak();
-            this.queue.push(msg);
+            this.queue.push({ msg, at: Date.now() });
             this.schedule();
           },
         });
@@ -165,8 +171,9 @@ export class Ingestion {
 
   private schedule(): void {
     while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
-      const batch = this.queue.splice(0, this.options.batchSize);
-      const task: Promise<void> = this.process(batch)
+      const delivered = this.queue.splice(0, this.options.batchSize);
+      const batch = delivered.map((d) => d.msg);
+      const task: Promise<void> = this.process(batch, delivered.at(-1)!.at)
         .catch((err: unknown) => {
           this.logger.warn({ err: (err as Error).message, size: batch.length }, 'batch not processed, given back for redelivery');
           for (const msg of batch) msg.nak(NAK_DELAY_MS);
@@ -179,8 +186,8 @@ export class Ingestion {
     }
   }
 
-  /** One batch: parse, look up once per key, decide, store, ack what is stored, publish. */
-  private async process(batch: JsMsg[]): Promise<void> {
+  /** One batch (its last message delivered at `deliveredAt`): parse, look up, decide, store, ack what is stored, publish. */
+  private async process(batch: JsMsg[], deliveredAt: number): Promise<void> {
     const prefix = `${this.subjects.inbound}.`;
     // The same messageId twice in one batch (a resend): the first one decides. Messages stored by an
     // earlier delivery are found by the insert itself (duplicate key), not by a query first: on
@@ -200,7 +207,10 @@ export class Ingestion {
       }
     }
 
-    const factsOf = await this.lookUp(fresh.map((f) => f.parsed));
+    const factsOf = await this.facts.of(
+      fresh.flatMap(({ parsed: p }) => (p.ok ? [p.envelope] : [])),
+      deliveredAt,
+    );
     const now = new Date();
     const docs: StoredDoc[] = fresh.map(({ msg, parsed: p }) => {
       if (!p.ok) {
@@ -272,34 +282,6 @@ export class Ingestion {
       }
     }
     return { failed, existing };
-  }
-
-  /** What quality, identity and routing-module say, asked once per enterprise × quality (and sender) of the batch. */
-  private async lookUp(items: Parsed[]): Promise<(e: StructuredMessageEnvelope) => Facts> {
-    const scopes = new Map<string, { enterpriseNumber: string; type: StructuredMessageEnvelope['quality'] }>();
-    const usernames = new Set<string>();
-    for (const p of items) {
-      if (!p.ok) continue;
-      const e = p.envelope;
-      const key = `${e.enterpriseNumber}/${e.quality}`;
-      if (!scopes.has(key)) scopes.set(key, { enterpriseNumber: e.enterpriseNumber, type: e.quality });
-      usernames.add(e.sender.username);
-    }
-    const qualities = new Map<string, Facts['quality']>();
-    const routings = new Map<string, RoutingSnapshot>();
-    const accounts = new Map<string, Facts['account']>();
-    await Promise.all([
-      ...[...scopes].map(async ([key, scope]) => {
-        const [quality, routing] = await Promise.all([call(this.broker, 'quality.state', scope), call(this.broker, 'routing-module.snapshot', scope)]);
-        qualities.set(key, quality);
-        routings.set(key, routing);
-      }),
-      ...[...usernames].map(async (username) => accounts.set(username, await call(this.broker, 'identity.findAccount', { username }))),
-    ]);
-    return (e) => {
-      const scope = `${e.enterpriseNumber}/${e.quality}`;
-      return { quality: qualities.get(scope)!, routing: routings.get(scope)!, account: accounts.get(e.sender.username) ?? null };
-    };
   }
 
   private publish(doc: StoredDoc): void {
