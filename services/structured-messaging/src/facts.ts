@@ -25,11 +25,15 @@ export class RecentLookups<A, V> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A look-up started at or after `notBefore` and within `maxAgeMs`, else a new one. A failed look-up is not kept. */
-  get(key: string, args: A, notBefore: number): Promise<V> {
+  /**
+   * A look-up started after `deliveredAt` (in a later millisecond: one started in the same
+   * millisecond may have preceded the delivery) and within `maxAgeMs`, else a new one. A failed
+   * look-up is not kept.
+   */
+  get(key: string, args: A, deliveredAt: number): Promise<V> {
     const now = this.now();
     const known = this.entries.get(key);
-    if (known && known.startedAt >= notBefore && now - known.startedAt <= this.maxAgeMs) return known.value;
+    if (known && known.startedAt > deliveredAt && now - known.startedAt <= this.maxAgeMs) return known.value;
     const entry = { startedAt: now, value: this.fetch(args) };
     this.entries.set(key, entry);
     entry.value.catch(() => {

@@ -138,10 +138,6 @@ export class JetStreamPublisher {
     this.sweep = setInterval(() => this.expire(), Math.min(250, timeoutMs));
   }
 
-  get inFlight(): number {
-    return this.waiting.size;
-  }
-
   /** Resolves with JetStream's acknowledgement; rejects on an error answer, no stream (503) or no answer in time. */
   publish(subject: string, data: Uint8Array, headers?: MsgHdrs): Promise<PubAck> {
     const token = (this.next += 1);

@@ -38,6 +38,13 @@ describe('RecentLookups', () => {
     expect(l.calls).toEqual(['a', 'a']);
   });
 
+  test('when the look-up started in the same millisecond as the last delivery, then it is asked again (it may have come first)', async () => {
+    const l = lookups();
+    await l.recent.get('k', 'a', 900);
+    expect(await l.recent.get('k', 'a', 1_000)).toBe('a@1000');
+    expect(l.calls).toEqual(['a', 'a']);
+  });
+
   test('when the look-up is older than the max age, then it is asked again', async () => {
     const l = lookups(1_000);
     await l.recent.get('k', 'a', 0);
