@@ -38,26 +38,36 @@ export type Parsed =
 const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * Where a message's key comes from when its body has no usable messageId: its Nats-Msg-Id header,
+ * else its stream sequence. Asked only then (reading headers costs a parse per message).
+ */
+export type FallbackKey = () => { headerId: string | undefined; streamSeq: number };
+
+/**
  * Reads one inbound message. `subjectChannel` is the last token of its subject, which must match
  * the envelope's channel. A malformed message is still keyed, so that it is stored (once) too: by
  * its messageId when readable, else its Nats-Msg-Id header, else its stream sequence.
  */
-export function parseEnvelope(data: Uint8Array, subjectChannel: string, headerId: string | undefined, streamSeq: number): Parsed {
+export function parseEnvelope(data: Uint8Array, subjectChannel: string, fallback: FallbackKey): Parsed {
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(data).toString('utf8'));
+    // A view on the message's bytes, not a copy.
+    body = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
   } catch {
     body = undefined;
   }
   const raw = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const readableId = typeof raw.messageId === 'string' && KEY.test(raw.messageId) ? raw.messageId : undefined;
-  const key = readableId ?? (headerId && KEY.test(headerId) ? headerId : `stream-seq-${streamSeq}`);
-  const partial = pick(raw);
-  if (body === undefined) return { ok: false, key, partial, problems: ['body: not JSON'] };
+  const keyOf = () => {
+    if (readableId) return readableId;
+    const { headerId, streamSeq } = fallback();
+    return headerId && KEY.test(headerId) ? headerId : `stream-seq-${streamSeq}`;
+  };
+  if (body === undefined) return { ok: false, key: keyOf(), partial: pick(raw), problems: ['body: not JSON'] };
   const parsed = StructuredMessageEnvelope.safeParse(body);
-  if (!parsed.success) return { ok: false, key, partial, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) };
-  if (parsed.data.channel !== subjectChannel) return { ok: false, key, partial, problems: [`channel: ${parsed.data.channel} is not the subject's ${subjectChannel}`] };
-  return { ok: true, key, envelope: parsed.data };
+  if (!parsed.success) return { ok: false, key: keyOf(), partial: pick(raw), problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) };
+  if (parsed.data.channel !== subjectChannel) return { ok: false, key: keyOf(), partial: pick(raw), problems: [`channel: ${parsed.data.channel} is not the subject's ${subjectChannel}`] };
+  return { ok: true, key: keyOf(), envelope: parsed.data };
 }
 
 /** What may be kept of a malformed envelope: the string fields that fit, for the listing and the outcome. */

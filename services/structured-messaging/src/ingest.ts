@@ -1,15 +1,16 @@
 /**
  * Ingestion from NATS JetStream (the `nats` client directly: Moleculer's transporter does not
  * expose JetStream). One stream captures `structured-messages.inbound.>`, one durable pull
- * consumer feeds batches: each batch is parsed, looked up once per enterprise × quality and sender,
- * decided, stored (one insert per message, keyed by messageId: a redelivery or resend is stored
+ * consumer feeds batches: each batch is parsed, its facts looked up once per enterprise × quality
+ * and sender (shared with the batches delivered before the look-up started, see facts.ts), decided, stored (one insert per message, keyed by messageId: a redelivery or resend is stored
  * once), and only then acknowledged; outcomes are published on `…routed` / `…rejected`.
  */
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, connect, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import type { ServiceBroker } from 'moleculer';
-import { structuredMessageSubjects, type RoutingSnapshot, type StructuredMessageOutcome } from '@um/contracts';
-import { call, isDuplicateKey, type Logger } from '@um/platform';
-import { decide, parseEnvelope, type Facts, type Parsed } from './decide.js';
+import { structuredMessageSubjects, type StructuredMessageOutcome } from '@um/contracts';
+import { isDuplicateKey, type Logger } from '@um/platform';
+import { decide, parseEnvelope, type Parsed } from './decide.js';
+import { FactsSource } from './facts.js';
 import type { MessagingModels } from './model.js';
 
 export interface IngestOptions {
@@ -19,6 +20,8 @@ export interface IngestOptions {
   /** Batches processed at the same time. */
   maxInFlight: number;
   ackWaitMs: number;
+  /** A look-up of quality, routing or account facts is shared by later batches for at most this long (see facts.ts). */
+  factsMaxAgeMs: number;
 }
 
 type StoredDoc = {
@@ -33,11 +36,15 @@ type StoredDoc = {
 };
 
 const NAK_DELAY_MS = 1_000;
+/** `{_id}` look-ups of redelivered messages at once. */
+const STORED_BEFORE_CONCURRENCY = 50;
 
 export class Ingestion {
   private nc?: NatsConnection;
   private messages?: ConsumerMessages;
-  private readonly queue: JsMsg[] = [];
+  /** Delivered messages waiting for a batch, with when each was delivered to this process. */
+  private readonly queue: Array<{ msg: JsMsg; at: number }> = [];
+  private readonly facts: FactsSource;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
   private loop?: Promise<void>;
@@ -50,6 +57,7 @@ export class Ingestion {
     private readonly logger: Logger,
   ) {
     this.subjects = structuredMessageSubjects(options.namespace);
+    this.facts = new FactsSource(broker, options.factsMaxAgeMs);
   }
 
   async start(): Promise<void> {
@@ -70,7 +78,7 @@ export class Ingestion {
     if (this.stopping) return;
     this.stopping = true;
     void this.messages?.close().catch(() => undefined);
-    for (const msg of this.queue.splice(0)) msg.nak();
+    for (const { msg } of this.queue.splice(0)) msg.nak();
   }
 
   /** Stops taking messages, finishes the batches being processed, gives back the queued ones, drains. */
@@ -78,7 +86,7 @@ export class Ingestion {
     this.pause();
     await this.messages?.close().catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
-    for (const msg of this.queue.splice(0)) msg.nak();
+    for (const { msg } of this.queue.splice(0)) msg.nak();
     await this.loop?.catch(() => undefined);
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
     this.logger.info('ingestion stopped: in-flight batches done, queued messages given back');
@@ -146,7 +154,7 @@ export class Ingestion {
           max_messages: this.options.batchSize * 2,
           callback: (msg) => {
             if (this.stopping) return msg.nak();
-            this.queue.push(msg);
+            this.queue.push({ msg, at: Date.now() });
             this.schedule();
           },
         });
@@ -163,8 +171,9 @@ export class Ingestion {
 
   private schedule(): void {
     while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
-      const batch = this.queue.splice(0, this.options.batchSize);
-      const task: Promise<void> = this.process(batch)
+      const delivered = this.queue.splice(0, this.options.batchSize);
+      const batch = delivered.map((d) => d.msg);
+      const task: Promise<void> = this.process(batch, delivered.at(-1)!.at)
         .catch((err: unknown) => {
           this.logger.warn({ err: (err as Error).message, size: batch.length }, 'batch not processed, given back for redelivery');
           for (const msg of batch) msg.nak(NAK_DELAY_MS);
@@ -177,28 +186,31 @@ export class Ingestion {
     }
   }
 
-  /** One batch: parse, skip what is stored already, look up once per key, decide, store, ack, publish. */
-  private async process(batch: JsMsg[]): Promise<void> {
+  /** One batch (its last message delivered at `deliveredAt`): parse, look up, decide, store, ack what is stored, publish. */
+  private async process(batch: JsMsg[], deliveredAt: number): Promise<void> {
     const prefix = `${this.subjects.inbound}.`;
-    const parsed = batch.map((msg) =>
-      parseEnvelope(msg.data, msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : '', msg.headers?.get('Nats-Msg-Id') || undefined, msg.seq),
-    );
     // The same messageId twice in one batch (a resend): the first one decides. Messages stored by an
     // earlier delivery are found by the insert itself (duplicate key), not by a query first: on
     // FerretDB a large $in on _id costs more than the insert.
     const seen = new Set<string>();
     const fresh: Array<{ msg: JsMsg; parsed: Parsed }> = [];
     const duplicates: JsMsg[] = [];
-    parsed.forEach((p, i) => {
-      const msg = batch[i]!;
+    for (const msg of batch) {
+      const p = parseEnvelope(msg.data, msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : '', () => ({
+        headerId: msg.headers?.get('Nats-Msg-Id') || undefined,
+        streamSeq: msg.seq,
+      }));
       if (seen.has(p.key)) duplicates.push(msg);
       else {
         seen.add(p.key);
         fresh.push({ msg, parsed: p });
       }
-    });
+    }
 
-    const facts = await this.lookUp(fresh.map((f) => f.parsed));
+    const factsOf = await this.facts.of(
+      fresh.flatMap(({ parsed: p }) => (p.ok ? [p.envelope] : [])),
+      deliveredAt,
+    );
     const now = new Date();
     const docs: StoredDoc[] = fresh.map(({ msg, parsed: p }) => {
       if (!p.ok) {
@@ -206,7 +218,7 @@ export class Ingestion {
         return { _id: p.key, ...p.partial, status: 'rejected', reason: 'MALFORMED_ENVELOPE', problems: p.problems, processedAt: now, streamSeq: msg.seq };
       }
       const e = p.envelope;
-      const decision = decide(e, facts.get(`${e.enterpriseNumber}/${e.quality}/${e.sender.username}`)!);
+      const decision = decide(e, factsOf(e));
       return {
         _id: e.messageId,
         enterpriseNumber: e.enterpriseNumber,
@@ -227,9 +239,7 @@ export class Ingestion {
     const { failed, existing } = await this.store(docs);
     // A redelivered message was stored before, maybe by a process that died before acknowledging
     // or publishing: its stored outcome is published again (outcomes are at-least-once too).
-    const before = existing.length
-      ? new Map((await this.models.Message.find({ _id: { $in: existing } }).lean<StoredDoc[]>()).map((d) => [d._id, d]))
-      : new Map<string, StoredDoc>();
+    const before = await this.storedBefore(existing);
     fresh.forEach(({ msg }, i) => {
       const doc = docs[i]!;
       if (failed.has(doc._id)) return msg.nak(NAK_DELAY_MS);
@@ -237,6 +247,20 @@ export class Ingestion {
       this.publish(before.get(doc._id) ?? doc);
     });
     for (const msg of duplicates) msg.ack();
+  }
+
+  /**
+   * The stored documents of messages stored by an earlier delivery. One `{_id}` query each: FerretDB
+   * 1.24 on SQLite pushes down only an exact `_id` filter, so a single `$in` would read the whole
+   * collection once per redelivered batch.
+   */
+  private async storedBefore(ids: string[]): Promise<Map<string, StoredDoc>> {
+    const found = new Map<string, StoredDoc>();
+    for (let i = 0; i < ids.length; i += STORED_BEFORE_CONCURRENCY) {
+      const docs = await Promise.all(ids.slice(i, i + STORED_BEFORE_CONCURRENCY).map((_id) => this.models.Message.findOne({ _id }).lean<StoredDoc>()));
+      for (const d of docs) if (d) found.set(d._id, d);
+    }
+    return found;
   }
 
   /** Inserts each decided message once: answers those that could not be stored, and those stored before (duplicate key). */
@@ -258,34 +282,6 @@ export class Ingestion {
       }
     }
     return { failed, existing };
-  }
-
-  /** What quality, identity and routing-module say, once per enterprise × quality (and sender) of the batch. */
-  private async lookUp(items: Parsed[]): Promise<Map<string, Facts>> {
-    const envelopes = items.flatMap((p) => (p.ok ? [p.envelope] : []));
-    const scopes = new Map<string, { enterpriseNumber: string; type: (typeof envelopes)[number]['quality'] }>();
-    const usernames = new Set<string>();
-    for (const e of envelopes) {
-      scopes.set(`${e.enterpriseNumber}/${e.quality}`, { enterpriseNumber: e.enterpriseNumber, type: e.quality });
-      usernames.add(e.sender.username);
-    }
-    const qualities = new Map<string, Facts['quality']>();
-    const routings = new Map<string, RoutingSnapshot>();
-    const accounts = new Map<string, Facts['account']>();
-    await Promise.all([
-      ...[...scopes].map(async ([key, scope]) => {
-        const [quality, routing] = await Promise.all([call(this.broker, 'quality.state', scope), call(this.broker, 'routing-module.snapshot', scope)]);
-        qualities.set(key, quality);
-        routings.set(key, routing);
-      }),
-      ...[...usernames].map(async (username) => accounts.set(username, await call(this.broker, 'identity.findAccount', { username }))),
-    ]);
-    const facts = new Map<string, Facts>();
-    for (const e of envelopes) {
-      const scope = `${e.enterpriseNumber}/${e.quality}`;
-      facts.set(`${scope}/${e.sender.username}`, { quality: qualities.get(scope)!, routing: routings.get(scope)!, account: accounts.get(e.sender.username) ?? null });
-    }
-    return facts;
   }
 
   private publish(doc: StoredDoc): void {

@@ -12,6 +12,11 @@ export const StructuredMessagingConfig = BaseConfig.extend({
   UM_SM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   /** A delivered message not acknowledged within this is redelivered (a process that died). */
   UM_SM_ACK_WAIT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+  /**
+   * How long a look-up of quality, routing and account facts may be shared by later batches, which
+   * moreover must have been delivered before it started (src/facts.ts).
+   */
+  UM_SM_FACTS_MAX_AGE_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
 });
 export type StructuredMessagingConfig = z.infer<typeof StructuredMessagingConfig>;
 
@@ -33,6 +38,7 @@ export async function buildStructuredMessagingService({ config, logger, db }: Se
           batchSize: config.UM_SM_BATCH_SIZE,
           maxInFlight: config.UM_SM_MAX_IN_FLIGHT,
           ackWaitMs: config.UM_SM_ACK_WAIT_MS,
+          factsMaxAgeMs: config.UM_SM_FACTS_MAX_AGE_MS,
         },
         models,
         this.broker,

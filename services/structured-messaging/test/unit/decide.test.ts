@@ -12,6 +12,8 @@ const envelope = {
   sha256: 'a'.repeat(64),
   receivedAt: '2026-06-01T10:00:00.000Z',
 };
+/** The fallback key sources of a message: its Nats-Msg-Id header and its stream sequence. */
+const ids = (headerId: string | undefined, streamSeq: number) => () => ({ headerId, streamSeq });
 const bytes = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 
 const facts = (over: Partial<Facts> = {}): Facts => ({
@@ -23,17 +25,17 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
 
 describe('parseEnvelope', () => {
   test('when the body is a valid envelope on its own channel\'s subject, then it is read', () => {
-    const parsed = parseEnvelope(bytes(envelope), 'ebox', 'm-1', 7);
+    const parsed = parseEnvelope(bytes(envelope), 'ebox', ids('m-1', 7));
     expect(parsed).toEqual({ ok: true, key: 'm-1', envelope });
   });
 
   test('when the body is not JSON, then it is malformed and keyed by its Nats-Msg-Id, else its stream sequence', () => {
-    expect(parseEnvelope(bytes('{x'), 'ebox', 'h-1', 7)).toEqual(expect.objectContaining({ ok: false, key: 'h-1' }));
-    expect(parseEnvelope(bytes('{x'), 'ebox', undefined, 7)).toEqual(expect.objectContaining({ ok: false, key: 'stream-seq-7' }));
+    expect(parseEnvelope(bytes('{x'), 'ebox', ids('h-1', 7))).toEqual(expect.objectContaining({ ok: false, key: 'h-1' }));
+    expect(parseEnvelope(bytes('{x'), 'ebox', ids(undefined, 7))).toEqual(expect.objectContaining({ ok: false, key: 'stream-seq-7' }));
   });
 
   test('when fields are missing or wrong, then it is malformed, keyed by its messageId, with each problem named', () => {
-    const parsed = parseEnvelope(bytes({ ...envelope, sha256: 'nope', sizeBytes: -1 }), 'ebox', 'other', 7);
+    const parsed = parseEnvelope(bytes({ ...envelope, sha256: 'nope', sizeBytes: -1 }), 'ebox', ids('other', 7));
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.key).toBe('m-1');
@@ -43,12 +45,12 @@ describe('parseEnvelope', () => {
   });
 
   test('when the envelope names another channel than its subject, then it is malformed', () => {
-    expect(parseEnvelope(bytes(envelope), 'c1', 'm-1', 7).ok).toBe(false);
+    expect(parseEnvelope(bytes(envelope), 'c1', ids('m-1', 7)).ok).toBe(false);
   });
 });
 
 describe('decide', () => {
-  const e = parseEnvelope(bytes(envelope), 'ebox', undefined, 1);
+  const e = parseEnvelope(bytes(envelope), 'ebox', ids(undefined, 1));
   if (!e.ok) throw new Error('fixture');
 
   test('when every check passes, then the message is routed to the rule\'s recipient and channel', () => {
