@@ -1,7 +1,7 @@
 /** The one way every process builds its Moleculer broker: NATS transporter, pino, timeouts, metrics. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
-import { Errors, MetricReporters, ServiceBroker, type BrokerOptions, type Context, type Middleware } from 'moleculer';
+import { Errors, MetricReporters, ServiceBroker, Strategies, type BrokerOptions, type Context, type Middleware } from 'moleculer';
 import type { BaseConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -54,22 +54,50 @@ class MetricsAndProbesReporter extends MetricReporters.Prometheus {
 /**
  * Makes a call's timeout a budget for all its attempts: a retry (idempotent actions only) gets
  * what is left of the first attempt's timeout, never a fresh one, so no call outlives its timeout.
- * Registered before Moleculer's own middlewares, it runs inside Retry and Timeout, per attempt.
+ * An attempt that may still be retried waits at most `attemptTimeoutMs`: a call sent to an instance
+ * that died without a word (SIGKILL: its peers notice only when its heartbeats stop) is retried on
+ * another instance after that, instead of using up the whole budget. The last attempt gets all
+ * that is left. It runs on every attempt (a retry goes through the whole chain again) before
+ * Moleculer's Timeout middleware, which then uses the `options.timeout` set here.
  */
-export function deadlineMiddleware(): Middleware {
+export function deadlineMiddleware(requestTimeoutMs: number, attemptTimeoutMs = 0): Middleware {
   const wrap = (next: (ctx: Context) => Promise<unknown>) => (ctx: Context) => {
-    const options = ctx.options as { timeout?: number; umDeadline?: number };
-    if (options.timeout && options.timeout > 0) {
-      if (options.umDeadline === undefined) options.umDeadline = Date.now() + options.timeout;
-      else {
-        const left = options.umDeadline - Date.now();
-        if (left <= 0) return Promise.reject(new Errors.RequestTimeoutError({ action: ctx.action?.name ?? '?', nodeID: ctx.nodeID ?? '?' }));
-        options.timeout = left;
-      }
+    const options = ctx.options as DeadlineOptions;
+    const timeout = options.timeout ?? requestTimeoutMs;
+    if (timeout > 0) {
+      if (options.umDeadline === undefined) options.umDeadline = Date.now() + timeout;
+      const left = options.umDeadline - Date.now();
+      if (left <= 0) return Promise.reject(new Errors.RequestTimeoutError({ action: ctx.action?.name ?? '?', nodeID: ctx.nodeID ?? '?' }));
+      const attemptsLeft = (options.retries ?? 0) - ((ctx as { _retryAttempts?: number })._retryAttempts ?? 0);
+      options.timeout = attemptsLeft > 0 && attemptTimeoutMs > 0 ? Math.min(left, attemptTimeoutMs) : left;
     }
-    return next(ctx);
+    // Remember which instance this attempt went to: a retry goes elsewhere (RetryAwareRoundRobin).
+    return next(ctx).catch((err: unknown) => {
+      if (ctx.nodeID) (options.umTried ??= []).push(ctx.nodeID);
+      throw err;
+    });
   };
   return { name: 'Deadline', remoteAction: wrap } as Middleware;
+}
+
+/** Call options this module keeps across the attempts of one call (shared by Moleculer's ctx.copy). */
+interface DeadlineOptions {
+  timeout?: number;
+  retries?: number;
+  umDeadline?: number;
+  umTried?: string[];
+}
+
+/**
+ * Round robin, except that a retry skips the instances its call already tried while others are
+ * available: an instance that died without a word stays listed until its heartbeats are missed.
+ */
+export class RetryAwareRoundRobin extends Strategies.RoundRobin {
+  override select(list: Parameters<Strategies.RoundRobin['select']>[0], ctx?: Context): ReturnType<Strategies.RoundRobin['select']> {
+    const tried = (ctx?.options as DeadlineOptions | undefined)?.umTried;
+    const fresh = tried?.length ? list.filter((endpoint) => !tried.includes(endpoint.id)) : list;
+    return super.select(fresh.length > 0 ? fresh : list);
+  }
 }
 
 export function createBroker({ role, config, logger, overrides, readiness }: BrokerFactoryOptions): ServiceBroker {
@@ -107,8 +135,8 @@ export function createBroker({ role, config, logger, overrides, readiness }: Bro
     tracking: { enabled: true, shutdownTimeout: 10_000 },
     // A stopping node first tells the others it offers nothing, then waits this long before it
     // refuses requests, so the ones already sent to it (busy peers see the news late) still land.
-    registry: { strategy: 'RoundRobin', preferLocal: true, stopDelay: 1_000 },
-    middlewares: [deadlineMiddleware()],
+    registry: { strategy: RetryAwareRoundRobin, preferLocal: true, stopDelay: 1_000 },
+    middlewares: [deadlineMiddleware(config.UM_REQUEST_TIMEOUT_MS, config.UM_ATTEMPT_TIMEOUT_MS)],
     // The process's own SIGTERM handler drains (the gateway: HTTP first, then the broker; a service:
     // the broker, then the store); Moleculer's would stop the broker at once and exit under it.
     skipProcessEventRegistration: true,

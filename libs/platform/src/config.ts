@@ -12,6 +12,8 @@ export const BaseConfig = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Moleculer request timeout for every call between services. */
   UM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** An idempotent call's attempt that may still be retried waits at most this long (0: the whole timeout). */
+  UM_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(3_000),
   /** Prefix of every service's database name (`<prefix>-<service>`): tests isolate runs with it. */
   UM_DB_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('um'),
   /** Moleculer namespace: processes with different namespaces on one NATS never see each other. */
