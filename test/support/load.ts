@@ -222,5 +222,15 @@ export function summarize(title: string, report: LoadReport): string {
       `  ${op.padEnd(8)} ${String(mine.length).padStart(5)}  statuses ${[...byStatus].map(([k, v]) => `${k}×${v}`).join(', ')}  latency ms p50 ${q(0.5)} p99 ${q(0.99)} max ${ms.at(-1)}`,
     );
   }
+  // How the answers evolved: per 2 s of start time, requests started, failed, and the median latency.
+  const windows: string[] = [];
+  for (let from = 0; from <= lastStart; from += 2_000) {
+    const mine = outcomes.filter((o) => o.start >= from && o.start < from + 2_000);
+    if (mine.length === 0) continue;
+    const ms = mine.map((o) => o.ms).sort((a, b) => a - b);
+    const failed = mine.filter((o) => o.status < 200 || o.status >= 300).length;
+    windows.push(`${from / 1000}s:${mine.length}/${failed}/${ms[Math.floor(ms.length / 2)]}`);
+  }
+  lines.push(`  per 2 s (started/failed/p50 ms): ${windows.join(' ')}`);
   return lines.join('\n');
 }
