@@ -33,7 +33,7 @@ const CLIENT_TIMEOUT_MS = LATENCY_BOUND_MS + 10_000;
 /** Services with two instances, one of which is killed (issue 7 item 4). */
 const KILLED = ['identity', 'user-management'] as const;
 /** The steady load: requests started per second, and the share of each write (the rest are reads). */
-const RATE = Number(process.env.UM_FAULT_RATE ?? 250);
+const RATE = Number(process.env.UM_FAULT_RATE ?? 300);
 const SHARES = { search: 0.3, check: 0.35, login: 0.01, onboard: 0.005, register: 0.02 };
 /** Users of each enterprise; registering them in the other enterprises are the load's user writes. */
 const USERS_PER_TARGET = 30;
