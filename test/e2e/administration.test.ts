@@ -102,6 +102,14 @@ describe('qualities', () => {
     expect(again.body.code).toBe('QUALITY_ALREADY_ACTIVE');
   });
 
+  test('when the same quality is activated twice at once, then one activation wins (201) and the other answers 409; one quality is listed', async () => {
+    const e = await enterprise(['mandatary']);
+    const both = await Promise.all([0, 1].map(() => req('POST', `/enterprises/${e.en}/qualities`, e.rae, { type: 'mandatary', localManager: personBody() })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const listed = await req('GET', `/enterprises/${e.en}/qualities`, e.rae);
+    expect(listed.body.items.map((q: { type: string }) => q.type)).toEqual(['mandatary']);
+  });
+
   test.each([
     ['employer without its registration number', { type: 'employer', data: {} }, 'data.employerRegistrationNumber'],
     ['employer with a 8-digit registration number', { type: 'employer', data: { employerRegistrationNumber: '12345678' } }, 'data.employerRegistrationNumber'],

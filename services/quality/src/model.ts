@@ -1,9 +1,19 @@
 /** The quality service's collection: the qualities each enterprise activated, one per type. */
 import { Schema, type Connection } from 'mongoose';
-import { QUALITY_TYPES } from '@um/domain';
+import { QUALITY_TYPES, type QualityType } from '@um/domain';
+
+/**
+ * A quality's `_id`: `enterprise:type` (one per type and enterprise). Every read and write of one
+ * quality is by `_id`, the lookup every MongoDB-wire store serves from an index (FerretDB scans the
+ * collection for anything else); an enterprise's list is one `_id` lookup per quality type.
+ */
+export function qualityId(enterpriseNumber: string, type: string): string {
+  return `${enterpriseNumber}:${type}`;
+}
 
 const QualitySchema = new Schema(
   {
+    _id: { type: String, required: true },
     enterpriseNumber: { type: String, required: true },
     type: { type: String, enum: QUALITY_TYPES, required: true },
     /** Type-specific data (employer registration number, INAMI number, …), validated by contract. */
@@ -18,9 +28,14 @@ const QualitySchema = new Schema(
   },
   { timestamps: true, collection: 'qualities', minimize: false },
 );
-QualitySchema.index({ enterpriseNumber: 1, type: 1 }, { unique: true });
 
 export function createModels(db: Connection) {
   return { Quality: db.model('Quality', QualitySchema) };
 }
 export type QualityModels = ReturnType<typeof createModels>;
+
+/** The active quality of that type, if any (a pending one is being activated: nothing reads it). */
+export async function findActiveQuality(models: QualityModels, enterpriseNumber: string, type: QualityType) {
+  const quality = await models.Quality.findById(qualityId(enterpriseNumber, type)).lean();
+  return quality?.status === 'active' ? quality : null;
+}

@@ -82,7 +82,7 @@ export const scenario: BenchScenario = {
         e === 0
           ? Promise.resolve()
           : db('enterprise').collection('enterprises').insertOne({ _id: en as unknown as ObjectId, name: `Bench ${e}`, eligibleQualities: ['employer'], status: 'active', createdAt: now, updatedAt: now }),
-        db('quality').collection('qualities').insertOne({ enterpriseNumber: en, type: 'employer', data: { employerRegistrationNumber: '123456789' }, status: 'active', activatedAt: now, createdAt: now, updatedAt: now }),
+        db('quality').collection('qualities').insertOne({ _id: `${en}:employer` as unknown as ObjectId, enterpriseNumber: en, type: 'employer', data: { employerRegistrationNumber: '123456789' }, status: 'active', activatedAt: now, createdAt: now, updatedAt: now }),
       ]);
       progress('seeding users', (e + 1) * USERS_PER_ENTERPRISE, total);
     }

@@ -19,13 +19,13 @@ import {
   refuseSelf,
   replaceHolder,
 } from '@um/platform';
-import type { QualityModels } from '../model.js';
+import { findActiveQuality, qualityId, type QualityModels } from '../model.js';
 
 type Ctx = Context<unknown, CallMeta>;
 
 export function managerActions(models: QualityModels): Record<string, ActionSchema> {
   const requireQuality = async (enterpriseNumber: string, type: QualityType) => {
-    const q = await models.Quality.findOne({ enterpriseNumber, type, status: 'active' }).lean();
+    const q = await findActiveQuality(models, enterpriseNumber, type);
     if (!q) throw notFound('quality');
     return q;
   };
@@ -43,7 +43,7 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
       const saga = new Saga(ctx);
       const gl = await saga.run(async () => {
         const holder = await replaceHolder(ctx, saga, person, { kind: 'local-manager', enterpriseNumber, quality: type });
-        if (!holder.unchanged) await models.Quality.updateOne({ enterpriseNumber, type }, { $set: { localManagerPersonId: holder.personId } });
+        if (!holder.unchanged) await models.Quality.updateOne({ _id: qualityId(enterpriseNumber, type) }, { $set: { localManagerPersonId: holder.personId } });
         return holder;
       });
       const result = { personId: gl.personId, roleId: gl.roleId };
@@ -130,7 +130,7 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
         return { personId: user.personId, roleId: user.roleId };
       });
       // One technical user per quality: designating replaces the previous one.
-      await models.Quality.updateOne({ enterpriseNumber, type, status: 'active' }, { $set: { technicalUserPersonId: result.personId } });
+      await models.Quality.updateOne({ _id: qualityId(enterpriseNumber, type) }, { $set: { technicalUserPersonId: result.personId } });
       await recordAudit(ctx, {
         enterpriseNumber,
         quality: type,

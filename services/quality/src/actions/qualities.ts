@@ -4,7 +4,7 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import { z } from 'zod';
-import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
+import { APPLICATIONS_BY_QUALITY, QUALITY_TYPES, type QualityType } from '@um/domain';
 import { QualityDataSchemas, type CallMeta, type QualityView } from '@um/contracts';
 import {
   ClientProblem,
@@ -19,7 +19,7 @@ import {
   recordAudit,
   validationProblem,
 } from '@um/platform';
-import type { QualityModels } from '../model.js';
+import { findActiveQuality, qualityId, type QualityModels } from '../model.js';
 
 type Ctx = Context<unknown, CallMeta>;
 
@@ -28,7 +28,7 @@ const STALE_PENDING_MS = 2 * 60_000;
 
 export function qualityActions(models: QualityModels): Record<string, ActionSchema> {
   const activeQuality = async (enterpriseNumber: string, type: QualityType) => {
-    const quality = await models.Quality.findOne({ enterpriseNumber, type, status: 'active' }).lean();
+    const quality = await findActiveQuality(models, enterpriseNumber, type);
     if (!quality) throw notFound('quality');
     return quality;
   };
@@ -53,10 +53,10 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
   const reserve = async (enterpriseNumber: string, type: QualityType, data: Record<string, unknown>): Promise<void> => {
     try {
       const contactEmail = typeof data.contactEmail === 'string' ? data.contactEmail : undefined;
-      await models.Quality.create({ enterpriseNumber, type, data, contactEmail, status: 'pending' });
+      await models.Quality.create({ _id: qualityId(enterpriseNumber, type), enterpriseNumber, type, data, contactEmail, status: 'pending' });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const stale = await models.Quality.deleteOne({ enterpriseNumber, type, status: 'pending', updatedAt: { $lt: new Date(Date.now() - STALE_PENDING_MS) } });
+      const stale = await models.Quality.deleteOne({ _id: qualityId(enterpriseNumber, type), status: 'pending', updatedAt: { $lt: new Date(Date.now() - STALE_PENDING_MS) } });
       if (stale.deletedCount === 1) return reserve(enterpriseNumber, type, data);
       throw new ClientProblem('QUALITY_ALREADY_ACTIVE', `the quality ${type} is already active for this enterprise`, {
         errors: [{ field: 'type', code: 'QUALITY_ALREADY_ACTIVE', message: 'already active' }],
@@ -67,7 +67,8 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
   return {
     ...defineAction('quality.list', async ({ enterpriseNumber }, ctx) => {
       ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
-      const qualities = await models.Quality.find({ enterpriseNumber, status: 'active' }).sort({ activatedAt: 1 }).lean();
+      const found = await Promise.all(QUALITY_TYPES.map((type) => findActiveQuality(models, enterpriseNumber, type)));
+      const qualities = found.filter((q) => q !== null).sort((a, b) => (a.activatedAt?.getTime() ?? 0) - (b.activatedAt?.getTime() ?? 0));
       return {
         items: qualities.map((q) => ({
           enterpriseNumber,
@@ -93,10 +94,10 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
       const saga = new Saga(ctx);
       const result = await saga.run(async () => {
         await reserve(enterpriseNumber, body.type, data);
-        saga.onFailure('release quality', () => models.Quality.deleteOne({ enterpriseNumber, type: body.type, status: 'pending' }));
+        saga.onFailure('release quality', () => models.Quality.deleteOne({ _id: qualityId(enterpriseNumber, body.type), status: 'pending' }));
         const gl = await designate(ctx, saga, body.localManager, { kind: 'local-manager', enterpriseNumber, quality: body.type });
         await models.Quality.updateOne(
-          { enterpriseNumber, type: body.type },
+          { _id: qualityId(enterpriseNumber, body.type) },
           { $set: { status: 'active', activatedAt: new Date(), localManagerPersonId: gl.personId } },
         );
         return { enterpriseNumber, type: body.type, personId: gl.personId, roleId: gl.roleId };
@@ -129,7 +130,7 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
       if (!parsed.success) throw validationProblem(fieldErrors(parsed.error, ['data']));
       const data = parsed.data as Record<string, unknown>;
       await models.Quality.updateOne(
-        { enterpriseNumber, type, status: 'active' },
+        { _id: before._id },
         data.contactEmail ? { $set: { data, contactEmail: data.contactEmail } } : { $set: { data }, $unset: { contactEmail: 1 } },
       );
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'quality.updated', target: { type: 'quality', id: type }, before: before.data, after: data });
@@ -137,7 +138,7 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.state', async ({ enterpriseNumber, type }) => {
-      const q = await models.Quality.findOne({ enterpriseNumber, type, status: 'active' }, { technicalUserPersonId: 1 }).lean();
+      const q = await findActiveQuality(models, enterpriseNumber, type);
       return { active: Boolean(q), ...(q?.technicalUserPersonId ? { technicalUserPersonId: q.technicalUserPersonId } : {}) };
     }),
   };
