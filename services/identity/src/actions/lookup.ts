@@ -2,11 +2,12 @@
 import type { ActionSchema } from 'moleculer';
 import { defineAction } from '@um/platform';
 import type { IdentityContext } from '../context.js';
+import { findPersonByUsername } from '../person-keys.js';
 
 export function lookupActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.findAccount', async ({ username }) => {
-      const person = await ic.models.Person.findOne({ 'account.username': username }, { account: 1 }).lean();
+      const person = await findPersonByUsername(ic, username);
       if (!person?.account) return null;
       return { personId: String(person._id), status: person.account.status as 'active' | 'blocked' | 'deleted' };
     }),

@@ -14,6 +14,7 @@ import type { IdentityContext } from '../context.js';
 import type { PersonDoc, RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { SessionFacts } from '../session-cache.js';
+import { findPersonByNiss, findPersonByUsername } from '../person-keys.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle } from '../throttle.js';
 
 /** lastSeenAt is written at most this often per session. */
@@ -115,19 +116,20 @@ async function completeLogin(ic: IdentityContext, personId: Types.ObjectId): Pro
  */
 async function certificateHolder(ic: IdentityContext, cert: ParsedCertificate): Promise<{ person: PersonDoc; mode: 'personal' | 'eid' } | undefined> {
   const live = { 'account.status': { $in: ['active' as const, 'blocked' as const] } };
+  const isLive = (person: PersonDoc) => person.account?.status === 'active' || person.account?.status === 'blocked';
   const bound = await ic.models.Person.findOne({ 'certificate.fingerprintSha256': cert.view.fingerprintSha256, ...live }).lean();
   if (bound) return { person: bound as PersonDoc, mode: 'personal' };
   if (ic.eidAnchors.length === 0 || !issuedByAnchor(cert, ic.eidAnchors)) return undefined;
   const niss = nissOf(cert);
   if (!niss) return undefined;
-  const person = await ic.models.Person.findOne({ niss, ...live }).lean();
-  return person ? { person: person as PersonDoc, mode: 'eid' } : undefined;
+  const person = await findPersonByNiss(ic, niss);
+  return person && isLive(person) ? { person, mode: 'eid' } : undefined;
 }
 
 export function sessionActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.login', async ({ username, password, sourceIp }) => {
-      const person = await ic.models.Person.findOne({ 'account.username': username }).lean();
+      const person = await findPersonByUsername(ic, username);
       const account = person && person.account?.status !== 'deleted' ? person.account : undefined;
       const subjects = [{ key: LoginThrottle.addressKey(sourceIp), policy: ADDRESS_POLICY }];
       if (person && account) subjects.push({ key: LoginThrottle.accountKey(person._id), policy: ACCOUNT_POLICY });

@@ -1,4 +1,5 @@
 /** The identity service in-process, against the real NATS and store. */
+import { Types } from 'mongoose';
 import { IdentityConfig, call, loadConfig } from '@um/platform';
 import { buildIdentityService } from '../../src/identity.service';
 import { ACCOUNT_POLICY, LoginThrottle, createAttemptModel } from '../../src/throttle';
@@ -101,4 +102,26 @@ test('when 12 correct logins of one account run in parallel, then all succeed an
   );
   expect(logins.map((l) => l.status)).toEqual(Array(12).fill('fulfilled'));
   expect(await new LoginThrottle(createAttemptModel(h.db)).count(LoginThrottle.accountKey(personId))).toBe(0);
+});
+
+test('when a person is registered, then their username and NISS are keys that a login and a registration find them by; a discarded person leaves none', async () => {
+  const person = personBody();
+  const { personId } = await call(h.broker, 'identity.registerPerson', { person });
+  const keys = await h.db.collection('person_keys').find({ personId: { $exists: true } }).toArray();
+  const mine = keys.filter((k) => String(k.personId) === personId).map((k) => k._id).sort();
+  expect(mine).toEqual([`niss:${person.niss}`, `username:${person.username}`]);
+  const login = await call(h.broker, 'identity.login', { username: person.username, password: GOOD_PASSWORD, sourceIp: '203.0.113.7' });
+  expect(login.token).toEqual(expect.any(String));
+
+  // A key whose person no longer carries the value finds nobody.
+  await h.db.collection('person_keys').updateOne({ _id: `username:${person.username}` as never }, { $set: { personId: (await h.db.collection('persons').findOne({ niss: { $ne: person.niss } }))?._id } });
+  const stale = await call(h.broker, 'identity.login', { username: person.username, password: GOOD_PASSWORD, sourceIp: '203.0.113.7' }).catch((e: unknown) => e);
+  expect(stale).toMatchObject({ type: 'INVALID_CREDENTIALS' });
+
+  const other = personBody();
+  const discarded = await call(h.broker, 'identity.registerPerson', { person: other });
+  await call(h.broker, 'identity.discardPerson', { personId: discarded.personId });
+  expect(await h.db.collection('person_keys').countDocuments({ personId: new Types.ObjectId(discarded.personId) })).toBe(0);
+  const again = await call(h.broker, 'identity.registerPerson', { person: other });
+  expect(again.created).toBe(true);
 });
