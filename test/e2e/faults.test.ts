@@ -24,7 +24,7 @@ import path from 'node:path';
 import { waitForHttp200, type ManagedProcess } from '@um/devkit';
 import { GOOD_PASSWORD, onboardingBody, personBody } from '../support/fixtures';
 import { registrationsOf, runLoad, summarize, type LoadReport, type Outcome, type Registration, type Target } from '../support/load';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { expectOk, startTestSystem, type TestSystem } from '../support/system';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DETECTION_MS = 9_000;
@@ -53,28 +53,22 @@ async function waitForLog(file: string, needle: string, timeoutMs: number): Prom
   throw new Error(`"${needle}" not in ${file} within ${timeoutMs} ms`);
 }
 
-async function onboardOne(sys: TestSystem, token: string): Promise<string> {
+async function onboardOne(sys: TestSystem, token: string): Promise<ReturnType<typeof onboardingBody>> {
   const body = onboardingBody();
-  const res = await sys.api.post('/admin/enterprises', body, token);
-  if (res.status !== 201) throw new Error(`onboarding: ${res.status} ${JSON.stringify(res.body)}`);
-  return body.enterpriseNumber;
+  await expectOk('onboarding', sys.api.post('/admin/enterprises', body, token), 201);
+  return body;
 }
 
 /** An enterprise with an active employer quality and a few users, and its RAE's session. */
 async function targetOne(sys: TestSystem, token: string): Promise<Target> {
-  const body = onboardingBody();
-  const expectStatus = async (what: string, status: number, pending: Promise<{ status: number; body: unknown }>) => {
-    const res = await pending;
-    if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-  };
-  await expectStatus('onboarding', 201, sys.api.post('/admin/enterprises', body, token));
-  const rae = await sys.api.loginAs(body.accessManager.username, GOOD_PASSWORD);
+  const body = await onboardOne(sys, token);
   const en = body.enterpriseNumber;
-  await expectStatus('employer quality', 201, sys.api.post(`/enterprises/${en}/qualities`, { type: 'employer', data: { employerRegistrationNumber: '123456789' }, localManager: personBody() }, rae.token));
+  const rae = await sys.api.loginAs(body.accessManager.username, GOOD_PASSWORD);
+  await expectOk('employer quality', sys.api.post(`/enterprises/${en}/qualities`, { type: 'employer', data: { employerRegistrationNumber: '123456789' }, localManager: personBody() }, rae.token), 201);
   const users: Target['users'] = [];
   for (let i = 0; i < USERS_PER_TARGET; i += 1) {
     const user = personBody();
-    await expectStatus('user', 201, sys.api.post(`/enterprises/${en}/qualities/employer/users`, user, rae.token));
+    await expectOk('user', sys.api.post(`/enterprises/${en}/qualities/employer/users`, user, rae.token), 201);
     users.push({ niss: user.niss, firstName: user.firstName, lastName: user.lastName, language: user.language });
   }
   return { enterpriseNumber: en, raeToken: rae.token, users };
@@ -207,7 +201,7 @@ describe('the store and NATS go away and come back (a system with its own server
   beforeAll(async () => {
     sys = await startTestSystem({ ownInfra: true, env: { UM_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
     token = (await sys.api.operator()).token;
-    known = await onboardOne(sys, token);
+    known = (await onboardOne(sys, token)).enterpriseNumber;
     pids = sys.processes.map((p) => p.child.pid);
   }, 120_000);
 

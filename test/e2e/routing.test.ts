@@ -4,7 +4,7 @@
  * mandates, bad input (400 with codes, nothing changed), and the permission matrix (404 across
  * enterprises, every refusal leaves the audit trail as it was; every change adds to it).
  */
-import { startTestSystem, type TestSystem } from '../support/system';
+import { expectOk, startTestSystem, type TestSystem } from '../support/system';
 import { ACTORS, buildWorld, type Actor, type World } from '../support/world';
 
 let sys: TestSystem;
@@ -15,11 +15,6 @@ let B: string;
 const req = (method: string, url: string, token: string | undefined, body?: unknown) => sys.api.request(method, url, { token, body });
 const routing = (en: string, dt = '') => `/enterprises/${en}/qualities/employer/routing${dt ? `/${dt}` : ''}`;
 
-async function expectOk(label: string, promise: Promise<{ status: number; body: any }>) {
-  const res = await promise;
-  if (res.status >= 300) throw new Error(`${label}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 async function auditOf(en: string, token: string | undefined): Promise<{ total: number; items: any[] }> {
   return expectOk('audit', req('GET', `/enterprises/${en}/audit?pageSize=5`, token));
 }

@@ -6,7 +6,7 @@
 import { Types } from 'mongoose';
 import type { ServiceBroker } from 'moleculer';
 import { batchSend, inboundSubject, publishRaw, type BatchSendOptions } from '../../libs/devkit/src/cli/batch-send';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { expectOk, startTestSystem, type TestSystem } from '../support/system';
 import { buildWorld, type World } from '../support/world';
 import { OutcomeWatcher, clientBroker, natsUrlOf, storeOf, technicalUser, usernameOf } from './structured-messages.helpers';
 
@@ -43,11 +43,6 @@ async function sendAndWait(overrides: Partial<BatchSendOptions> = {}) {
   return { sent, outcomes: await watcher.waitFor(sent.messageIds) };
 }
 
-async function expectOk(label: string, promise: Promise<{ status: number; body: any }>) {
-  const res = await promise;
-  if (res.status >= 300) throw new Error(`${label}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 
 beforeAll(async () => {
   sys = await startTestSystem();

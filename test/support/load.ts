@@ -4,7 +4,7 @@
  * the others down, as with real users), each with a client-side timeout so a hang is seen as one.
  * Loopback only.
  */
-import http from 'node:http';
+import { keepAliveJson } from '@um/devkit';
 import { onboardingBody } from './fixtures';
 import { OPERATOR } from './system';
 
@@ -82,46 +82,23 @@ export interface LoadReport {
   faultAtMs?: number;
 }
 
-// node:http with keep-alive: the load generator shares the 2 cores with the system it loads, and
-// costs less this way than with fetch.
-const agent = new http.Agent({ keepAlive: true });
-
 function timed(
-  baseUrl: string,
+  request: ReturnType<typeof keepAliveJson>,
   method: string,
   path: string,
   token: string | undefined,
   body: unknown,
   timeoutMs: number,
 ): Promise<{ status: number; code?: string; answer?: Record<string, unknown> }> {
-  const url = new URL(`${baseUrl}${path}`);
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  return new Promise((resolve) => {
-    const req = http.request({ agent, method, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', (err) => resolve({ status: 0, code: `NETWORK:${err.message}` }));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        let parsed: Record<string, unknown> | undefined;
-        try {
-          const text = Buffer.concat(chunks).toString('utf8');
-          parsed = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-        } catch {
-          parsed = undefined;
-        }
-        if (status >= 400) resolve({ status, code: typeof parsed?.code === 'string' ? parsed.code : 'NOT_JSON' });
-        else resolve({ status, answer: parsed });
-      });
-    });
+  return request(method, `/api/v1${path}`, { token, body, timeoutMs }).then(
+    ({ status, body: answer }) => {
+      const parsed = answer !== null && typeof answer === 'object' ? (answer as Record<string, unknown>) : undefined;
+      if (status >= 400) return { status, code: typeof parsed?.code === 'string' ? parsed.code : 'NOT_JSON' };
+      return { status, answer: parsed };
+    },
     // No answer within the client's timeout: a hang.
-    req.on('timeout', () => req.destroy(Object.assign(new Error('hung'), { name: 'TimeoutError' })));
-    req.on('error', (err) => resolve({ status: 0, code: err.name === 'TimeoutError' ? 'HUNG' : `NETWORK:${err.message}` }));
-    req.end(payload);
-  });
+    (err: Error) => ({ status: 0, code: err.name === 'TimeoutError' ? 'HUNG' : `NETWORK:${err.message}` }),
+  );
 }
 
 function pickOp(shares: LoadOptions['shares']): Op {
@@ -134,7 +111,7 @@ function pickOp(shares: LoadOptions['shares']): Op {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
-  const api = `${options.baseUrl}/api/v1`;
+  const api = keepAliveJson(options.baseUrl);
   const outcomes: Outcome[] = [];
   const known = options.targets.map((t) => t.enterpriseNumber);
   const started = Date.now();

@@ -15,6 +15,16 @@ export { ApiClient, type ApiResponse } from '@um/devkit';
 export { OPERATOR } from '@um/devkit';
 import { OPERATOR } from '@um/devkit';
 
+/**
+ * A setup step's answer, or a thrown error naming the step: a 2xx (or exactly `status`, when given)
+ * is expected, anything else stops the suite's setup with the answer in the message.
+ */
+export async function expectOk<T = any>(label: string, promise: Promise<{ status: number; body: T }>, status?: number): Promise<T> {
+  const res = await promise;
+  if (status === undefined ? res.status < 200 || res.status >= 300 : res.status !== status) throw new Error(`${label}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 export interface TestSystem extends RunningSystem {
   api: ApiClient;
   infra?: Infra;

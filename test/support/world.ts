@@ -5,6 +5,7 @@
  */
 import type { ApiClient } from '@um/devkit';
 import { GOOD_PASSWORD, onboardingBody, personBody } from './fixtures';
+import { expectOk } from './system';
 
 export const ACTORS = ['rae', 'coRae', 'glE', 'glM', 'coGlE', 'userE', 'raeB', 'cc', 'anon'] as const;
 export type Actor = (typeof ACTORS)[number];
@@ -15,12 +16,6 @@ export interface World {
   tokens: Record<Actor, string | undefined>;
   personIds: Partial<Record<Actor, string>>;
   api: ApiClient;
-}
-
-async function expectOk<T>(label: string, promise: Promise<{ status: number; body: T }>): Promise<T> {
-  const res = await promise;
-  if (res.status >= 300) throw new Error(`${label}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
 }
 
 export async function buildWorld(api: ApiClient): Promise<World> {

@@ -11,7 +11,8 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
 import { stopProcess } from '../supervisor.js';
 import { waitForHttp200 } from '../net.js';
-import { keepAliveGet, load, percentile, type BenchScenario } from './types.js';
+import { keepAliveJson } from '../api-client.js';
+import { load, percentile, type BenchScenario } from './types.js';
 
 const ENTERPRISES = 1_000;
 const USERS_PER_ENTERPRISE = 100;
@@ -115,7 +116,8 @@ export const scenario: BenchScenario = {
     const ms = (v: number) => `${v.toFixed(2)} ms`;
 
     let wrong = 0;
-    const get = keepAliveGet(system.baseUrl, CONCURRENCY);
+    const request = keepAliveJson(system.baseUrl, CONCURRENCY);
+    const get = (path: string, token: string) => request('GET', `/api/v1${path}`, { token });
     const check = async (i: number) => {
       const s = sessions[i % sessions.length]!;
       const app = APPS[i % APPS.length]!;

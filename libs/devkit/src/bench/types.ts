@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { ApiClient } from '../api-client.js';
 import type { Infra } from '../infra.js';
 import type { RunningSystem } from '../system.js';
@@ -52,26 +51,3 @@ export async function load(total: number, concurrency: number, task: (i: number)
   return { latencies, seconds, errors };
 }
 
-/**
- * A lean keep-alive GET for load loops: on these 2 cores `fetch` costs the load generator more CPU
- * per request than node:http, and the load generator shares the cores with the system it measures.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are untyped JSON
-export function keepAliveGet(baseUrl: string, sockets: number): (path: string, token: string) => Promise<{ status: number; body: any }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  const { hostname, port } = new URL(baseUrl);
-  return (path, token) =>
-    new Promise((resolve, reject) => {
-      const req = http.request({ agent, hostname, port, path: `/api/v1${path}`, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-}
