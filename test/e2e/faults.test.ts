@@ -24,7 +24,7 @@ import path from 'node:path';
 import { waitForHttp200, type ManagedProcess } from '@um/devkit';
 import { GOOD_PASSWORD, onboardingBody, personBody } from '../support/fixtures';
 import { registrationsOf, runLoad, summarize, type LoadReport, type Outcome, type Registration, type Target } from '../support/load';
-import { expectOk, startTestSystem, type TestSystem } from '../support/system';
+import { expectOk, startTestSystem, waitForLog, type TestSystem } from '../support/system';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DETECTION_MS = 9_000;
@@ -42,15 +42,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(proc: ManagedProcess): boolean {
   return proc.child.exitCode === null && proc.child.signalCode === null;
-}
-
-async function waitForLog(file: string, needle: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(needle)) return;
-    await sleep(100);
-  }
-  throw new Error(`"${needle}" not in ${file} within ${timeoutMs} ms`);
 }
 
 async function onboardOne(sys: TestSystem, token: string): Promise<ReturnType<typeof onboardingBody>> {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stopProcess, waitForHttp200 } from '@um/devkit';
 import { GOOD_PASSWORD, onboardingBody, personBody, uniqueUsername } from '../support/fixtures';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem, waitForLog, type TestSystem } from '../support/system';
 
 let sys: TestSystem;
 let operatorToken: string;
@@ -237,6 +237,8 @@ describe('the request really crosses the processes', () => {
   test('when a request id is sent, then the services log it', async () => {
     const requestId = `e2e-${Date.now()}`;
     await sys.api.request('POST', '/auth/login', { body: { username: 'operator0001', password: 'Operator#2026' }, headers: { 'x-request-id': requestId } });
+    // The answer can arrive before identity has written its log line.
+    await waitForLog(path.join(sys.logDir, 'identity-1.log'), requestId, 5_000);
     const identityLog = fs.readFileSync(path.join(sys.logDir, 'identity-1.log'), 'utf8');
     expect(identityLog).toContain(requestId);
     expect(identityLog).not.toContain('Operator#2026');

@@ -4,6 +4,7 @@
  * from other suites by a Moleculer namespace and a database prefix of its own.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServiceBroker } from 'moleculer';
@@ -23,6 +24,16 @@ export async function expectOk<T = any>(label: string, promise: Promise<{ status
   const res = await promise;
   if (status === undefined ? res.status < 200 || res.status >= 300 : res.status !== status) throw new Error(`${label}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** Waits until a process's log file holds `needle` (processes write their logs asynchronously). */
+export async function waitForLog(file: string, needle: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(needle)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`"${needle}" not in ${file} within ${timeoutMs} ms`);
 }
 
 export interface TestSystem extends RunningSystem {
