@@ -1,5 +1,5 @@
 /** A small HTTP client for the contract's JSON API, used by the e2e tests and the benches. */
-import http from 'node:http';
+import { Http1Pool } from './http1.js';
 
 /** The bootstrap operator that test and bench systems are started with. */
 export const OPERATOR = { username: 'operator0001', password: 'Operator#2026' };
@@ -65,40 +65,30 @@ export class ApiClient {
 }
 
 /**
- * JSON requests over node:http with keep-alive, for load loops: on these 2 cores `fetch` costs the
- * load generator more CPU per request, and the load generator shares the cores with the system it
- * measures. `path` is taken as is (`/api/v1/…`). A request with no answer within `timeoutMs`
- * fails with an error named `TimeoutError`; the body is parsed JSON, or the text when it is not.
+ * JSON requests over keep-alive connections (http1.ts: a lean client, because on these 2 cores the
+ * load generator shares the cores with the system it measures), for load loops. `path` is taken as
+ * is (`/api/v1/…`). A request with no answer within `timeoutMs` fails with an error named
+ * `TimeoutError`; the body is parsed JSON, or the text when it is not.
  */
 export function keepAliveJson(
   baseUrl: string,
   maxSockets = Infinity,
 ): (method: string, path: string, options?: { token?: string; body?: unknown; timeoutMs?: number }) => Promise<{ status: number; body: any }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
   const { hostname, port } = new URL(baseUrl);
-  return (method, path, options = {}) =>
-    new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {};
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-      if (payload !== undefined) headers['content-type'] = 'application/json';
-      const req = http.request({ agent, method, hostname, port, path, headers, timeout: options.timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = text ? JSON.parse(text) : null;
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' })));
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const pool = new Http1Pool(hostname, Number(port || 80), maxSockets);
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    const answer = await pool.request({ method, path, headers, body: payload, timeoutMs: options.timeoutMs });
+    const text = answer.body.toString('utf8');
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: answer.status, body };
+  };
 }

@@ -5,3 +5,4 @@ export * from './supervisor.js';
 export * from './paths.js';
 export * from './binaries.js';
 export * from './api-client.js';
+export * from './http1.js';

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { Errors, MetricReporters, ServiceBroker, Strategies, type BrokerOptions, type Context, type Middleware } from 'moleculer';
 import type { BaseConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { CoalescingNatsTransporter } from './transporter.js';
 
 export interface BrokerFactoryOptions {
   /** The process's role, used in its node id: `identity`, `gateway`, … */
@@ -117,7 +118,7 @@ export function createBroker({ role, config, logger, overrides, readiness }: Bro
   broker = new ServiceBroker({
     namespace: config.UM_NAMESPACE,
     nodeID: `${role}-${os.hostname()}-${process.pid}`,
-    transporter: { type: 'NATS', options: { url: config.NATS_URL, maxReconnectAttempts: -1, reconnectTimeWait: 500 } },
+    transporter: new CoalescingNatsTransporter({ url: config.NATS_URL, maxReconnectAttempts: -1, reconnectTimeWait: 500 }),
     requestTimeout: config.UM_REQUEST_TIMEOUT_MS,
     // Retries are enabled but off by default: `call` turns them on only for idempotent actions.
     retryPolicy: {

@@ -24,7 +24,15 @@ export const BaseConfig = z.object({
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 
+/**
+ * How long identity believes what it read of a session before asking the store again, and the
+ * gateway what identity answered for a token before asking identity again (0: every request asks).
+ * Session-ending changes are broadcast and seen at once; this bounds a missed broadcast.
+ */
+const SessionCacheMs = z.coerce.number().int().min(0).max(60_000).default(1_000);
+
 export const GatewayConfig = BaseConfig.extend({
+  UM_SESSION_CACHE_MS: SessionCacheMs,
   HOST: z.string().default('127.0.0.1'),
   PORT: Port.default(3000),
   /** Largest accepted request body, in bytes. */
@@ -50,11 +58,7 @@ export const IdentityConfig = BaseConfig.extend({
   /** Session lifetime without activity, and in total. */
   UM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   UM_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
-  /**
-   * How long identity believes what it read of a session before asking the store again (0: every
-   * request asks). Session-ending changes are broadcast and seen at once; this bounds a missed one.
-   */
-  UM_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  UM_SESSION_CACHE_MS: SessionCacheMs,
   /** argon2id cost: memory in KiB and passes (OWASP minimum: 19 MiB, t=2). */
   UM_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(4 * 1024 * 1024).default(19_456),
   UM_ARGON2_PASSES: z.coerce.number().int().min(2).max(10).default(2),

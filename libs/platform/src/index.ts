@@ -7,3 +7,5 @@ export * from './actions.js';
 export * from './service-runner.js';
 export * from './principal.js';
 export * from './administration.js';
+export * from './expiring-map.js';
+export * from './transporter.js';

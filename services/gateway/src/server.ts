@@ -1,9 +1,10 @@
-/** Boots the gateway process: config, logger, broker (a NATS client without services), HTTP, and the optional HTTPS listener. */
+/** Boots the gateway process: config, logger, broker (a NATS client offering no action), HTTP, and the optional HTTPS listener. */
 import fs from 'node:fs';
 import https from 'node:https';
-import { ConfigError, GatewayConfig, createBroker, createLogger, loadConfig } from '@um/platform';
+import { ConfigError, GatewayConfig, call, createBroker, createLogger, defineEvent, loadConfig } from '@um/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { PrincipalCache } from './principal-cache.js';
 
 /**
  * The HTTPS listener of certificate login: it asks every client for a certificate but does not
@@ -37,8 +38,14 @@ async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   const broker = createBroker({ role: 'gateway', config, logger });
+  const principals = new PrincipalCache(config.UM_SESSION_CACHE_MS, (token) => call(broker, 'identity.authenticate', { token }));
+  // The gateway offers no action; this service only hears that sessions ended (principal-cache.ts).
+  broker.createService({
+    name: 'gateway',
+    events: { ...defineEvent('identity.sessions.changed', async (scope) => principals.forget(scope)) },
+  });
   await broker.start();
-  const app = await buildApp({ broker, config, logger });
+  const app = await buildApp({ broker, principals, config, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url: `http://${config.HOST}:${config.PORT}`, docs: `http://${config.HOST}:${config.PORT}/docs` }, 'gateway listening');
   const tls = await listenTls(app, config);

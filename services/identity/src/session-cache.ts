@@ -10,6 +10,7 @@
  * Idle and absolute expiry are checked on every hit. Bounded in size: the oldest entries go first.
  */
 import type { Principal } from '@um/contracts';
+import { ExpiringMap } from '@um/platform';
 
 /** What authenticate reads of a session and what it depends on. */
 export interface SessionFacts {
@@ -28,12 +29,14 @@ export interface CachedSession extends SessionFacts {
 }
 
 export class SessionCache {
-  private readonly entries = new Map<string, CachedSession>();
+  private readonly entries: ExpiringMap<string, SessionFacts>;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 100_000,
-  ) {}
+    maxEntries = 100_000,
+  ) {
+    this.entries = new ExpiringMap(maxEntries);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -45,33 +48,25 @@ export class SessionCache {
 
   /** The fresh entry of this session, or nothing (expired entries are dropped). */
   get(sessionId: string, now: number): CachedSession | undefined {
-    const entry = this.entries.get(sessionId);
-    if (!entry) return undefined;
-    if (entry.freshUntil <= now) {
-      this.entries.delete(sessionId);
-      return undefined;
-    }
-    return entry;
+    const entry = this.entries.entry(sessionId, now);
+    return entry && { ...entry.value, freshUntil: entry.freshUntil };
   }
 
-  put(sessionId: string, entry: SessionFacts, now: number): void {
-    if (!this.enabled) return;
-    this.entries.delete(sessionId);
-    this.entries.set(sessionId, { ...entry, freshUntil: now + this.ttlMs });
-    // Map keeps insertion order: the first keys are the oldest.
-    for (const key of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
-      this.entries.delete(key);
-    }
+  /** See ExpiringMap.generation: read it before reading the store, give it back here. */
+  get generation(): number {
+    return this.entries.generation;
+  }
+
+  /** Keeps what was read, unless a session-ending change was seen since `generationBefore` (when given). */
+  put(sessionId: string, entry: SessionFacts, now: number, generationBefore?: number): void {
+    if (this.enabled) this.entries.set(sessionId, entry, now + this.ttlMs, generationBefore);
   }
 
   /** Drops what a session-ending change touches: one session, a person's, or a role's. */
   forget(scope: { sessionId?: string; personId?: string; roleId?: string }): void {
     if (scope.sessionId) this.entries.delete(scope.sessionId);
     if (!scope.personId && !scope.roleId) return;
-    for (const [key, entry] of this.entries) {
-      if ((scope.personId && entry.principal.personId === scope.personId) || (scope.roleId && entry.roleId === scope.roleId)) this.entries.delete(key);
-    }
+    this.entries.deleteWhere((entry) => Boolean((scope.personId && entry.principal.personId === scope.personId) || (scope.roleId && entry.roleId === scope.roleId)));
   }
 
   clear(): void {

@@ -10,11 +10,11 @@ import {
   LoginResult,
   PersonContact,
   PersonIdParams,
-  Principal,
   RegisterPersonParams,
   RegisterPersonResult,
 } from '../schemas.js';
 import {
+  AuthenticatedSession,
   CertificateLoginParams,
   CertificateView,
   ChangePasswordBody,
@@ -32,7 +32,7 @@ export const IdentityActions = {
     result: LoginResult,
     idempotent: false,
   },
-  'identity.authenticate': { params: z.strictObject({ token: z.string().max(200) }), result: Principal, idempotent: true },
+  'identity.authenticate': { params: z.strictObject({ token: z.string().max(200) }), result: AuthenticatedSession, idempotent: true },
   'identity.chooseRole': { params: ChooseRoleBody, result: ChooseRoleResult, idempotent: false },
   'identity.logout': { params: NoParams, result: Void, idempotent: true },
   'identity.registerPerson': { params: RegisterPersonParams, result: RegisterPersonResult, idempotent: false },

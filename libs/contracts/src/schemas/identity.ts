@@ -1,7 +1,7 @@
 /** Self-service, certificates and account lifecycle of the identity service (PRODUCT.md §5). */
 import { z } from 'zod';
 import { Email, Language, ObjectId, Password } from '../fields.js';
-import { RoleView } from '../schemas.js';
+import { Principal, RoleView } from '../schemas.js';
 import { PersonProfile } from './management.js';
 
 // ---- certificates -----------------------------------------------------------------------------
@@ -61,3 +61,11 @@ export const ChangePasswordBody = z.strictObject({
 
 export const AccountStatus = z.enum(['active', 'blocked', 'deleted']);
 export const SetAccountStatusParams = z.strictObject({ personId: ObjectId, status: AccountStatus });
+
+/**
+ * Who a token stands for, and until when (epoch ms) the session is certainly usable if nothing ends
+ * it: its absolute expiry or its idle expiry, whichever comes first. A cache in front of
+ * authenticate (the gateway's) never believes an answer past it.
+ */
+export const AuthenticatedSession = z.object({ principal: Principal, validUntil: z.number().int() });
+export type AuthenticatedSession = z.infer<typeof AuthenticatedSession>;

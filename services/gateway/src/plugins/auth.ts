@@ -1,12 +1,12 @@
 /**
  * Bearer-token authentication. Each route says what it needs in `config.auth`: nothing, a session
  * (`/me*`, role choice, logout), or a session with a chosen role (everything else). The identity
- * service checks the token on every request, so a logout, block or password change is seen at once.
+ * service checks the token; what it answered is kept for at most UM_SESSION_CACHE_MS and dropped
+ * at once when a logout, block or password change is broadcast (principal-cache.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ServiceBroker } from 'moleculer';
 import type { CallMeta, Principal } from '@um/contracts';
-import { call } from '@um/platform';
+import type { PrincipalCache } from '../principal-cache.js';
 import { sendProblem } from './problems.js';
 
 export type AuthRequirement = 'none' | 'session' | 'role';
@@ -22,7 +22,7 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,200})$/;
 
-export function registerAuth(app: FastifyInstance, broker: ServiceBroker): void {
+export function registerAuth(app: FastifyInstance, principals: PrincipalCache): void {
   app.decorateRequest('principal', undefined);
   app.addHook('preHandler', async (request, reply) => {
     const requirement = request.routeOptions.config.auth ?? 'none';
@@ -33,7 +33,7 @@ export function registerAuth(app: FastifyInstance, broker: ServiceBroker): void 
       return sendProblem(request, reply, 'UNAUTHENTICATED', 'a bearer token is required');
     }
     try {
-      request.principal = await call(broker, 'identity.authenticate', { token: match[1] }, { requestID: request.id });
+      request.principal = await principals.principalOf(match[1]);
     } catch (err) {
       if ((err as { type?: string }).type === 'UNAUTHENTICATED') {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');

@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
 import { capabilitiesOf } from '@um/domain';
-import type { PayloadOf, Principal, RoleView } from '@um/contracts';
+import type { PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
 import type { IdentityContext } from '../context.js';
@@ -181,7 +181,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       return completeLogin(ic, holder.person._id);
     }),
 
-    ...defineAction('identity.authenticate', async ({ token }): Promise<Principal> => {
+    ...defineAction('identity.authenticate', async ({ token }) => {
       const parts = TOKEN.exec(token);
       if (!parts) throw unauthenticated();
       const [, sessionId, verifier] = parts as unknown as [string, string, string];
@@ -189,12 +189,15 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       const idleMs = ic.config.UM_SESSION_IDLE_MINUTES * 60_000;
       let entry: SessionFacts | undefined = ic.sessions.get(sessionId, now);
       if (!entry || entry.expiresAt <= now || entry.lastSeenAt + idleMs <= now) {
+        // A session-ending change seen while the store is read may be older than what is read: then
+        // the answer stands for this request but is not kept.
+        const generation = ic.sessions.generation;
         entry = await readSession(ic, sessionId, now);
         if (!entry) throw unauthenticated();
-        ic.sessions.put(sessionId, entry, now);
+        ic.sessions.put(sessionId, entry, now, generation);
       }
       if (!sameHash(sha256(verifier), entry.verifierHash)) throw unauthenticated();
-      return entry.principal;
+      return { principal: entry.principal, validUntil: Math.min(entry.expiresAt, entry.lastSeenAt + idleMs) };
     }),
 
     ...defineAction('identity.chooseRole', async ({ roleId }, ctx) => {

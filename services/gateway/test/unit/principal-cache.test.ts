@@ -1,0 +1,98 @@
+import type { AuthenticatedSession } from '@um/contracts';
+import { PrincipalCache } from '../../src/principal-cache.js';
+
+const session = (personId: string, validUntil = Number.MAX_SAFE_INTEGER, roleId?: string): AuthenticatedSession => ({
+  principal: { personId, sessionId: `s-${personId}`, ...(roleId ? { role: { id: roleId, kind: 'user' as const } } : {}) },
+  validUntil,
+});
+
+/** An authenticate whose answers the test releases one by one. */
+function controlledIdentity() {
+  const calls: Array<{ token: string; answer(s: AuthenticatedSession): void; refuse(err: Error): void }> = [];
+  const authenticate = (token: string) =>
+    new Promise<AuthenticatedSession>((resolve, reject) => calls.push({ token, answer: resolve, refuse: reject }));
+  return { calls, authenticate };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('PrincipalCache', () => {
+  it('asks identity once for concurrent requests with one token, then answers from memory until the time to live', async () => {
+    const identity = controlledIdentity();
+    const cache = new PrincipalCache(1_000, identity.authenticate);
+    const first = cache.principalOf('t1', 0);
+    const second = cache.principalOf('t1', 0);
+    expect(identity.calls).toHaveLength(1);
+    identity.calls[0]!.answer(session('p1'));
+    await expect(Promise.all([first, second])).resolves.toEqual([session('p1').principal, session('p1').principal]);
+    const now = Date.now();
+    await expect(cache.principalOf('t1', now + 100)).resolves.toEqual(session('p1').principal);
+    expect(identity.calls).toHaveLength(1);
+    // Past the time to live: asked again, and the request waits for the answer.
+    const late = cache.principalOf('t1', now + 1_100);
+    expect(identity.calls).toHaveLength(2);
+    identity.calls[1]!.refuse(Object.assign(new Error('ended'), { type: 'UNAUTHENTICATED' }));
+    await expect(late).rejects.toMatchObject({ type: 'UNAUTHENTICATED' });
+  });
+
+  it('asks again in the background once half the time has passed, answering from memory meanwhile', async () => {
+    const identity = controlledIdentity();
+    const cache = new PrincipalCache(1_000, identity.authenticate);
+    const pending = cache.principalOf('t1');
+    identity.calls[0]!.answer(session('p1'));
+    await pending;
+    const now = Date.now();
+    await expect(cache.principalOf('t1', now + 600)).resolves.toEqual(session('p1').principal);
+    expect(identity.calls).toHaveLength(2);
+  });
+
+  it('never believes an answer past the session’s own expiry', async () => {
+    const identity = controlledIdentity();
+    const cache = new PrincipalCache(60_000, identity.authenticate);
+    const now = Date.now();
+    const pending = cache.principalOf('t1', now);
+    identity.calls[0]!.answer(session('p1', now + 5_000));
+    await pending;
+    void cache.principalOf('t1', now + 5_001).catch(() => undefined);
+    expect(identity.calls).toHaveLength(2);
+  });
+
+  it('forgets a session, a person’s sessions or a role’s sessions on a broadcast', async () => {
+    const identity = controlledIdentity();
+    const cache = new PrincipalCache(60_000, identity.authenticate);
+    const tokens = { a: session('p1', undefined, 'r1'), b: session('p2'), c: session('p3', undefined, 'r3') };
+    for (const [token, s] of Object.entries(tokens)) {
+      const pending = cache.principalOf(token);
+      identity.calls.at(-1)!.answer(s);
+      await pending;
+    }
+    expect(cache.size).toBe(3);
+    cache.forget({ personId: 'p2' });
+    expect(cache.size).toBe(2);
+    cache.forget({ roleId: 'r1' });
+    expect(cache.size).toBe(1);
+    cache.forget({ sessionId: 's-p3' });
+    expect(cache.size).toBe(0);
+  });
+
+  it('does not keep an answer that was under way when a session-ending change was broadcast', async () => {
+    const identity = controlledIdentity();
+    const cache = new PrincipalCache(60_000, identity.authenticate);
+    const pending = cache.principalOf('t1');
+    cache.forget({ personId: 'p1' }); // the logout is seen before identity's (older) answer arrives
+    identity.calls[0]!.answer(session('p1'));
+    await expect(pending).resolves.toEqual(session('p1').principal);
+    await tick();
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps nothing when UM_SESSION_CACHE_MS is 0', async () => {
+    const identity = controlledIdentity();
+    const cache = new PrincipalCache(0, identity.authenticate);
+    const pending = cache.principalOf('t1');
+    identity.calls[0]!.answer(session('p1'));
+    await pending;
+    void cache.principalOf('t1');
+    expect(identity.calls).toHaveLength(2);
+  });
+});
