@@ -50,7 +50,7 @@ async function registered(overrides: Record<string, unknown> = {}) {
 
 async function session(username: string, password = GOOD_PASSWORD): Promise<{ token: string; principal: Principal }> {
   const { token } = await call(h.broker, 'identity.login', { username, password, sourceIp: '10.9.9.9' });
-  return { token, principal: await call(h.broker, 'identity.authenticate', { token }) };
+  return { token, principal: (await call(h.broker, 'identity.authenticate', { token })).principal };
 }
 
 const as = (principal: Principal) => ({ meta: { principal } });
@@ -86,6 +86,18 @@ describe('unknown username and wrong password', () => {
     const res = await failure(call(h.broker, 'identity.login', { username: person.username, password: GOOD_PASSWORD, sourceIp: '10.8.8.2' }));
     expect(res).toMatchObject({ type: 'INVALID_CREDENTIALS' });
     expect(verify).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('authenticate', () => {
+  test('when a token is authenticated, then the answer says until when the session is certainly usable: its idle expiry (30 min) before its absolute one (12 h)', async () => {
+    const { person, personId } = await registered();
+    const before = Date.now();
+    const { token } = await session(person.username);
+    const answer = await call(h.broker, 'identity.authenticate', { token });
+    expect(answer.principal.personId).toBe(personId);
+    expect(answer.validUntil).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1_000);
+    expect(answer.validUntil).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
   });
 });
 
@@ -143,7 +155,7 @@ describe('own password', () => {
     const mine = await session(person.username);
     const res = await failure(call(h.broker, 'identity.changePassword', body, as(mine.principal)));
     expect(res).toMatchObject({ type: code, code: 400, data: { errors: [expect.objectContaining({ field, code })] } });
-    expect(await call(h.broker, 'identity.authenticate', { token: mine.token })).toMatchObject({ personId: mine.principal.personId });
+    expect((await call(h.broker, 'identity.authenticate', { token: mine.token })).principal).toMatchObject({ personId: mine.principal.personId });
   });
 
   test('when the current password is guessed wrong 5 times, then the next try is locked (423), like login', async () => {
@@ -186,7 +198,7 @@ describe('certificate login', () => {
     const { person, personId } = await registered();
     const res = await login(issueCertificate({ issuer: eidCa, serialNumber: person.niss }).pem);
     expect(res.token).toEqual(expect.any(String));
-    expect((await call(h.broker, 'identity.authenticate', { token: res.token })).personId).toBe(personId);
+    expect((await call(h.broker, 'identity.authenticate', { token: res.token })).principal.personId).toBe(personId);
   });
 
   test('when the NISS is right but the CA is not configured, then CERTIFICATE_REJECTED', async () => {
@@ -201,7 +213,7 @@ describe('certificate login', () => {
     const cert = issueCertificate({ commonName: 'Personal' });
     await call(h.broker, 'identity.setCertificate', { certificate: b64(cert.der) }, as(mine.principal));
     const res = await login(cert.der);
-    expect((await call(h.broker, 'identity.authenticate', { token: res.token })).personId).toBe(personId);
+    expect((await call(h.broker, 'identity.authenticate', { token: res.token })).principal.personId).toBe(personId);
     await call(h.broker, 'identity.deleteCertificate', {}, as(mine.principal));
     expect(await failure(login(cert.der))).toMatchObject({ type: 'CERTIFICATE_REJECTED' });
   });
