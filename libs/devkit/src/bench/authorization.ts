@@ -3,8 +3,8 @@
  * collections (the mongo driver, not HTTP: one argon2id per user would take hours; every seeded
  * account shares one precomputed hash of a known password), restarts user-management so its
  * projection loads them, then measures through the gateway: GET /authorizations/check (p50/p99,
- * checks/s), the cost of the gateway's per-request identity.authenticate alone (GET /me/certificate
- * 404 is the cheapest authenticated route), search p95 and get-user p99.
+ * checks/s and CPU per check at several concurrencies), an authenticated request answered by
+ * identity instead (GET /me/certificate → 404), search p95 and get-user p99.
  */
 import os from 'node:os';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -12,6 +12,7 @@ import { syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
 import { stopProcess } from '../supervisor.js';
 import { waitForHttp200 } from '../net.js';
 import { keepAliveJson } from '../api-client.js';
+import { cpuPerUnit, cpuSnapshot } from './cpu.js';
 import { load, percentile, type BenchScenario } from './types.js';
 
 const ENTERPRISES = 1_000;
@@ -19,7 +20,12 @@ const USERS_PER_ENTERPRISE = 100;
 const PASSWORD = 'Bench#2026pw';
 const RAE = 'benchrae0000000';
 const CHECKS = 20_000;
-const CONCURRENCY = 32;
+/**
+ * Checks in flight for each measured run. Latency grows with it (Little's law: at 10k checks/s, 32
+ * in flight means 3.2 ms on average), throughput up to what the CPU allows: the runs show the curve.
+ */
+const CHECK_CONCURRENCIES = [4, 16, 32];
+const CONCURRENCY = 16;
 const SEARCHES = 2_000;
 const APPS = ['dimona', 'dmfa', 'drs', 'ebox'];
 /** Away from the numbers tests use. */
@@ -30,7 +36,7 @@ const LAST = ['peeters', 'janssens', 'maes', 'jacobs', 'mertens', 'willems', 'cl
 
 export const scenario: BenchScenario = {
   name: 'authorization',
-  description: `${ENTERPRISES * USERS_PER_ENTERPRISE} users over ${ENTERPRISES} enterprises (employer), ${CHECKS} GET /authorizations/check with ${CONCURRENCY} in flight`,
+  description: `${ENTERPRISES * USERS_PER_ENTERPRISE} users over ${ENTERPRISES} enterprises (employer), ${CHECKS} GET /authorizations/check at ${CHECK_CONCURRENCIES.join(', ')} in flight`,
   async run({ api, system, infra, report, progress }) {
     // The bench runner gives the system `bench<its pid>` (this process) unless UM_DB_PREFIX is set.
     const prefix = process.env.UM_DB_PREFIX ?? `bench${process.pid}`;
@@ -112,11 +118,11 @@ export const scenario: BenchScenario = {
     loginMs.sort((a, b) => a - b);
     // Finding the account by username is not a lookup by _id: FerretDB reads every person (README, Known gaps).
     report(`login (one at a time, ${total} persons in the store, argon2id included): median ${percentile(loginMs, 50)} ms, max ${loginMs.at(-1)} ms`);
-    const conditions = `store ${infra.store}, ${os.cpus().length} cores, one process per service, ${CONCURRENCY} in flight, loopback HTTP`;
+    const conditions = `store ${infra.store}, ${os.cpus().length} cores shared by every process and the load generator, one process per service, loopback HTTP`;
     const ms = (v: number) => `${v.toFixed(2)} ms`;
 
     let wrong = 0;
-    const request = keepAliveJson(system.baseUrl, CONCURRENCY);
+    const request = keepAliveJson(system.baseUrl, Math.max(...CHECK_CONCURRENCIES));
     const get = (path: string, token: string) => request('GET', `/api/v1${path}`, { token });
     const check = async (i: number) => {
       const s = sessions[i % sessions.length]!;
@@ -125,18 +131,25 @@ export const scenario: BenchScenario = {
       if (res.status !== 200) throw new Error(`check: ${res.status}`);
       if (res.body.allowed !== s.apps.includes(app)) wrong += 1;
     };
-    await load(500, CONCURRENCY, check);
-    let done = 0;
-    const checks = await load(CHECKS, CONCURRENCY, async (i) => {
-      await check(i);
-      if (++done % 500 === 0) progress('checks', done, CHECKS);
-    });
-    report(`authorization checks: ${(CHECKS / checks.seconds).toFixed(0)} checks/s, p50 ${ms(percentile(checks.latencies, 50))}, p99 ${ms(percentile(checks.latencies, 99))}, errors ${checks.errors}, wrong answers ${wrong} (${conditions})`);
+    await load(2_000, CONCURRENCY, check);
+    for (const inFlight of CHECK_CONCURRENCIES) {
+      let done = 0;
+      const cpuBefore = cpuSnapshot();
+      const checks = await load(CHECKS, inFlight, async (i) => {
+        await check(i);
+        if (++done % 500 === 0) progress(`checks, ${inFlight} in flight`, done, CHECKS);
+      });
+      const cpu = cpuPerUnit(cpuBefore, cpuSnapshot(), CHECKS);
+      report(
+        `authorization checks, ${inFlight} in flight: ${(CHECKS / checks.seconds).toFixed(0)} checks/s, p50 ${ms(percentile(checks.latencies, 50))}, p99 ${ms(percentile(checks.latencies, 99))}, ` +
+          `errors ${checks.errors}, wrong answers ${wrong}; CPU per check ${cpu.text}; ceiling at that cost on ${os.cpus().length} cores ${((os.cpus().length * 1e6) / cpu.totalUs).toFixed(0)} checks/s (${conditions})`,
+      );
+    }
     const auth = await load(5_000, CONCURRENCY, async (i) => {
       const res = await get('/me/certificate', sessions[i % sessions.length]!.token);
       if (res.status !== 404) throw new Error(`authenticate: ${res.status}`);
     });
-    report(`of which the gateway's identity.authenticate (GET /me/certificate → 404, same path without user-management): ${(5_000 / auth.seconds).toFixed(0)} req/s, p50 ${ms(percentile(auth.latencies, 50))}, p99 ${ms(percentile(auth.latencies, 99))}`);
+    report(`an authenticated request answered by identity instead of user-management (GET /me/certificate → 404, ${CONCURRENCY} in flight): ${(5_000 / auth.seconds).toFixed(0)} req/s, p50 ${ms(percentile(auth.latencies, 50))}, p99 ${ms(percentile(auth.latencies, 99))}`);
     const rae = await api.loginAs(RAE, PASSWORD);
     const en0 = enterpriseNumber(0);
     const searchStatuses: Record<number, number> = {};

@@ -3,43 +3,15 @@
  * JetStream as fast as JetStream acknowledges; the rate is counted from the first publish to the
  * last `structured-messages.routed` outcome, and the lag of each message is routed − published.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
 import { connect } from 'nats';
 import { batchSend } from '../cli/batch-send.js';
+import { cpuPerUnit, cpuSnapshot } from './cpu.js';
 import { percentile, type BenchScenario } from './types.js';
 
 const TOTAL = Number(process.env.UM_BENCH_SM_MESSAGES ?? 20_000);
 const PASSWORD = 'Bench#2026pw';
-
-/**
- * CPU seconds used so far by this process and each process it started (nats-server, the store, the
- * services), from /proc (Linux; elsewhere only this process). On a machine where everything shares
- * the cores, CPU per message says more than a rate that depends on what else runs.
- */
-function cpuSnapshot(): Map<string, number> {
-  const usage = process.cpuUsage();
-  const out = new Map<string, number>([['bench (publisher, outcome counter)', (usage.user + usage.system) / 1e6]]);
-  if (!fs.existsSync('/proc/self/stat')) return out;
-  const tick = 100; // USER_HZ on Linux
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== process.pid) continue;
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const name = cmd.map((a) => /(services\/[^/]+)\/dist|(nats-server|ferretdb|mongod)$/.exec(a)).find(Boolean);
-      const label = name ? (name[1] ?? name[2])!.replace('services/', '') : `pid ${entry}`;
-      out.set(label, (out.get(label) ?? 0) + (Number(fields[11]) + Number(fields[12])) / tick);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return out;
-}
-
 
 export const scenario: BenchScenario = {
   name: 'structured-messaging',
@@ -107,9 +79,9 @@ export const scenario: BenchScenario = {
     report(`publish rate (simulator, JetStream acks, window 1024): ${(TOTAL / sent.seconds).toFixed(0)} msg/s`);
     report(`end-to-end ingestion rate (first publish → last routed): ${(routedAt.size / ((last - first) / 1000)).toFixed(0)} msg/s (${routedAt.size} routed, ${rejected} rejected of ${TOTAL}; ${conditions})`);
     report(`lag publish → routed: p50 ${percentile(lags, 50).toFixed(0)} ms, p99 ${percentile(lags, 99).toFixed(0)} ms, max ${(lags.at(-1) ?? NaN).toFixed(0)} ms`);
-    const perMessage = [...cpuAfter].map(([name, seconds]) => [name, ((seconds - (cpuBefore?.get(name) ?? 0)) * 1e6) / TOTAL] as const).sort((a, b) => b[1] - a[1]);
-    const totalUs = perMessage.reduce((sum, [, us]) => sum + us, 0);
-    report(`CPU per message, publish → last routed, all processes: ${totalUs.toFixed(0)} µs (${perMessage.map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ')})`);
+    const cpu = cpuPerUnit(cpuBefore ?? cpuAfter, cpuAfter, TOTAL);
+    const totalUs = cpu.totalUs;
+    report(`CPU per message, publish → last routed, all processes: ${cpu.text}`);
     report(`CPU-bound ceiling at that cost on ${os.cpus().length} cores with nothing else running: ${((os.cpus().length * 1e6) / totalUs).toFixed(0)} msg/s; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   },
 };
