@@ -37,7 +37,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(&lazyAttrsHandler{next: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
@@ -58,4 +58,41 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// lazyAttrsHandler keeps the attributes given to Logger.With and formats them only for a record
+// that is written. FerretDB's SQL layer calls `l.With("sql", q, "args", args).DebugContext(…)` around
+// every statement; slog's TextHandler formats (quotes) those attributes in With, before the level
+// is checked, so every insert paid for quoting its documents: about a quarter of FerretDB's CPU
+// when ingesting structured messages, at log level warn.
+type lazyAttrsHandler struct {
+	next  slog.Handler
+	attrs []slog.Attr
+}
+
+func (h *lazyAttrsHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.next.Enabled(ctx, level)
+}
+
+func (h *lazyAttrsHandler) Handle(ctx context.Context, r slog.Record) error {
+	return h.materialized().Handle(ctx, r)
+}
+
+func (h *lazyAttrsHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	return &lazyAttrsHandler{next: h.next, attrs: append(h.attrs[:len(h.attrs):len(h.attrs)], attrs...)}
+}
+
+// WithGroup applies the attributes kept so far first: they belong outside the group.
+func (h *lazyAttrsHandler) WithGroup(name string) slog.Handler {
+	return &lazyAttrsHandler{next: h.materialized().WithGroup(name)}
+}
+
+func (h *lazyAttrsHandler) materialized() slog.Handler {
+	if len(h.attrs) == 0 {
+		return h.next
+	}
+	return h.next.WithAttrs(h.attrs)
 }

@@ -1,5 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import type { BaseConfig, ServiceDeps } from '@um/platform';
+import { initModels } from '@um/platform';
 import { accessManagerActions } from './actions/access-managers.js';
 import { auditActions } from './actions/audit.js';
 import { mandateActions } from './actions/mandates.js';
@@ -9,7 +10,7 @@ import { createModels } from './model.js';
 
 export async function buildEnterpriseService({ db }: ServiceDeps<BaseConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
-  await Promise.all(Object.values(models).map((model) => model.init()));
+  await initModels(db, Object.values(models));
   return {
     name: 'enterprise',
     actions: {

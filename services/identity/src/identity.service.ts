@@ -1,5 +1,5 @@
 import type { ServiceSchema } from 'moleculer';
-import { defineEvent, type IdentityConfig, type ServiceDeps } from '@um/platform';
+import { defineEvent, initModels, type IdentityConfig, type ServiceDeps } from '@um/platform';
 import { peopleActions } from './actions/people.js';
 import { accountActions } from './actions/accounts.js';
 import { certificateActions } from './actions/certificates.js';
@@ -19,9 +19,9 @@ import { SessionCache } from './session-cache.js';
 export async function buildIdentityService({ config, logger, db }: ServiceDeps<IdentityConfig>): Promise<ServiceSchema> {
   const cost: Argon2Cost = { memoryKiB: config.UM_ARGON2_MEMORY_KIB, passes: config.UM_ARGON2_PASSES, parallelism: 1 };
   const models = createModels(db);
-  await Promise.all(Object.values(models).map((model) => model.init()));
+  await initModels(db, Object.values(models));
   const attempts = createAttemptModel(db);
-  await attempts.init();
+  await initModels(db, [attempts]);
   const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
   await bootstrapOperator(ic);
   let pruneTimer: NodeJS.Timeout | undefined;

@@ -1,12 +1,13 @@
 import type { ServiceSchema } from 'moleculer';
 import type { BaseConfig, ServiceDeps } from '@um/platform';
+import { initModels } from '@um/platform';
 import { managerActions } from './actions/managers.js';
 import { qualityActions } from './actions/qualities.js';
 import { createModels } from './model.js';
 
 export async function buildQualityService({ db }: ServiceDeps<BaseConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
-  await models.Quality.init();
+  await initModels(db, [models.Quality]);
   return {
     name: 'quality',
     actions: { ...qualityActions(models), ...managerActions(models) },

@@ -1,6 +1,6 @@
 import type { Service, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
-import { BaseConfig, type ServiceDeps } from '@um/platform';
+import { BaseConfig, initModels, type ServiceDeps } from '@um/platform';
 import { listActions } from './actions/list.js';
 import { Ingestion } from './ingest.js';
 import { createModels } from './model.js';
@@ -22,7 +22,7 @@ export type StructuredMessagingConfig = z.infer<typeof StructuredMessagingConfig
 
 export async function buildStructuredMessagingService({ config, logger, db }: ServiceDeps<StructuredMessagingConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
-  await models.Message.init();
+  await initModels(db, [models.Message]);
   let ingestion: Ingestion | undefined;
   // Registered before runService's own handlers, so intake stops first; the broker then drains and
   // `stopped` waits for the batches in flight.

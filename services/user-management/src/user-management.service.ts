@@ -1,6 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import type { BaseConfig, ServiceDeps } from '@um/platform';
-import { defineEvent } from '@um/platform';
+import { defineEvent, initModels } from '@um/platform';
 import { searchActions } from './actions/search.js';
 import { userActions } from './actions/users.js';
 import { createModels } from './model.js';
@@ -8,7 +8,7 @@ import { Sync } from './sync.js';
 
 export async function buildUserManagementService({ db, logger }: ServiceDeps<BaseConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
-  await Promise.all(Object.values(models).map((model) => model.init()));
+  await initModels(db, Object.values(models));
   const sync = new Sync(models, logger);
   return {
     name: 'user-management',

@@ -1,7 +1,7 @@
 /** mongoose 9 against the store npm test provides (FerretDB locally): what the services rely on. */
 import { randomBytes } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
-import { BaseConfig, connectStore, createLogger, isDuplicateKey, loadConfig, pingStore } from '@um/platform';
+import { BaseConfig, connectStore, createLogger, initModels, isDuplicateKey, isFerretDb, loadConfig, pingStore } from '@um/platform';
 import { requireServers } from '../../../../test/support/broker';
 
 let db: Connection;
@@ -22,12 +22,25 @@ Account.index({ niss: 1 }, { unique: true, sparse: true });
 
 test('when a model with a unique index is initialised, then the index exists and a duplicate fails with 11000', async () => {
   const M = db.model('Account', Account);
-  await M.init();
+  await initModels(db, [M]);
   const indexes = await M.collection.indexes();
   expect(indexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { username: 1 }, unique: true })]));
   await M.create({ username: 'alice0001' });
   const dup = await M.create({ username: 'alice0001' }).catch((err: unknown) => err);
   expect(isDuplicateKey(dup)).toBe(true);
+});
+
+test('when a model also has a plain secondary index, then MongoDB gets it and FerretDB (which never reads it) does not; unique ones are created on both', async () => {
+  const schema = new Schema({ code: { type: String, unique: true }, enterpriseNumber: String, at: Date });
+  schema.index({ enterpriseNumber: 1, at: -1 });
+  const M = db.model('Indexed', schema);
+  await initModels(db, [M]);
+  const keys = (await M.collection.indexes()).map((i) => JSON.stringify(i.key));
+  expect(keys).toContain(JSON.stringify({ code: 1 }));
+  if (await isFerretDb(db)) expect(keys).not.toContain(JSON.stringify({ enterpriseNumber: 1, at: -1 }));
+  else expect(keys).toContain(JSON.stringify({ enterpriseNumber: 1, at: -1 }));
+  await M.create({ code: 'a' });
+  expect(isDuplicateKey(await M.create({ code: 'a' }).catch((err: unknown) => err))).toBe(true);
 });
 
 test('when documents lack a sparse unique field, then several may coexist', async () => {
