@@ -55,7 +55,7 @@ test('when identity runs twice, then calls are balanced over both instances (the
   }
 });
 
-test('when identity runs twice and both instances hold a session in their cache, then a block or a logout is refused by the very next request, whichever instance answers', async () => {
+test('when identity runs twice and both instances and the gateway hold a session in their cache, then a block or a logout is refused by the very next request, whichever instance answers', async () => {
   const body = onboardingBody();
   expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
   const en = body.enterpriseNumber;
