@@ -21,8 +21,11 @@ const NOT_KEPT = { createdAt: 0, updatedAt: 0, __v: 0 } as const;
 export const isUniqueViolation = (err: unknown) => isDuplicateKey(err) || /UNIQUE constraint failed/.test(String((err as Error)?.message));
 
 export class Sync {
-  readonly projection = new Projection();
+  /** Replaced whole by a reload; actions read it through this field on every call. */
+  projection = new Projection();
   private loading = true;
+  private reloading = false;
+  /** Changes announced during a load or reload, re-read once it is in place. */
   private readonly queued: Change[] = [];
   private readonly chains = new Map<string, Promise<void>>();
 
@@ -31,20 +34,52 @@ export class Sync {
     private readonly logger: Logger,
   ) {}
 
-  /** Loads every membership and enterprise role (a cursor: bounded memory while reading). */
+  /** Loads every membership and enterprise role; actions wait for it (see the service's `started`). */
   async load(): Promise<{ memberships: number; roles: number; ms: number }> {
     const started = Date.now();
-    for await (const m of this.models.Membership.find({}, NOT_KEPT).lean<MembershipRecord>().cursor({ batchSize: 2_000 })) {
-      this.projection.putMembership(m);
-    }
-    for await (const r of this.models.EnterpriseRole.find({}, NOT_KEPT).lean<EnterpriseRoleRecord>().cursor({ batchSize: 2_000 })) {
-      this.projection.putEnterpriseRole(r);
-    }
+    this.projection = await this.readAll();
     this.loading = false;
-    // Changes announced while loading: the load may have read them before or after, so re-read.
-    for (const change of this.queued.splice(0)) void this.refresh(change);
+    this.replayQueued();
     const { memberships, enterpriseRoles } = this.projection.size;
     return { memberships, roles: enterpriseRoles, ms: Date.now() - started };
+  }
+
+  /**
+   * Reads everything again into a new projection and swaps it in, while the current one keeps
+   * answering. A broadcast missed by this instance (cut from NATS, or sent before the writer knew
+   * this instance) is only ever repaired by reading the store again: this runs when NATS comes
+   * back and every UM_PROJECTION_RELOAD_MINUTES. One at a time; false when one was already running.
+   */
+  async reload(reason: string): Promise<boolean> {
+    if (this.loading || this.reloading) return false;
+    this.reloading = true;
+    const started = Date.now();
+    try {
+      this.projection = await this.readAll();
+    } finally {
+      this.reloading = false;
+    }
+    this.replayQueued();
+    const { memberships, enterpriseRoles } = this.projection.size;
+    this.logger.info({ reason, memberships, roles: enterpriseRoles, ms: Date.now() - started }, 'authorization projection reloaded');
+    return true;
+  }
+
+  /** A cursor: bounded memory while reading. */
+  private async readAll(): Promise<Projection> {
+    const projection = new Projection();
+    for await (const m of this.models.Membership.find({}, NOT_KEPT).lean<MembershipRecord>().cursor({ batchSize: 2_000 })) {
+      projection.putMembership(m);
+    }
+    for await (const r of this.models.EnterpriseRole.find({}, NOT_KEPT).lean<EnterpriseRoleRecord>().cursor({ batchSize: 2_000 })) {
+      projection.putEnterpriseRole(r);
+    }
+    return projection;
+  }
+
+  /** Changes announced while loading: the load may have read them before or after, so re-read. */
+  private replayQueued(): void {
+    for (const change of this.queued.splice(0)) void this.refresh(change);
   }
 
   /** After a write: into this instance's projection first, then every other instance's. */
@@ -66,6 +101,9 @@ export class Sync {
       this.queued.push(change);
       return Promise.resolve();
     }
+    // During a reload the current projection still answers, so it takes the change now, and the
+    // new one after the swap (it may have read the record before the change).
+    if (this.reloading) this.queued.push(change);
     const reads = [
       ...change.memberships.map((id) =>
         this.serialised(`m:${id}`, async () => {

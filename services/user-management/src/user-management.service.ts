@@ -1,21 +1,39 @@
-import type { ServiceSchema } from 'moleculer';
-import type { BaseConfig, ServiceDeps } from '@um/platform';
-import { defineEvent, initModels } from '@um/platform';
+import type { Context, ServiceSchema } from 'moleculer';
+import { z } from 'zod';
+import { BaseConfig, defineEvent, initModels, type ServiceDeps } from '@um/platform';
 import { searchActions } from './actions/search.js';
 import { userActions } from './actions/users.js';
 import { createModels } from './model.js';
 import { Sync } from './sync.js';
 
-export async function buildUserManagementService({ db, logger }: ServiceDeps<BaseConfig>): Promise<ServiceSchema> {
+export const UserManagementConfig = BaseConfig.extend({
+  /**
+   * Every this many minutes each instance reads its projection again from the store (0: never; it
+   * also does when its NATS connection comes back): the bound on a broadcast it missed.
+   */
+  UM_PROJECTION_RELOAD_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
+});
+export type UserManagementConfig = z.infer<typeof UserManagementConfig>;
+
+export async function buildUserManagementService({ config, db, logger }: ServiceDeps<UserManagementConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
   await initModels(db, Object.values(models));
   const sync = new Sync(models, logger);
+  const reload = (reason: string) => void sync.reload(reason).catch((err: unknown) => logger.error({ err, reason }, 'could not reload the authorization projection'));
+  let reloadTimer: NodeJS.Timeout | undefined;
   return {
     name: 'user-management',
     async started() {
       // Before this instance offers its actions: a check never sees a half-loaded projection.
       const loaded = await sync.load();
       logger.info(loaded, 'authorization projection loaded');
+      if (config.UM_PROJECTION_RELOAD_MINUTES > 0) {
+        reloadTimer = setInterval(() => reload('periodic'), config.UM_PROJECTION_RELOAD_MINUTES * 60_000);
+        reloadTimer.unref();
+      }
+    },
+    stopped() {
+      clearInterval(reloadTimer);
     },
     actions: { ...userActions(models, sync), ...searchActions(sync) },
     events: {
@@ -25,6 +43,10 @@ export async function buildUserManagementService({ db, logger }: ServiceDeps<Bas
       ...defineEvent('identity.account.changed', (payload, ctx) => sync.onPersonChanged(ctx, payload.personId)),
       // … then broadcast: every other instance re-reads the changed records into its projection.
       ...defineEvent('user-management.membership.broadcast', (payload, ctx) => sync.onBroadcast(ctx, payload)),
+      // Moleculer's own: broadcasts sent while this instance was cut from NATS never reach it.
+      '$transporter.connected'(ctx: Context<{ wasReconnect?: boolean }>) {
+        if (ctx.params.wasReconnect) reload('NATS connection back');
+      },
     },
   };
 }
