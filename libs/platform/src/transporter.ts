@@ -25,6 +25,12 @@ export class CoalescingNatsTransporter extends Transporters.NATS {
     return Promise.resolve();
   }
 
+  /** Leaving: what is queued (the DISCONNECT packet among it) goes before the connection closes. */
+  override disconnect(): Promise<void> {
+    this.publishQueued();
+    return super.disconnect();
+  }
+
   private publishQueued(): void {
     this.flushScheduled = false;
     const packets = this.queued;

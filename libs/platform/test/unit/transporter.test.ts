@@ -12,6 +12,11 @@ function transporterWithFakeClient() {
         if (topic === 'refused') throw new Error('CONNECTION_CLOSED');
         published.push({ topic, data: data.toString(), turn });
       },
+      flush: () => Promise.resolve(),
+      close: () => {
+        published.push({ topic: '(closed)', data: '', turn });
+        return Promise.resolve();
+      },
     },
   });
   return { transporter, published, warnings, nextTurn: () => (turn += 1) };
@@ -48,5 +53,12 @@ describe('CoalescingNatsTransporter', () => {
     await transporter.send('b', Buffer.from('2'));
     await afterTurn();
     expect(published.map((p) => [p.topic, p.turn])).toEqual([['a', 0], ['b', 1]]);
+  });
+
+  it('publishes what is queued before the connection closes', async () => {
+    const { transporter, published } = transporterWithFakeClient();
+    await transporter.send('MOL.DISCONNECT', Buffer.from('bye'));
+    await transporter.disconnect();
+    expect(published.map((p) => p.topic)).toEqual(['MOL.DISCONNECT', '(closed)']);
   });
 });
