@@ -21,8 +21,9 @@ export const Events = {
   'identity.account.changed': z.object({ personId: z.string(), status: z.enum(['active', 'blocked', 'deleted']) }),
   'enterprise.onboarded': z.object({ enterpriseNumber: z.string(), accessManagerPersonId: z.string() }),
   /**
-   * Broadcast to every identity instance: sessions ended or lost a right (logout, account blocked
-   * or deleted, password changed, role blocked or revoked); drop what is cached of them.
+   * Broadcast to every identity instance and every gateway: sessions ended or lost a right (logout,
+   * account blocked or deleted, password changed, role blocked or revoked); drop what is cached of
+   * them (identity's session-cache.ts, the gateway's principal-cache.ts).
    */
   'identity.sessions.changed': z
     .object({ sessionId: z.string().optional(), personId: z.string().optional(), roleId: z.string().optional() })
