@@ -23,7 +23,8 @@ export class PrincipalCache {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly authenticate: (token: string) => Promise<AuthenticatedSession>,
+    /** Asks identity; `requestId` is the id of the request that made the call (for the logs). */
+    private readonly authenticate: (token: string, requestId?: string) => Promise<AuthenticatedSession>,
     maxEntries = 100_000,
   ) {
     this.entries = new ExpiringMap(maxEntries);
@@ -34,12 +35,12 @@ export class PrincipalCache {
   }
 
   /** The principal of `token`; identity's refusal (UNAUTHENTICATED) or failure is thrown as is. */
-  principalOf(token: string, now = Date.now()): Promise<Principal> {
+  principalOf(token: string, requestId?: string, now = Date.now()): Promise<Principal> {
     const hit = this.entries.entry(token, now);
-    if (!hit) return this.ask(token);
+    if (!hit) return this.ask(token, requestId);
     if (hit.freshUntil - now <= this.ttlMs / 2) {
       // Refreshed ahead of expiry; a failure leaves the entry to expire and the next miss to report it.
-      this.ask(token).catch(() => undefined);
+      this.ask(token, requestId).catch(() => undefined);
     }
     return Promise.resolve(hit.value);
   }
@@ -51,11 +52,11 @@ export class PrincipalCache {
     );
   }
 
-  private ask(token: string): Promise<Principal> {
+  private ask(token: string, requestId?: string): Promise<Principal> {
     const shared = this.pending.get(token);
     if (shared) return shared;
     const generation = this.entries.generation;
-    const call = this.authenticate(token)
+    const call = this.authenticate(token, requestId)
       .then(({ principal, validUntil }) => {
         if (this.ttlMs > 0) this.entries.set(token, principal, Math.min(Date.now() + this.ttlMs, validUntil), generation);
         return principal;

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   const broker = createBroker({ role: 'gateway', config, logger });
-  const principals = new PrincipalCache(config.UM_SESSION_CACHE_MS, (token) => call(broker, 'identity.authenticate', { token }));
+  const principals = new PrincipalCache(config.UM_SESSION_CACHE_MS, (token, requestID) => call(broker, 'identity.authenticate', { token }, { requestID }));
   // The gateway offers no action; this service only hears that sessions ended (principal-cache.ts).
   broker.createService({
     name: 'gateway',

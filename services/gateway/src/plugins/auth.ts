@@ -33,7 +33,7 @@ export function registerAuth(app: FastifyInstance, principals: PrincipalCache): 
       return sendProblem(request, reply, 'UNAUTHENTICATED', 'a bearer token is required');
     }
     try {
-      request.principal = await principals.principalOf(match[1]);
+      request.principal = await principals.principalOf(match[1], request.id);
     } catch (err) {
       if ((err as { type?: string }).type === 'UNAUTHENTICATED') {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');

@@ -8,9 +8,9 @@ const session = (personId: string, validUntil = Number.MAX_SAFE_INTEGER, roleId?
 
 /** An authenticate whose answers the test releases one by one. */
 function controlledIdentity() {
-  const calls: Array<{ token: string; answer(s: AuthenticatedSession): void; refuse(err: Error): void }> = [];
-  const authenticate = (token: string) =>
-    new Promise<AuthenticatedSession>((resolve, reject) => calls.push({ token, answer: resolve, refuse: reject }));
+  const calls: Array<{ token: string; requestId?: string; answer(s: AuthenticatedSession): void; refuse(err: Error): void }> = [];
+  const authenticate = (token: string, requestId?: string) =>
+    new Promise<AuthenticatedSession>((resolve, reject) => calls.push({ token, requestId, answer: resolve, refuse: reject }));
   return { calls, authenticate };
 }
 
@@ -20,16 +20,17 @@ describe('PrincipalCache', () => {
   it('asks identity once for concurrent requests with one token, then answers from memory until the time to live', async () => {
     const identity = controlledIdentity();
     const cache = new PrincipalCache(1_000, identity.authenticate);
-    const first = cache.principalOf('t1', 0);
-    const second = cache.principalOf('t1', 0);
+    const first = cache.principalOf('t1', 'req-1', 0);
+    const second = cache.principalOf('t1', 'req-2', 0);
     expect(identity.calls).toHaveLength(1);
+    expect(identity.calls[0]!.requestId).toBe('req-1'); // the request that made the call, for the logs
     identity.calls[0]!.answer(session('p1'));
     await expect(Promise.all([first, second])).resolves.toEqual([session('p1').principal, session('p1').principal]);
     const now = Date.now();
-    await expect(cache.principalOf('t1', now + 100)).resolves.toEqual(session('p1').principal);
+    await expect(cache.principalOf('t1', undefined, now + 100)).resolves.toEqual(session('p1').principal);
     expect(identity.calls).toHaveLength(1);
     // Past the time to live: asked again, and the request waits for the answer.
-    const late = cache.principalOf('t1', now + 1_100);
+    const late = cache.principalOf('t1', undefined, now + 1_100);
     expect(identity.calls).toHaveLength(2);
     identity.calls[1]!.refuse(Object.assign(new Error('ended'), { type: 'UNAUTHENTICATED' }));
     await expect(late).rejects.toMatchObject({ type: 'UNAUTHENTICATED' });
@@ -42,7 +43,7 @@ describe('PrincipalCache', () => {
     identity.calls[0]!.answer(session('p1'));
     await pending;
     const now = Date.now();
-    await expect(cache.principalOf('t1', now + 600)).resolves.toEqual(session('p1').principal);
+    await expect(cache.principalOf('t1', undefined, now + 600)).resolves.toEqual(session('p1').principal);
     expect(identity.calls).toHaveLength(2);
   });
 
@@ -50,10 +51,10 @@ describe('PrincipalCache', () => {
     const identity = controlledIdentity();
     const cache = new PrincipalCache(60_000, identity.authenticate);
     const now = Date.now();
-    const pending = cache.principalOf('t1', now);
+    const pending = cache.principalOf('t1', undefined, now);
     identity.calls[0]!.answer(session('p1', now + 5_000));
     await pending;
-    void cache.principalOf('t1', now + 5_001).catch(() => undefined);
+    void cache.principalOf('t1', undefined, now + 5_001).catch(() => undefined);
     expect(identity.calls).toHaveLength(2);
   });
 
