@@ -28,7 +28,9 @@ export async function buildUserManagementService({ config, db, logger }: Service
       const loaded = await sync.load();
       logger.info(loaded, 'authorization projection loaded');
       if (config.UM_PROJECTION_RELOAD_MINUTES > 0) {
-        reloadTimer = setInterval(() => reload('periodic'), config.UM_PROJECTION_RELOAD_MINUTES * 60_000);
+        // ±10 % per instance, so instances started together do not all read the store at once.
+        const periodMs = config.UM_PROJECTION_RELOAD_MINUTES * 60_000 * (0.9 + Math.random() * 0.2);
+        reloadTimer = setInterval(() => reload('periodic'), periodMs);
         reloadTimer.unref();
       }
     },
