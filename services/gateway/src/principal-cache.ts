@@ -57,10 +57,17 @@ export class PrincipalCache {
     if (shared) return shared;
     const generation = this.entries.generation;
     const call = this.authenticate(token, requestId)
-      .then(({ principal, validUntil }) => {
-        if (this.ttlMs > 0) this.entries.set(token, principal, Math.min(Date.now() + this.ttlMs, validUntil), generation);
-        return principal;
-      })
+      .then(
+        ({ principal, validUntil }) => {
+          if (this.ttlMs > 0) this.entries.set(token, principal, Math.min(Date.now() + this.ttlMs, validUntil), generation);
+          return principal;
+        },
+        (err: unknown) => {
+          // Ended without a broadcast reaching this gateway (idle expiry, say): not believed any longer.
+          if ((err as { type?: string }).type === 'UNAUTHENTICATED') this.entries.delete(token);
+          throw err;
+        },
+      )
       .finally(() => this.pending.delete(token));
     this.pending.set(token, call);
     return call;

@@ -47,6 +47,21 @@ describe('PrincipalCache', () => {
     expect(identity.calls).toHaveLength(2);
   });
 
+  it('drops the entry at once when a background refresh is refused', async () => {
+    const identity = controlledIdentity();
+    const cache = new PrincipalCache(1_000, identity.authenticate);
+    const pending = cache.principalOf('t1');
+    identity.calls[0]!.answer(session('p1'));
+    await pending;
+    const now = Date.now();
+    await cache.principalOf('t1', undefined, now + 600); // served from memory, refresh started
+    identity.calls[1]!.refuse(Object.assign(new Error('ended'), { type: 'UNAUTHENTICATED' }));
+    await tick();
+    expect(cache.size).toBe(0);
+    void cache.principalOf('t1', undefined, now + 700).catch(() => undefined);
+    expect(identity.calls).toHaveLength(3);
+  });
+
   it('never believes an answer past the session’s own expiry', async () => {
     const identity = controlledIdentity();
     const cache = new PrincipalCache(60_000, identity.authenticate);
