@@ -4,8 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { freePort, stopProcess, waitForHttp200 } from '@um/devkit';
 import { GOOD_PASSWORD, onboardingBody, personBody } from '../support/fixtures';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { ApiClient, startTestSystem, type TestSystem } from '../support/system';
 
 let sys: TestSystem;
 let token: string;
@@ -117,4 +118,33 @@ test('when an onboarding carries a request id, then the gateway, enterprise and 
   const identityLines = withId('identity-').flatMap((f) => log(f).split('\n').filter((l) => l.includes(requestId)));
   expect(identityLines.some((l) => l.includes('"action":"identity.registerPerson"'))).toBe(true);
   expect(identityLines.some((l) => l.includes('"action":"identity.grantRole"'))).toBe(true);
+});
+
+// Last in this file: the second gateway would show in the metrics and log checks above.
+test('when two gateways hold a session in their cache, then a logout through one is refused by the other on the broadcast, not only when its cache expires', async () => {
+  // The second gateway believes identity's answers for 60 s: only the broadcast can make it refuse
+  // the token within the few seconds this test waits.
+  const port = await freePort();
+  const second = sys.startInstance('gateway', { PORT: String(port), UM_SESSION_CACHE_MS: '60000' });
+  try {
+    await waitForHttp200(`http://127.0.0.1:${port}/health/ready`, 60_000);
+    const other = new ApiClient(`http://127.0.0.1:${port}`);
+    const body = onboardingBody();
+    expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
+    const en = body.enterpriseNumber;
+    const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await sys.api.get(`/enterprises/${en}`, rae.token)).status).toBe(200);
+      expect((await other.get(`/enterprises/${en}`, rae.token)).status).toBe(200);
+    }
+    expect((await sys.api.post('/auth/logout', {}, rae.token)).status).toBe(204);
+    expect((await sys.api.get(`/enterprises/${en}`, rae.token)).status).toBe(401);
+    const loggedOutAt = Date.now();
+    let status = 200;
+    while (status !== 401 && Date.now() - loggedOutAt < 5_000) status = (await other.get(`/enterprises/${en}`, rae.token)).status;
+    process.stdout.write(`the other gateway refused the logged-out token after ${Date.now() - loggedOutAt} ms\n`);
+    expect(status).toBe(401);
+  } finally {
+    await stopProcess(second);
+  }
 });

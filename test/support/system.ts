@@ -76,7 +76,8 @@ export async function startTestSystem(
         UM_DB_PREFIX: namespace,
         UM_BOOTSTRAP_OPERATOR_USERNAME: OPERATOR.username,
         UM_BOOTSTRAP_OPERATOR_PASSWORD: OPERATOR.password,
-        LOG_LEVEL: 'info',
+        // E2E_LOG_LEVEL=debug shows Moleculer's packets in the processes' logs (under /tmp/um-e2e-logs).
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
         ...options.env,
       },
     });

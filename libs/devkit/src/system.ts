@@ -60,8 +60,8 @@ export interface RunningSystem {
   processes: ManagedProcess[];
   /** The processes of one service (instances in start order). */
   of(name: ServiceProcessName): ManagedProcess[];
-  /** Starts one more instance of a service (after a kill, say). */
-  startInstance(name: ServiceProcessName): ManagedProcess;
+  /** Starts one more instance of a service (after a kill, say); `env` adds to or overrides the system's (another gateway's PORT). */
+  startInstance(name: ServiceProcessName, env?: Record<string, string>): ManagedProcess;
   /** Where each process started so far serves its metrics (empty when metrics are off). */
   metrics(): MetricsEndpoint[];
   stop(): Promise<void>;
@@ -89,14 +89,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const nextMetricsPort = await metricsPorts(options, host, total);
   const metricsOf = new Map<ManagedProcess, number>();
 
-  const startInstance = (name: ServiceProcessName): ManagedProcess => {
+  const startInstance = (name: ServiceProcessName, extraEnv: Record<string, string> = {}): ManagedProcess => {
     const index = (counters.get(name) ?? 0) + 1;
     counters.set(name, index);
     const entry = entryOf(name);
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
     const metricsPort = nextMetricsPort();
     const proc = spawnManaged(`${name}#${index}`, process.execPath, ['--enable-source-maps', entry], {
-      env: { ...env, UM_METRICS_PORT: String(metricsPort), ...(metricsPort > 0 ? { UM_METRICS_HOST: host } : {}) },
+      env: { ...env, UM_METRICS_PORT: String(metricsPort), ...(metricsPort > 0 ? { UM_METRICS_HOST: host } : {}), ...extraEnv },
       cwd: REPO_ROOT,
       ...(options.logDir ? { logFile: path.join(options.logDir, `${name}-${index}.log`) } : { stdio: 'inherit' }),
     });

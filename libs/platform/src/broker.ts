@@ -120,6 +120,11 @@ export function createBroker({ role, config, logger, overrides, readiness }: Bro
     nodeID: `${role}-${os.hostname()}-${process.pid}`,
     transporter: new CoalescingNatsTransporter({ url: config.NATS_URL, maxReconnectAttempts: -1, reconnectTimeWait: 500 }),
     requestTimeout: config.UM_REQUEST_TIMEOUT_MS,
+    // Peers learn this node's services and event subscriptions from its INFO packet, which
+    // Moleculer sends 1 s after the last local service change by default: a gateway that had just
+    // started missed identity's session broadcasts for that second (e2e test with two gateways).
+    // Each process registers one or two services, so sending INFO at once costs nothing.
+    transit: { serviceChangedDebounceTime: 0 },
     // Retries are enabled but off by default: `call` turns them on only for idempotent actions.
     retryPolicy: {
       enabled: true,
