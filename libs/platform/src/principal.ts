@@ -1,8 +1,21 @@
 /** The caller as the gateway authenticated it, and the permission check every service runs. */
 import type { Context } from 'moleculer';
 import { authorize, type CapabilityName, type Target } from '@um/domain';
-import type { CallMeta, Principal, RoleView } from '@um/contracts';
+import type { CallMeta, PayloadOf, Principal, RoleView } from '@um/contracts';
 import { ClientProblem } from './errors.js';
+
+/**
+ * Whether a session-ending change (`identity.sessions.changed`) reaches this principal's session:
+ * the session itself, any session of the person, or any session on the role. The one rule of both
+ * session caches (identity's and the gateway's).
+ */
+export function endedBy(scope: PayloadOf<'identity.sessions.changed'>, principal: Principal): boolean {
+  return (
+    (scope.sessionId !== undefined && principal.sessionId === scope.sessionId) ||
+    (scope.personId !== undefined && principal.personId === scope.personId) ||
+    (scope.roleId !== undefined && principal.role?.id === scope.roleId)
+  );
+}
 
 export function requirePrincipal(ctx: Context<unknown, CallMeta>): Principal {
   const principal = ctx.meta.principal;

@@ -15,7 +15,7 @@
  * Entries are keyed by the whole token, so a hit presents the same secret identity verified.
  */
 import type { AuthenticatedSession, PayloadOf, Principal } from '@um/contracts';
-import { ExpiringMap } from '@um/platform';
+import { ExpiringMap, endedBy } from '@um/platform';
 
 export class PrincipalCache {
   private readonly entries: ExpiringMap<string, Principal>;
@@ -47,9 +47,7 @@ export class PrincipalCache {
 
   /** Drops what a session-ending change touches: one session, a person's, or a role's. */
   forget(scope: PayloadOf<'identity.sessions.changed'>): void {
-    this.entries.deleteWhere(
-      (p) => p.sessionId === scope.sessionId || p.personId === scope.personId || (scope.roleId !== undefined && p.role?.id === scope.roleId),
-    );
+    this.entries.deleteWhere((principal) => endedBy(scope, principal));
   }
 
   private ask(token: string, requestId?: string): Promise<Principal> {

@@ -9,13 +9,12 @@
  *   broadcast was missed (an instance cut from NATS), after which the store is asked again.
  * Idle and absolute expiry are checked on every hit. Bounded in size: the oldest entries go first.
  */
-import type { Principal } from '@um/contracts';
-import { ExpiringMap } from '@um/platform';
+import type { PayloadOf, Principal } from '@um/contracts';
+import { ExpiringMap, endedBy } from '@um/platform';
 
 /** What authenticate reads of a session and what it depends on. */
 export interface SessionFacts {
   principal: Principal;
-  roleId?: string;
   /** SHA-256 (hex) of the token's secret part: a hit must present the same secret. */
   verifierHash: string;
   expiresAt: number;
@@ -63,10 +62,10 @@ export class SessionCache {
   }
 
   /** Drops what a session-ending change touches: one session, a person's, or a role's. */
-  forget(scope: { sessionId?: string; personId?: string; roleId?: string }): void {
+  forget(scope: PayloadOf<'identity.sessions.changed'>): void {
+    // Entries are keyed by session id: one session is dropped without a scan.
     if (scope.sessionId) this.entries.delete(scope.sessionId);
-    if (!scope.personId && !scope.roleId) return;
-    this.entries.deleteWhere((entry) => Boolean((scope.personId && entry.principal.personId === scope.personId) || (scope.roleId && entry.roleId === scope.roleId)));
+    if (scope.personId || scope.roleId) this.entries.deleteWhere((entry) => endedBy(scope, entry.principal));
   }
 
   clear(): void {

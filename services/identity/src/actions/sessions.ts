@@ -95,7 +95,6 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
   }
   return {
     principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}) },
-    ...(session.roleId ? { roleId: String(session.roleId) } : {}),
     verifierHash: session.verifierHash,
     expiresAt: session.expiresAt.getTime(),
     lastSeenAt,

@@ -1,8 +1,7 @@
 import { SessionCache, type SessionFacts } from '../../src/session-cache.js';
 
 const facts = (personId: string, roleId?: string): SessionFacts => ({
-  principal: { personId, sessionId: `s-${personId}` },
-  ...(roleId ? { roleId } : {}),
+  principal: { personId, sessionId: `s-${personId}`, ...(roleId ? { role: { id: roleId, kind: 'user' as const } } : {}) },
   verifierHash: 'ab',
   expiresAt: 10_000_000,
   lastSeenAt: 0,
