@@ -4,7 +4,7 @@
  * the others down, as with real users), each with a client-side timeout so a hang is seen as one.
  * Loopback only.
  */
-import { keepAliveJson } from '@um/devkit';
+import { keepAliveJson, percentile } from '@um/devkit';
 import { onboardingBody } from './fixtures';
 import { OPERATOR } from './system';
 
@@ -194,9 +194,8 @@ export function summarize(title: string, report: LoadReport): string {
       byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
     }
     const ms = mine.map((o) => o.ms).sort((a, b) => a - b);
-    const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!;
     lines.push(
-      `  ${op.padEnd(8)} ${String(mine.length).padStart(5)}  statuses ${[...byStatus].map(([k, v]) => `${k}×${v}`).join(', ')}  latency ms p50 ${q(0.5)} p99 ${q(0.99)} max ${ms.at(-1)}`,
+      `  ${op.padEnd(8)} ${String(mine.length).padStart(5)}  statuses ${[...byStatus].map(([k, v]) => `${k}×${v}`).join(', ')}  latency ms p50 ${percentile(ms, 50)} p99 ${percentile(ms, 99)} max ${ms.at(-1)}`,
     );
   }
   // How the answers evolved: per 2 s of start time, requests started, failed, and the median latency.
@@ -206,7 +205,7 @@ export function summarize(title: string, report: LoadReport): string {
     if (mine.length === 0) continue;
     const ms = mine.map((o) => o.ms).sort((a, b) => a - b);
     const failed = mine.filter((o) => o.status < 200 || o.status >= 300).length;
-    windows.push(`${from / 1000}s:${mine.length}/${failed}/${ms[Math.floor(ms.length / 2)]}`);
+    windows.push(`${from / 1000}s:${mine.length}/${failed}/${percentile(ms, 50)}`);
   }
   lines.push(`  per 2 s (started/failed/p50 ms): ${windows.join(' ')}`);
   return lines.join('\n');

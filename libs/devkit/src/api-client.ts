@@ -11,6 +11,16 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
+/** An answer's body: parsed JSON, null when empty, the text itself when it is not JSON. */
+function jsonOrText(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A small HTTP client for the contract's JSON API. */
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
@@ -30,14 +40,7 @@ export class ApiClient {
       body,
       signal: AbortSignal.timeout(30_000),
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return { status: res.status, body: jsonOrText(await res.text()) as T, headers: res.headers };
   }
 
   get<T = any>(url: string, token?: string) {
@@ -82,13 +85,6 @@ export function keepAliveJson(
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const answer = await pool.request({ method, path, headers, body: payload, timeoutMs: options.timeoutMs });
-    const text = answer.body.toString('utf8');
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: answer.status, body };
+    return { status: answer.status, body: jsonOrText(answer.body.toString('utf8')) };
   };
 }

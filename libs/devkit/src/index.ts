@@ -6,3 +6,4 @@ export * from './paths.js';
 export * from './binaries.js';
 export * from './api-client.js';
 export * from './http1.js';
+export { percentile } from './bench/types.js';
