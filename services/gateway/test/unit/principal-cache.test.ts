@@ -16,6 +16,18 @@ function controlledIdentity() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A cache holding the answer for each token (identity answered each once); `identity` takes the calls that follow. */
+async function cacheHolding(ttlMs: number, answers: Record<string, AuthenticatedSession>) {
+  const identity = controlledIdentity();
+  const cache = new PrincipalCache(ttlMs, identity.authenticate);
+  for (const [token, answer] of Object.entries(answers)) {
+    const pending = cache.principalOf(token);
+    identity.calls.at(-1)!.answer(answer);
+    await pending;
+  }
+  return { identity, cache };
+}
+
 describe('PrincipalCache', () => {
   it('asks identity once for concurrent requests with one token, then answers from memory until the time to live', async () => {
     const identity = controlledIdentity();
@@ -37,22 +49,14 @@ describe('PrincipalCache', () => {
   });
 
   it('asks again in the background once half the time has passed, answering from memory meanwhile', async () => {
-    const identity = controlledIdentity();
-    const cache = new PrincipalCache(1_000, identity.authenticate);
-    const pending = cache.principalOf('t1');
-    identity.calls[0]!.answer(session('p1'));
-    await pending;
+    const { identity, cache } = await cacheHolding(1_000, { t1: session('p1') });
     const now = Date.now();
     await expect(cache.principalOf('t1', undefined, now + 600)).resolves.toEqual(session('p1').principal);
     expect(identity.calls).toHaveLength(2);
   });
 
   it('drops the entry at once when a background refresh is refused', async () => {
-    const identity = controlledIdentity();
-    const cache = new PrincipalCache(1_000, identity.authenticate);
-    const pending = cache.principalOf('t1');
-    identity.calls[0]!.answer(session('p1'));
-    await pending;
+    const { identity, cache } = await cacheHolding(1_000, { t1: session('p1') });
     const now = Date.now();
     await cache.principalOf('t1', undefined, now + 600); // served from memory, refresh started
     identity.calls[1]!.refuse(Object.assign(new Error('ended'), { type: 'UNAUTHENTICATED' }));
@@ -74,14 +78,7 @@ describe('PrincipalCache', () => {
   });
 
   it('forgets a session, a person’s sessions or a role’s sessions on a broadcast', async () => {
-    const identity = controlledIdentity();
-    const cache = new PrincipalCache(60_000, identity.authenticate);
-    const tokens = { a: session('p1', undefined, 'r1'), b: session('p2'), c: session('p3', undefined, 'r3') };
-    for (const [token, s] of Object.entries(tokens)) {
-      const pending = cache.principalOf(token);
-      identity.calls.at(-1)!.answer(s);
-      await pending;
-    }
+    const { cache } = await cacheHolding(60_000, { a: session('p1', undefined, 'r1'), b: session('p2'), c: session('p3', undefined, 'r3') });
     expect(cache.size).toBe(3);
     cache.forget({ personId: 'p2' });
     expect(cache.size).toBe(2);
@@ -103,11 +100,7 @@ describe('PrincipalCache', () => {
   });
 
   it('keeps nothing when UM_SESSION_CACHE_MS is 0', async () => {
-    const identity = controlledIdentity();
-    const cache = new PrincipalCache(0, identity.authenticate);
-    const pending = cache.principalOf('t1');
-    identity.calls[0]!.answer(session('p1'));
-    await pending;
+    const { identity, cache } = await cacheHolding(0, { t1: session('p1') });
     void cache.principalOf('t1');
     expect(identity.calls).toHaveLength(2);
   });
