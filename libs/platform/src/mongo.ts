@@ -55,12 +55,6 @@ export async function isFerretDb(connection: Connection): Promise<boolean> {
   return typeof info.ferretdbVersion === 'string';
 }
 
-/**
- * Creates the models' collections and indexes. FerretDB 1.x on SQLite answers every filter but an
- * exact `_id` by reading the whole collection, so there a plain secondary index is never read and
- * only costs every write (on structured-messages ingestion, about a tenth of the store's CPU): only
- * the indexes that enforce something (unique ones) are created on it. MongoDB gets every index.
- */
 /** What initModels needs of a model, whatever its document type. */
 interface IndexedModel {
   init(): Promise<unknown>;
@@ -68,6 +62,12 @@ interface IndexedModel {
   collection: Model<unknown>['collection'];
 }
 
+/**
+ * Creates the models' collections and indexes. FerretDB 1.x on SQLite answers every filter but an
+ * exact `_id` by reading the whole collection, so there a plain secondary index is never read and
+ * only costs every write (on structured-messages ingestion, about a tenth of the store's CPU): only
+ * the indexes that enforce something (unique ones) are created on it. MongoDB gets every index.
+ */
 export async function initModels(connection: Connection, models: IndexedModel[]): Promise<void> {
   const readsIndexes = !(await isFerretDb(connection));
   await Promise.all(

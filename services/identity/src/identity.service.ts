@@ -19,9 +19,8 @@ import { SessionCache } from './session-cache.js';
 export async function buildIdentityService({ config, logger, db }: ServiceDeps<IdentityConfig>): Promise<ServiceSchema> {
   const cost: Argon2Cost = { memoryKiB: config.UM_ARGON2_MEMORY_KIB, passes: config.UM_ARGON2_PASSES, parallelism: 1 };
   const models = createModels(db);
-  await initModels(db, Object.values(models));
   const attempts = createAttemptModel(db);
-  await initModels(db, [attempts]);
+  await initModels(db, [...Object.values(models), attempts]);
   const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
   await bootstrapOperator(ic);
   let pruneTimer: NodeJS.Timeout | undefined;
