@@ -7,7 +7,7 @@ export class ExpiringMap<K, V> {
   private readonly entries = new Map<K, { value: V; freshUntil: number }>();
 
   /**
-   * Counts the removals asked for (delete, deleteWhere, clear). A value read from its source while
+   * Counts the removals asked for (delete, deleteWhere). A value read from its source while
    * a removal happened may predate what the removal stands for: `set` with the generation seen before
    * the read keeps nothing then.
    */
@@ -55,10 +55,5 @@ export class ExpiringMap<K, V> {
   deleteWhere(matches: (value: V) => boolean): void {
     this.generation += 1;
     for (const [key, entry] of this.entries) if (matches(entry.value)) this.entries.delete(key);
-  }
-
-  clear(): void {
-    this.generation += 1;
-    this.entries.clear();
   }
 }

@@ -67,8 +67,4 @@ export class SessionCache {
     if (scope.sessionId) this.entries.delete(scope.sessionId);
     if (scope.personId || scope.roleId) this.entries.deleteWhere((entry) => endedBy(scope, entry.principal));
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
