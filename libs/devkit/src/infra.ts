@@ -113,6 +113,11 @@ async function startLocal(log: Log): Promise<Infra> {
   const startNats = async (): Promise<ManagedProcess> => {
     const proc = spawnManaged('nats-server', natsBin, ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], {
       logFile: path.join(dataDir, 'nats.log'),
+      // One Go scheduler thread: this NATS shares the machine with every service process, and its
+      // idle threads spinning for work cost CPU the services need (18 instead of 24 µs of NATS CPU
+      // per authorization check on 2 cores; README, Authorization bench). One core carries far
+      // more messages than the services here can send.
+      env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '1' },
     });
     await waitForPort('127.0.0.1', natsPort, 15_000, 'nats-server');
     return proc;
