@@ -93,6 +93,9 @@ test('when metrics are on, then every process serves Prometheus text and its pro
       text = await metricsOf(endpoint.url);
     }
     expect(text).toMatch(/^# TYPE moleculer_request_total counter$/m);
+    // Request times as histogram buckets only: no per-request samples kept for in-process quantiles.
+    expect(text).toMatch(/^moleculer_request_time_bucket\{/m);
+    expect(text).not.toContain('quantile=');
     expect(text).toContain(`service="${endpoint.name.split('#')[0]}"`);
     const base = endpoint.url.replace(/\/metrics$/, '');
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
