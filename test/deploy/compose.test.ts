@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { NODE_FLAGS } from '@um/devkit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const APP_SERVICES = ['gateway', 'identity', 'enterprise', 'quality', 'user-management', 'routing-module', 'structured-messaging'];
@@ -111,8 +112,10 @@ describe('docker-compose.yml', () => {
     expect(runtime).not.toMatch(/COPY --from=build \/app\/node_modules/);
     expect(runtime).toMatch(/ENTRYPOINT \["\/app\/deploy\/entrypoint.sh"\]/);
     const entrypoint = fs.readFileSync(path.join(ROOT, 'deploy/entrypoint.sh'), 'utf8');
-    expect(entrypoint).toContain('exec node --enable-source-maps services/gateway/dist/server.js');
-    expect(entrypoint).toContain('exec node --enable-source-maps "services/${UM_SERVICE}/dist/index.js"');
+    // The image starts each process with the flags the local system does (devkit's NODE_FLAGS).
+    expect(entrypoint).toContain(`NODE_FLAGS="${NODE_FLAGS.join(' ')}"`);
+    expect(entrypoint).toContain('exec node $NODE_FLAGS services/gateway/dist/server.js');
+    expect(entrypoint).toContain('exec node $NODE_FLAGS "services/${UM_SERVICE}/dist/index.js"');
     for (const name of APP_SERVICES) expect(entrypoint).toContain(name);
     // Every process the entrypoint may start is a built workspace.
     for (const name of APP_SERVICES) expect(fs.existsSync(path.join(ROOT, 'services', name, 'package.json'))).toBe(true);

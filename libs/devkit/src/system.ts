@@ -9,7 +9,7 @@ import { freePort, waitForHttp200 } from './net.js';
 import { spawnManaged, stopProcess, type ManagedProcess } from './supervisor.js';
 
 /**
- * How every service process is started, here and in deploy/entrypoint.sh (keep the two alike).
+ * How every service process is started, here and in deploy/entrypoint.sh (test/deploy checks both agree).
  * A young generation of at most 8 MB: V8's default grows it to 16-32 MB under load, and each
  * collection then stops the process for 2-5 ms while every request in it waits, which was most of
  * the gateway's p99 (README, Authorization bench). Smaller ones run more often but stop it for ~1 ms.
