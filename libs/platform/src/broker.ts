@@ -154,7 +154,7 @@ export function createBroker({ role, config, logger, overrides, readiness }: Bro
             // Request-time histograms keep their buckets only (Prometheus derives quantiles from
             // them with histogram_quantile). With Moleculer's default quantiles every request's
             // time was also kept for a minute and sorted at each scrape: 600k numbers per
-            // histogram at 10k requests/s, and ~40 µs of CPU per authorization check in all.
+            // histogram at 10k requests/s.
             defaultQuantiles: null,
             reporter: [
               new MetricsAndProbesReporter(
