@@ -75,7 +75,7 @@ export const Email = z.email().max(254);
 export const Name = z.string().trim().min(1).max(100);
 export const ObjectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-hex-digit id');
 
-/** Person bodies everywhere (PRODUCT.md §5). username/password are needed only for a new person. */
+/** Person bodies everywhere (docs/product.md §5). username/password are needed only for a new person. */
 export const PersonInput = z.strictObject({
   niss: Niss,
   firstName: Name,

@@ -1,4 +1,4 @@
-/** Request and response bodies of the HTTP contract (PRODUCT.md §5), shared with the services. */
+/** Request and response bodies of the HTTP contract (docs/product.md §5), shared with the services. */
 import { z } from 'zod';
 import { ROLE_KINDS } from '@um/domain';
 import { EnterpriseNumber, Language, Name, ObjectId, PersonInput, QualityTypeCode, Email } from './fields.js';

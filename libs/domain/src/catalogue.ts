@@ -1,4 +1,4 @@
-/** The binding codes of PRODUCT.md §5: quality types, their applications, declaration types. */
+/** The binding codes of docs/product.md §5: quality types, their applications, declaration types. */
 
 export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

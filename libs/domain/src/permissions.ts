@@ -1,5 +1,5 @@
 /**
- * The rights table of PRODUCT.md §2 as data. Every service decides with `authorize` from this one
+ * The rights table of docs/product.md §2 as data. Every service decides with `authorize` from this one
  * table; the portal's menu (`capabilities`) is derived from it too.
  */
 import type { QualityType } from './catalogue.js';
@@ -159,7 +159,7 @@ export function capabilitiesOf(kind: RoleKind): CapabilityName[] {
   );
 }
 
-// ---- the permission matrix: every route of PRODUCT.md §5 → what it needs ------------------
+// ---- the permission matrix: every route of docs/product.md §5 → what it needs ------------------
 
 /** What a route needs: nothing, a session (no role chosen), or a chosen role allowed `capability`. */
 export type RouteAuth = 'none' | 'session' | 'role';
@@ -177,7 +177,7 @@ const EN = '/enterprises/{enterpriseNumber}';
 const QT = `${EN}/qualities/{type}`;
 
 /**
- * The matrix: one row per route of PRODUCT.md §5 (those not built yet included, so a new route
+ * The matrix: one row per route of docs/product.md §5 (those not built yet included, so a new route
  * needs no new rule). Services take their capability from here (`routeCapability`), the
  * exhaustive permission test derives every expected status from it, and `npm run docs:matrix`
  * renders it into the README.

@@ -1,5 +1,5 @@
 /**
- * Enterprise- and quality-level administration (PRODUCT.md §5): qualities, managers, mandates,
+ * Enterprise- and quality-level administration (docs/product.md §5): qualities, managers, mandates,
  * audit, and the identity role primitives those use-cases are built on.
  */
 import { z } from 'zod';
@@ -130,7 +130,7 @@ export const AuditPage = z.object({ items: z.array(AuditRecord), total: z.number
 const EmployerRegistrationNumber = z.string().regex(/^\d{9,10}$/, 'must be 9 or 10 digits');
 const InamiNumber = z.string().regex(/^\d{8,11}$/, 'must be 8 to 11 digits');
 
-/** Per-type quality data (PRODUCT.md §5 codes): every type accepts contactEmail. */
+/** Per-type quality data (docs/product.md §5 codes): every type accepts contactEmail. */
 export const QualityDataSchemas = {
   employer: z.strictObject({ contactEmail: Email.optional(), employerRegistrationNumber: EmployerRegistrationNumber }),
   mandatary: z.strictObject({ contactEmail: Email.optional() }),

@@ -1,5 +1,5 @@
 /**
- * Routing module and structured messages (PRODUCT.md §3 and §5): batch channels, routing rules,
+ * Routing module and structured messages (docs/product.md §3 and §5): batch channels, routing rules,
  * the JetStream envelope of a structured message and the outcomes published for it.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * Users of a quality (memberships), their search, and the authorization check applications call
- * (PRODUCT.md §5, issue 5).
+ * (docs/product.md §5, issue 5).
  */
 import { z } from 'zod';
 import { LANGUAGES } from '@um/domain';

@@ -1,6 +1,6 @@
 /**
  * The RAE (replaced only by the contact centre, by transfer) and the co-RAEs (designated, edited,
- * blocked, unblocked, deleted and reset by the RAE only — PRODUCT.md §2, footnote 1).
+ * blocked, unblocked, deleted and reset by the RAE only — docs/product.md §2, footnote 1).
  */
 import type { ActionSchema, Context } from 'moleculer';
 import type { CallMeta, ManagerView } from '@um/contracts';

@@ -1,4 +1,4 @@
-/** Sessions: password or certificate login, role choice, logout (PRODUCT.md §5). */
+/** Sessions: password or certificate login, role choice, logout (docs/product.md §5). */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

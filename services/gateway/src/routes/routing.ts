@@ -1,4 +1,4 @@
-/** Batch channels, routing rules and structured messages (PRODUCT.md §3, §5). */
+/** Batch channels, routing rules and structured messages (docs/product.md §3, §5). */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

@@ -1,5 +1,5 @@
 /**
- * The users of a quality (PRODUCT.md §2: RAE, co-RAE, and the GL/co-GLs of that quality): register
+ * The users of a quality (docs/product.md §2: RAE, co-RAE, and the GL/co-GLs of that quality): register
  * by NISS, read, change (language, e-mails, applications, company e-mail), block, unblock, delete
  * the membership, reset the password. Each reads top-down: validate → load → check → change →
  * persist → announce (every instance's projection) → audit.
