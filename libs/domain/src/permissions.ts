@@ -25,7 +25,7 @@ export interface RoleScope {
 export type Scope = 'global' | 'enterprise' | 'quality' | 'self';
 
 export interface Capability {
-  /** What the action is, for humans (README table, audit). */
+  /** What the action is, for humans (docs/permissions.md, audit). */
   label: string;
   scope: Scope;
   roles: readonly RoleKind[];
@@ -180,7 +180,7 @@ const QT = `${EN}/qualities/{type}`;
  * The matrix: one row per route of docs/product.md §5 (those not built yet included, so a new route
  * needs no new rule). Services take their capability from here (`routeCapability`), the
  * exhaustive permission test derives every expected status from it, and `npm run docs:matrix`
- * renders it into the README.
+ * renders it into docs/permissions.md.
  */
 export const ROUTE_RULES = [
   { method: 'POST', path: '/auth/login', auth: 'none' },
