@@ -92,6 +92,17 @@ describe('links in the README and docs/', () => {
     expect(broken).toEqual([]);
   });
 
+  test('when a file of the repository names a docs page (a code comment, a script), then that page exists', () => {
+    const named = files.flatMap((file) => {
+      if (file.startsWith('test/docs/')) return [];
+      const text = readText(file) ?? '';
+      return [...text.matchAll(/(?<![\w./-])docs\/[\w./-]*\w\.(?:md|txt|png)\b/g)].map((m) => ({ file, page: m[0] }));
+    });
+    expect(named.length).toBeGreaterThan(10);
+    const missing = named.filter(({ page }) => !fs.existsSync(path.join(ROOT, page)) && !PENDING_PAGES.has(page)).map(({ file, page }) => `${file} → ${page}`);
+    expect(missing).toEqual([]);
+  });
+
   test('when a page listed as pending exists, then it is taken off the list (its links are checked like any other)', () => {
     const arrived = [...PENDING_PAGES].filter((page) => fs.existsSync(path.join(ROOT, page)));
     expect(arrived).toEqual([]);
