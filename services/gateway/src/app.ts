@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceBroker } from 'moleculer';
 import { DeferredChildLogger, type GatewayConfig, type Logger } from '@um/platform';
+import { registerOpenApi } from './openapi.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerCors } from './plugins/cors.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
 import { MAX_PARAM_LENGTH, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
@@ -40,16 +40,11 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
   // headers do not depend on the request: they are computed once (@fastify/helmet ran helmet's
   // middlewares for every request, rebuilding the values each time) and set with the request id
   // in one synchronous hook.
-  const securityHeaders = Object.fromEntries(
-    staticHeadersOf(
-      helmet({
-        // The Swagger UI needs inline scripts and styles; the API itself serves only JSON.
-        contentSecurityPolicy: {
-          directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
-        },
-      }),
-    ),
-  );
+  // The Swagger UI needs inline scripts and styles; the API itself serves only JSON.
+  const directives = { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
+  const securityHeaders = Object.fromEntries(staticHeadersOf(helmet({ contentSecurityPolicy: { directives } })));
+  // /docs is read over plain HTTP too (a test host, a cluster-internal name): no upgrade of its scripts to HTTPS.
+  const docsCsp = new Map(staticHeadersOf(helmet({ contentSecurityPolicy: { directives: { ...directives, upgradeInsecureRequests: null } } }))).get('content-security-policy')!;
   const decorate = (request: FastifyRequest, reply: FastifyReply) => {
     reply.headers(securityHeaders);
     reply.header('x-request-id', request.id);
@@ -82,19 +77,9 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
   app.removeContentTypeParser('text/plain');
   // Before any route, so that every route is known to the 405 answer.
   registerProblemHandlers(app);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'User Management',
-        version: '1.0.0',
-        description: 'Delegated access management: enterprises, access managers, local managers, users, applications and batch channels.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Before authentication: a preflight carries no token, and a refusal must be readable cross-origin.
+  registerCors(app, config.UM_CORS_ORIGINS);
+  await registerOpenApi(app, docsCsp);
 
   registerAuth(app, principals);
   registerCertificates(app, config);

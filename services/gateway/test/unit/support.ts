@@ -11,11 +11,11 @@ import { buildApp } from '../../src/app.js';
 import { PrincipalCache } from '../../src/principal-cache.js';
 
 // @fastify/swagger-ui loads an ES module that jest cannot require without --experimental-vm-modules;
-// this stand-in serves what the tests read (/docs and /docs/json, with the plugin's route hooks).
+// this stand-in serves what the tests read (/docs and /docs/json, with the plugin's `uiHooks`).
 // The real plugin is exercised by the end-to-end suites.
 jest.mock('@fastify/swagger-ui', () => {
-  const plugin: FastifyPluginAsync<{ routePrefix: string; hooks?: { onRequest?: onRequestHookHandler } }> = async (app, opts) => {
-    const hooks = opts.hooks?.onRequest ? { onRequest: opts.hooks.onRequest } : {};
+  const plugin: FastifyPluginAsync<{ routePrefix: string; uiHooks?: { onRequest?: onRequestHookHandler } }> = async (app, opts) => {
+    const hooks = opts.uiHooks?.onRequest ? { onRequest: opts.uiHooks.onRequest } : {};
     app.get(opts.routePrefix, { schema: { hide: true }, ...hooks }, async (_req, reply) => reply.type('text/html').send('<html></html>'));
     app.get(`${opts.routePrefix}/json`, { schema: { hide: true }, ...hooks }, async () => app.swagger());
   };
