@@ -161,10 +161,10 @@ describe('bad input on the slice answers 400 with its code and field, and create
     }
   });
 
-  test('when the body is larger than the limit, then 400 BODY_TOO_LARGE', async () => {
+  test('when the body is larger than the limit, then 413 BODY_TOO_LARGE', async () => {
     const body = onboardingBody({ name: 'x'.repeat(70 * 1024) });
     const res = await sys.api.post('/admin/enterprises', body, operatorToken);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(res.body.code).toBe('BODY_TOO_LARGE');
   });
 

@@ -71,7 +71,20 @@ export const Password = z
 
 export const Language = z.enum(LANGUAGES);
 export const QualityTypeCode = z.enum(QUALITY_TYPES);
-export const Email = z.email().max(254);
+/** RFC 5321 §4.5.3.1: a local part of at most 64 octets, a path of at most 256 (an address of 254). */
+export const EMAIL_MAX_LENGTH = 254;
+export const EMAIL_LOCAL_PART_MAX_LENGTH = 64;
+const UTF8 = new TextEncoder();
+export const Email = z
+  .email()
+  .max(EMAIL_MAX_LENGTH)
+  .superRefine((value, ctx) => {
+    const local = value.slice(0, value.lastIndexOf('@'));
+    if (UTF8.encode(local).length > EMAIL_LOCAL_PART_MAX_LENGTH) {
+      ctx.addIssue({ code: 'custom', message: `the part before @ must be at most ${EMAIL_LOCAL_PART_MAX_LENGTH} characters`, params: { code: 'INVALID_FORMAT' } });
+    }
+  })
+  .meta({ description: `e-mail address: at most ${EMAIL_MAX_LENGTH} characters, ${EMAIL_LOCAL_PART_MAX_LENGTH} before the @ (RFC 5321)` });
 export const Name = z.string().trim().min(1).max(100);
 export const ObjectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-hex-digit id');
 

@@ -138,11 +138,13 @@ export type Decision = 'allowed' | 'forbidden' | 'not-found';
 export function authorize(role: RoleScope | undefined, capability: CapabilityName, target: Target = {}): Decision {
   if (!role) return 'forbidden';
   const cap: Capability = CAPABILITIES[capability];
+  // A role kind that never holds the capability is refused whatever the target (the gateway
+  // answers this before reading the body); saying so reveals nothing about the target.
+  if (!(cap.roles as readonly RoleKind[]).includes(role.kind)) return 'forbidden';
   const global = cap.scope === 'global' || cap.scope === 'self' || role.kind === 'contact-centre';
   if (!global && (target.enterpriseNumber === undefined || role.enterpriseNumber !== target.enterpriseNumber)) {
     return 'not-found';
   }
-  if (!(cap.roles as readonly RoleKind[]).includes(role.kind)) return 'forbidden';
   // A quality-bound role acts on its own quality only (rights table: "own quality").
   if (cap.scope === 'quality' && isQualityBound(role.kind) && role.quality !== target.quality) return 'forbidden';
   return 'allowed';
