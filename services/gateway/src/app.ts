@@ -9,11 +9,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceBroker } from 'moleculer';
-import { DeferredChildLogger, type GatewayConfig, type Logger } from '@um/platform';
+import { DeferredChildLogger, exporterOf, type GatewayConfig, type Logger } from '@um/platform';
 import { registerAuth } from './plugins/auth.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
 import { registerProblemHandlers } from './plugins/problems.js';
+import { registerTracing, RequestLogController, traceOf } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
@@ -45,11 +46,13 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    // One line per request, with its request and trace ids (request-log.ts).
+    logController: new RequestLogController(),
     // A request's child logger is made only if the request logs something at an enabled level.
-    childLoggerFactory: (logger, bindings, options) =>
-      options.level || options.serializers ? logger.child(bindings, options) : (new DeferredChildLogger(logger as Logger, bindings) as unknown as FastifyBaseLogger),
-    disableRequestLogging: false,
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const withTrace = { ...bindings, traceId: traceOf(raw).traceId };
+      return options.level || options.serializers ? logger.child(withTrace, options) : (new DeferredChildLogger(logger as Logger, withTrace) as unknown as FastifyBaseLogger);
+    },
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -88,6 +91,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerProblemHandlers(app);
+  registerTracing(app, exporterOf('gateway', config, logger));
   registerAuth(app, principals);
   registerCertificates(app, config);
   healthRoutes(app, broker);
