@@ -116,6 +116,10 @@ export function exporterOf(role: string, config: BaseConfig, logger: Logger): Ot
   return exporter;
 }
 
+const ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+/** `warn` for Moleculer's own modules, or the configured level when it is higher. */
+const quieter = (level: string) => (ORDER.indexOf(level) >= ORDER.indexOf('warn') ? level : 'warn');
+
 export function createBroker({ role, config, logger, middlewares = [], overrides, readiness }: BrokerFactoryOptions): ServiceBroker {
   // Assigned right below; the probe only runs once the server listens.
   // eslint-disable-next-line prefer-const
@@ -189,8 +193,11 @@ export function createBroker({ role, config, logger, middlewares = [], overrides
       type: 'Pino',
       options: {
         level: config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL,
+        // Moleculer's own modules (broker, registry, transit, transporter) say at `info` every node
+        // that connects and every service that registers: seven processes wrote 150 such lines at
+        // start. They keep their warnings and errors; LOG_LEVEL=debug shows everything.
         createLogger: (level: string, bindings: Record<string, unknown>) =>
-          logger.child({ mod: bindings.mod, svc: bindings.svc }, { level }),
+          logger.child({ mod: bindings.mod, svc: bindings.svc }, { level: bindings.svc || level === 'debug' || level === 'trace' ? level : quieter(level) }),
       },
     },
     ...overrides,
