@@ -2,3 +2,4 @@ export * from './identifiers.js';
 export * from './credentials.js';
 export * from './catalogue.js';
 export * from './permissions.js';
+export * from './person-scope.js';
