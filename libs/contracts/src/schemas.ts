@@ -60,6 +60,8 @@ export const OnboardEnterpriseResult = z.object({
   enterpriseNumber: z.string(),
   personId: z.string(),
   roleId: z.string(),
+  /** false when the access manager's NISS was already known (the person is reused, never rewritten). */
+  created: z.boolean(),
 });
 
 export const EnterpriseNumberParams = z.strictObject({ enterpriseNumber: EnterpriseNumber });

@@ -54,3 +54,16 @@ export function canChangePerson(actor: RoleScope | undefined, personRoles: reado
   if (personRoles.length === 0) return false;
   return personRoles.every((role) => roleWithinScope(actor, role));
 }
+
+/**
+ * A person name compared as people read it: Unicode-decomposed (NFD), combining marks (accents)
+ * removed, lower-cased, white space collapsed — "Émile  DUPONT" and "emile dupont" are the same.
+ */
+export function comparableName(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Whether the names sent for a known NISS match the person's, ignoring case and accents. */
+export function sameName(a: string, b: string): boolean {
+  return comparableName(a) === comparableName(b);
+}

@@ -63,10 +63,10 @@ export async function replaceHolder(
   saga: Saga,
   person: PersonInput,
   scope: RoleScopeInput,
-): Promise<{ personId: string; roleId: string; previous?: RoleRecord; unchanged: boolean }> {
+): Promise<{ personId: string; roleId: string; previous?: RoleRecord; unchanged: boolean; created: boolean }> {
   const [previous] = await call(ctx, 'identity.findRoles', { enterpriseNumber: scope.enterpriseNumber, quality: scope.quality, kinds: [scope.kind] });
   const registered = await call(ctx, 'identity.registerPerson', { person });
-  if (previous?.personId === registered.personId) return { personId: previous.personId, roleId: previous.roleId, previous, unchanged: true };
+  if (previous?.personId === registered.personId) return { personId: previous.personId, roleId: previous.roleId, previous, unchanged: true, created: false };
   if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
   if (previous) {
     await call(ctx, 'identity.revokeRole', { roleId: previous.roleId });
@@ -74,7 +74,7 @@ export async function replaceHolder(
   }
   const { roleId } = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
   saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
-  return { personId: registered.personId, roleId, ...(previous ? { previous } : {}), unchanged: false };
+  return { personId: registered.personId, roleId, ...(previous ? { previous } : {}), unchanged: false, created: registered.created };
 }
 
 /** The role of `personId` of one of `kinds` in the scope, or 404 (never reveal what lies elsewhere). */

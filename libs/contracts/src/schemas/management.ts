@@ -186,8 +186,10 @@ export const EligibleQualities = z.object({
   items: z.array(z.object({ type: QualityTypeCode, active: z.boolean(), applications: z.array(z.string()) })),
 });
 
-export const ActivateQualityResult = z.object({ enterpriseNumber: z.string(), type: QualityTypeCode, personId: z.string(), roleId: z.string() });
-export const DesignateResult = z.object({ personId: z.string(), roleId: z.string().optional() });
+/** `created`: whether the person was new (false: a known NISS, reused as it is — PRODUCT.md §7.1). */
+const Created = z.boolean().meta({ description: 'true when the person was created; false when a known NISS was reused (the person is never rewritten)' });
+export const ActivateQualityResult = z.object({ enterpriseNumber: z.string(), type: QualityTypeCode, personId: z.string(), roleId: z.string(), created: Created });
+export const DesignateResult = z.object({ personId: z.string(), roleId: z.string().optional(), created: Created });
 
 /** PUT technical-user: an existing member by personId, or a person (created or reused by NISS). */
 export const TechnicalUserBody = z.union([z.strictObject({ personId: ObjectId }), PersonInput]);

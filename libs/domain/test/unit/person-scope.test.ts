@@ -1,4 +1,4 @@
-import { canChangePerson, roleWithinScope, type HeldRole, type RoleScope } from '@um/domain';
+import { canChangePerson, roleWithinScope, sameName, type HeldRole, type RoleScope } from '@um/domain';
 
 const A = '0403170701';
 const B = '0202239951';
@@ -70,5 +70,19 @@ describe('canChangePerson (the person/membership line)', () => {
   test('when a manager role lacks its scope, then nothing lies within it', () => {
     expect(roleWithinScope({ kind: 'access-manager' }, { kind: 'user' })).toBe(false);
     expect(roleWithinScope({ kind: 'local-manager', enterpriseNumber: A }, { kind: 'user', enterpriseNumber: A })).toBe(false);
+  });
+});
+
+describe('sameName (reusing a known NISS)', () => {
+  test('when names differ only by case, accents or spacing, then they match', () => {
+    expect(sameName('Émile', 'emile')).toBe(true);
+    expect(sameName('DUPONT-ÇAVA', 'dupont-cava')).toBe(true);
+    expect(sameName('Van  der Berg ', 'van der berg')).toBe(true);
+    expect(sameName('Zoë', 'Zoe\u0308')).toBe(true);
+  });
+
+  test('when the letters differ, then they do not', () => {
+    expect(sameName('Ann', 'Anne')).toBe(false);
+    expect(sameName('Mallory', 'Ann')).toBe(false);
   });
 });

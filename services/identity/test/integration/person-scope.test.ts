@@ -83,3 +83,26 @@ test('when the caller has a session but no role, then person-level changes are f
   const noRole = { meta: { principal: { personId: new Types.ObjectId().toHexString(), sessionId: 's' } } };
   expect(await failure(call(h.broker, 'identity.setPassword', { personId, password: 'Another#2026' }, noRole))).toMatchObject({ type: 'FORBIDDEN' });
 });
+
+describe('reusing a known NISS', () => {
+  test('when the names sent match ignoring case and accents, then the person is reused as they are (created: false, nothing rewritten)', async () => {
+    const person = personBody({ firstName: 'Émile', lastName: 'Dupont' });
+    const first = await call(h.broker, 'identity.registerPerson', { person });
+    const before = await stored(first.personId);
+    const again = await call(h.broker, 'identity.registerPerson', {
+      person: { ...person, firstName: 'EMILE', lastName: 'dupont', language: 'fr', email: 'mallory@example.be', username: 'mallory12345', password: 'Another#2026' },
+    });
+    expect(again).toEqual({ personId: first.personId, created: false });
+    const after = await stored(first.personId);
+    expect(after).toMatchObject({ firstName: 'Émile', lastName: 'Dupont', language: before?.language, emails: before?.emails });
+    expect(after?.account).toEqual(before?.account);
+  });
+
+  test('when the names sent differ, then 409 PERSON_MISMATCH naming the field, and nothing changes', async () => {
+    const person = personBody();
+    const first = await call(h.broker, 'identity.registerPerson', { person });
+    const err = await failure(call(h.broker, 'identity.registerPerson', { person: { ...person, firstName: 'Mallory' } }));
+    expect(err).toMatchObject({ type: 'PERSON_MISMATCH', code: 409, data: { errors: [{ field: 'firstName', code: 'PERSON_MISMATCH' }] } });
+    expect(await stored(first.personId)).toMatchObject({ firstName: 'Ann' });
+  });
+});

@@ -100,7 +100,7 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
           { _id: qualityId(enterpriseNumber, body.type) },
           { $set: { status: 'active', activatedAt: new Date(), localManagerPersonId: gl.personId } },
         );
-        return { enterpriseNumber, type: body.type, personId: gl.personId, roleId: gl.roleId };
+        return { enterpriseNumber, type: body.type, personId: gl.personId, roleId: gl.roleId, created: gl.created };
       });
       await recordAudit(ctx, {
         enterpriseNumber,
