@@ -98,7 +98,8 @@ export const GrantRoleParams = z.strictObject({
   enterpriseNumber: z.string().optional(),
   quality: QualityTypeCode.optional(),
 });
-export const GrantRoleResult = z.object({ roleId: z.string() });
+/** `created: false` when the person already held this very role (nothing was granted). */
+export const GrantRoleResult = z.object({ roleId: z.string(), created: z.boolean() });
 
 export const PersonIdParams = z.strictObject({ personId: ObjectId });
 

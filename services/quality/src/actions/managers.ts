@@ -125,9 +125,15 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
         if (members.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: members.personId }));
         const existing = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: members.personId });
         if (existing.some((r) => r.status === 'active')) return { personId: members.personId, created: members.created };
-        // A user of the quality with its membership (user-management owns users).
-        const user = await call(ctx, 'user-management.register', { enterpriseNumber, type, body: { ...body, applications: [] } });
-        return { personId: user.personId, roleId: user.roleId, created: members.created };
+        // A user of the quality with its membership (user-management owns users). A concurrent
+        // identical designation may have made them one meanwhile: then they are the member to use.
+        try {
+          const user = await call(ctx, 'user-management.register', { enterpriseNumber, type, body: { ...body, applications: [] } });
+          return { personId: user.personId, roleId: user.roleId, created: members.created };
+        } catch (err) {
+          if ((err as { type?: string }).type !== 'ALREADY_MEMBER') throw err;
+          return { personId: members.personId, created: members.created };
+        }
       });
       // One technical user per quality: designating replaces the previous one.
       await models.Quality.updateOne({ _id: qualityId(enterpriseNumber, type) }, { $set: { technicalUserPersonId: result.personId } });
