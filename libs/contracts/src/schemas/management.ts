@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
-import { Email, EnterpriseNumber, Language, Name, ObjectId, Password, PersonInput, QualityTypeCode } from '../fields.js';
+import { Email, EnterpriseNumber, Language, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 // ---- roles (identity primitives, internal) ------------------------------------------------
@@ -52,9 +52,9 @@ export const GetPersonsParams = z.strictObject({ personIds: z.array(ObjectId).ma
 
 /** Manager edits of a person's profile (co-RAE edit). */
 export const PersonEditBody = z.strictObject({
-  firstName: Name.optional(),
-  lastName: Name.optional(),
-  title: z.string().trim().max(50).nullable().optional(),
+  firstName: PersonName.optional(),
+  lastName: PersonName.optional(),
+  title: PersonTitle.nullable().optional(),
   language: Language.optional(),
   emails: z.array(Email).max(5).optional(),
 });
