@@ -168,6 +168,11 @@ export const UpdateQualityBody = z.strictObject({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The contact centre's change of a quality's registry identifiers (each only for its quality type). */
+export const RegistryIdentifiersBody = z
+  .strictObject({ employerRegistrationNumber: EmployerRegistrationNumber.optional(), inamiNumber: InamiNumber.optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one registry identifier' });
+
 export const QualityView = z.object({
   enterpriseNumber: z.string(),
   type: QualityTypeCode,
