@@ -53,7 +53,7 @@ describe('onboarding and reading an enterprise', () => {
   test('when the contact centre onboards an enterprise, then its RAE can log in, choose the role and read it', async () => {
     const { res, body } = await onboard();
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ enterpriseNumber: body.enterpriseNumber, personId: expect.any(String), roleId: expect.any(String) });
+    expect(res.body).toEqual({ enterpriseNumber: body.enterpriseNumber, personId: expect.any(String), roleId: expect.any(String), created: true });
 
     const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
     expect(rae.roles).toEqual([{ id: res.body.roleId, kind: 'access-manager', enterpriseNumber: body.enterpriseNumber }]);

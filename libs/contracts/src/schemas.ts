@@ -60,6 +60,8 @@ export const OnboardEnterpriseResult = z.object({
   enterpriseNumber: z.string(),
   personId: z.string(),
   roleId: z.string(),
+  /** false when the access manager's NISS was already known (the person is reused, never rewritten). */
+  created: z.boolean(),
 });
 
 export const EnterpriseNumberParams = z.strictObject({ enterpriseNumber: EnterpriseNumber });
@@ -96,7 +98,8 @@ export const GrantRoleParams = z.strictObject({
   enterpriseNumber: z.string().optional(),
   quality: QualityTypeCode.optional(),
 });
-export const GrantRoleResult = z.object({ roleId: z.string() });
+/** `created: false` when the person already held this very role (nothing was granted). */
+export const GrantRoleResult = z.object({ roleId: z.string(), created: z.boolean() });
 
 export const PersonIdParams = z.strictObject({ personId: ObjectId });
 

@@ -27,6 +27,13 @@ export const APPLICATIONS_BY_QUALITY: Readonly<Record<QualityType, readonly stri
   curator: ['dmfa', 'drs'],
 };
 
+/**
+ * Quality data that identifies the quality in a public registry (PRODUCT.md §7.1): set at
+ * activation, changed afterwards by the contact centre only.
+ */
+export const REGISTRY_IDENTIFIERS = ['employerRegistrationNumber', 'inamiNumber'] as const;
+export type RegistryIdentifier = (typeof REGISTRY_IDENTIFIERS)[number];
+
 /** The access-management application itself (what RAE/co-RAE may open). */
 export const USER_MANAGEMENT_APPLICATION = 'user-management';
 

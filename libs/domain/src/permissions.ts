@@ -115,6 +115,11 @@ export const CAPABILITIES = {
     scope: 'global',
     roles: ['contact-centre'],
   },
+  'admin.qualities.registry': {
+    label: "change a quality's registry identifiers (employer registration number, INAMI number)",
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
   'admin.mandates.register': {
     label: 'register a mandate between enterprises',
     scope: 'global',
@@ -240,6 +245,7 @@ export const ROUTE_RULES = [
   { method: 'POST', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.onboard' },
   { method: 'PUT', path: `/admin${EN}/access-manager`, auth: 'role', capability: 'admin.access-manager.replace' },
   { method: 'POST', path: `/admin${EN}/mandates`, auth: 'role', capability: 'admin.mandates.register' },
+  { method: 'PATCH', path: `/admin${QT}`, auth: 'role', capability: 'admin.qualities.registry' },
 ] as const satisfies readonly RouteRule[];
 
 export type RouteKey = `${(typeof ROUTE_RULES)[number]['method']} ${(typeof ROUTE_RULES)[number]['path']}`;

@@ -12,6 +12,7 @@ import {
   QualityPersonParams,
   QualityState,
   QualityView,
+  RegistryIdentifiersBody,
   TechnicalUserBody,
   UpdateQualityBody,
 } from '../schemas/management.js';
@@ -28,6 +29,7 @@ export const QualityActions = {
   },
   'quality.get': { params: QualityParams, result: QualityView, idempotent: true },
   'quality.update': { params: QualityParams.extend({ changes: UpdateQualityBody }), result: QualityView, idempotent: true },
+  'quality.updateRegistryIdentifiers': { params: QualityParams.extend({ changes: RegistryIdentifiersBody }), result: QualityView, idempotent: true },
   'quality.designateLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false },
   'quality.listCoLocalManagers': { params: QualityParams, result: ManagerList, idempotent: true },
   'quality.designateCoLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
-import { Email, EnterpriseNumber, Language, Name, ObjectId, Password, PersonInput, QualityTypeCode } from '../fields.js';
+import { Email, EnterpriseNumber, Language, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 // ---- roles (identity primitives, internal) ------------------------------------------------
@@ -52,9 +52,9 @@ export const GetPersonsParams = z.strictObject({ personIds: z.array(ObjectId).ma
 
 /** Manager edits of a person's profile (co-RAE edit). */
 export const PersonEditBody = z.strictObject({
-  firstName: Name.optional(),
-  lastName: Name.optional(),
-  title: z.string().trim().max(50).nullable().optional(),
+  firstName: PersonName.optional(),
+  lastName: PersonName.optional(),
+  title: PersonTitle.nullable().optional(),
   language: Language.optional(),
   emails: z.array(Email).max(5).optional(),
 });
@@ -168,6 +168,11 @@ export const UpdateQualityBody = z.strictObject({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The contact centre's change of a quality's registry identifiers (each only for its quality type). */
+export const RegistryIdentifiersBody = z
+  .strictObject({ employerRegistrationNumber: EmployerRegistrationNumber.optional(), inamiNumber: InamiNumber.optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one registry identifier' });
+
 export const QualityView = z.object({
   enterpriseNumber: z.string(),
   type: QualityTypeCode,
@@ -186,8 +191,10 @@ export const EligibleQualities = z.object({
   items: z.array(z.object({ type: QualityTypeCode, active: z.boolean(), applications: z.array(z.string()) })),
 });
 
-export const ActivateQualityResult = z.object({ enterpriseNumber: z.string(), type: QualityTypeCode, personId: z.string(), roleId: z.string() });
-export const DesignateResult = z.object({ personId: z.string(), roleId: z.string().optional() });
+/** `created`: whether the person was new (false: a known NISS, reused as it is — PRODUCT.md §7.1). */
+const Created = z.boolean().meta({ description: 'true when the person was created; false when a known NISS was reused (the person is never rewritten)' });
+export const ActivateQualityResult = z.object({ enterpriseNumber: z.string(), type: QualityTypeCode, personId: z.string(), roleId: z.string(), created: Created });
+export const DesignateResult = z.object({ personId: z.string(), roleId: z.string().optional(), created: Created });
 
 /** PUT technical-user: an existing member by personId, or a person (created or reused by NISS). */
 export const TechnicalUserBody = z.union([z.strictObject({ personId: ObjectId }), PersonInput]);

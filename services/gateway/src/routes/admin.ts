@@ -3,7 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { DesignateResult, EnterpriseNumberParams, Mandate, MandateBody, OnboardEnterpriseBody, OnboardEnterpriseResult, PersonInput } from '@um/contracts';
+import {
+  DesignateResult,
+  EnterpriseNumberParams,
+  Mandate,
+  MandateBody,
+  OnboardEnterpriseBody,
+  OnboardEnterpriseResult,
+  PersonInput,
+  QualityParams,
+  QualityView,
+  RegistryIdentifiersBody,
+} from '@um/contracts';
+import type { QualityType } from '@um/domain';
 import { bearer, forward, problems } from './common.js';
 
 export function adminRoutes(app: FastifyInstance, broker: ServiceBroker): void {
@@ -30,4 +42,14 @@ export function adminRoutes(app: FastifyInstance, broker: ServiceBroker): void {
     ...base,
     schema: { ...doc('Register a mandate: a mandatary enterprise acts for this one for some declaration types'), params: EnterpriseNumberParams, body: MandateBody, response: { 201: Mandate, ...problems(400, 401, 403, 404, 503) } },
   }, forward(broker, 'enterprise.registerMandate', (req) => ({ ...(req.params as { enterpriseNumber: string }), mandate: req.body as z.input<typeof MandateBody> }), 201));
+
+  r.patch('/admin/enterprises/:enterpriseNumber/qualities/:type', {
+    ...base,
+    schema: {
+      ...doc("Change a quality's registry identifiers (employerRegistrationNumber, inamiNumber): the contact centre only"),
+      params: QualityParams,
+      body: RegistryIdentifiersBody,
+      response: { 200: QualityView, ...problems(400, 401, 403, 404, 503) },
+    },
+  }, forward(broker, 'quality.updateRegistryIdentifiers', (req) => ({ ...(req.params as { enterpriseNumber: string; type: QualityType }), changes: req.body as z.input<typeof RegistryIdentifiersBody> })));
 }

@@ -33,7 +33,7 @@ export function qualityRoutes(app: FastifyInstance, broker: ServiceBroker): void
 
   r.patch(quality, {
     ...base,
-    schema: { ...doc('Change the contact e-mail or the type-specific data'), params: QualityParams, body: UpdateQualityBody, response: { 200: QualityView, ...problems(400, 401, 403, 404, 503) } },
+    schema: { ...doc('Change the contact e-mail or the type-specific data (registry identifiers: the contact centre only, 403 REGISTRY_IDENTIFIER_CONTACT_CENTRE_ONLY)'), params: QualityParams, body: UpdateQualityBody, response: { 200: QualityView, ...problems(400, 401, 403, 404, 503) } },
   }, forward(broker, 'quality.update', (req) => ({ ...(req.params as Q), changes: req.body as z.input<typeof UpdateQualityBody> })));
 
   r.put(`${quality}/local-manager`, {
