@@ -86,6 +86,7 @@ const cases: Case[] = [
   { route: 'PUT /me/certificate', ok: 400, send: (t) => req('PUT', '/me/certificate', t, undefined, { rawBody: 'not a certificate', headers: { 'content-type': 'application/x-pem-file' } }) },
   { route: 'GET /me/certificate', ok: 404, send: (t) => req('GET', '/me/certificate', t) },
   { route: 'DELETE /me/certificate', ok: 204, send: (t) => req('DELETE', '/me/certificate', t) },
+  { route: 'GET /catalogue', ok: 200, anon: 200, send: (t) => req('GET', '/catalogue', t) },
   { route: 'GET /authorizations/check', ok: 200, send: (t) => req('GET', `/authorizations/check?application=dimona&enterpriseNumber=${A()}&quality=employer`, t) },
 
   { route: `GET ${EN}`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}`, t) },

@@ -194,6 +194,7 @@ export const ROUTE_RULES = [
   { method: 'GET', path: '/me/certificate', auth: 'session', capability: 'self.manage' },
   { method: 'DELETE', path: '/me/certificate', auth: 'session', capability: 'self.manage' },
   { method: 'GET', path: '/authorizations/check', auth: 'session' },
+  { method: 'GET', path: '/catalogue', auth: 'none' },
 
   { method: 'GET', path: EN, auth: 'role', capability: 'enterprise.read' },
   { method: 'GET', path: `${EN}/qualities`, auth: 'role', capability: 'enterprise.read' },
