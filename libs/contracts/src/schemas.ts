@@ -34,6 +34,8 @@ export const Principal = z.object({
   personId: z.string(),
   sessionId: z.string(),
   role: RoleView.optional(),
+  /** The person's language: problems are answered in it when the request asks for none. */
+  language: Language.optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

@@ -62,6 +62,8 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
         const result = await ic.models.Person.updateOne({ _id: new Types.ObjectId(personId) }, { $set: set });
         if (result.matchedCount === 0) throw notFound('person');
         await emitEvent(ctx, 'identity.person.changed', { personId });
+        // The cached principals carry the language problems are answered in: read them again.
+        if (language) await sessionsChanged(ic, ctx, { personId });
       }
       return meView(ic, personId, ctx);
     }),

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
-import { capabilitiesOf } from '@um/domain';
+import { capabilitiesOf, type Language } from '@um/domain';
 import type { PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
@@ -76,7 +76,7 @@ export async function sessionsChanged(ic: IdentityContext, broadcaster: Pick<Con
 async function readSession(ic: IdentityContext, sessionId: string, now: number): Promise<SessionFacts | undefined> {
   const session = await ic.models.Session.findById(sessionId).lean();
   if (!session || session.endedAt || session.expiresAt.getTime() <= now) return undefined;
-  const person = await ic.models.Person.findById(session.personId, { account: 1 }).lean();
+  const person = await ic.models.Person.findById(session.personId, { account: 1, language: 1 }).lean();
   const account = person?.account;
   if (!account || account.status !== 'active') return undefined;
   // A password change ends every session opened before it.
@@ -94,7 +94,7 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
     lastSeenAt = now;
   }
   return {
-    principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}) },
+    principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}), ...(person?.language ? { language: person.language as Language } : {}) },
     verifierHash: session.verifierHash,
     expiresAt: session.expiresAt.getTime(),
     lastSeenAt,
