@@ -177,7 +177,7 @@ describe('forwarded by a TLS terminator', () => {
     const a = await rae();
     const res = await headerLogin(forwardedHeaderValue(issueCertificate({ issuer: eidCa, serialNumber: a.body.accessManager.niss })));
     expect(res.status).toBe(200);
-    expect(res.body.roles).toEqual([{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber }]);
+    expect(res.body.roles).toEqual([{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }]);
   });
 
   test('when the same header comes from an address that is not a trusted proxy, then it is ignored: 401 CERTIFICATE_REQUIRED', async () => {
