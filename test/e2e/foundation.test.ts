@@ -56,7 +56,7 @@ describe('onboarding and reading an enterprise', () => {
     expect(res.body).toEqual({ enterpriseNumber: body.enterpriseNumber, personId: expect.any(String), roleId: expect.any(String), created: true });
 
     const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
-    expect(rae.roles).toEqual([{ id: res.body.roleId, kind: 'access-manager', enterpriseNumber: body.enterpriseNumber }]);
+    expect(rae.roles).toEqual([{ id: res.body.roleId, kind: 'access-manager', enterpriseNumber: body.enterpriseNumber, enterpriseName: body.name }]);
     const read = await sys.api.get(`/enterprises/${body.enterpriseNumber}`, rae.token);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({

@@ -19,6 +19,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
 import { authorizationRoutes } from './routes/authorizations.js';
+import { catalogueRoutes } from './routes/catalogue.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { qualityRoutes } from './routes/qualities.js';
@@ -98,6 +99,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       userRoutes(api, broker);
       routingRoutes(api, broker);
       authorizationRoutes(api, broker);
+      catalogueRoutes(api);
     },
     { prefix: '/api/v1' },
   );

@@ -8,6 +8,8 @@ const AccountSchema = new Schema(
     passwordHash: { type: String, required: true },
     status: { type: String, enum: ['active', 'blocked', 'deleted'], default: 'active', required: true },
     passwordChangedAt: { type: Date, required: true },
+    /** Set by a contact-centre reset: the person changes the password before anything else. */
+    mustChangePassword: { type: Boolean },
   },
   { _id: false },
 );

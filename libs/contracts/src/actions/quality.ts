@@ -7,6 +7,8 @@ import {
   DesignateResult,
   ManagerList,
   ManagerView,
+  PasswordResetBody,
+  PersonEditBody,
   QualityList,
   QualityParams,
   QualityPersonParams,
@@ -39,6 +41,9 @@ export const QualityActions = {
     idempotent: true,
   },
   'quality.removeCoLocalManager': { params: QualityPersonParams, result: Void, idempotent: true },
+  'quality.getCoLocalManager': { params: QualityPersonParams, result: ManagerView, idempotent: true },
+  'quality.editCoLocalManager': { params: QualityPersonParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true },
+  'quality.resetCoLocalManagerPassword': { params: QualityPersonParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false },
   'quality.designateTechnicalUser': { params: QualityParams.extend({ body: TechnicalUserBody }), result: DesignateResult, idempotent: false },
   /** Internal: is the quality active, and who is its technical user (structured messaging). */
   'quality.state': { params: QualityParams, result: QualityState, idempotent: true },

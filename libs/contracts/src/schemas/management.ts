@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
-import { Email, EnterpriseNumber, Language, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode } from '../fields.js';
+import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 // ---- roles (identity primitives, internal) ------------------------------------------------
@@ -60,8 +60,36 @@ export const PersonEditBody = z.strictObject({
 });
 export const UpdatePersonParams = PersonEditBody.extend({ personId: ObjectId });
 
+/** What a manager about to add a person sees of a known NISS (manual 4.1.3). */
+export const PersonNames = z.object({ niss: z.string(), firstName: z.string(), lastName: z.string(), title: z.string().optional() });
+export const PersonLookupParams = z.strictObject({ enterpriseNumber: EnterpriseNumber, niss: Niss });
+
 export const PasswordResetBody = z.strictObject({ password: Password });
-export const SetPasswordParams = PasswordResetBody.extend({ personId: ObjectId });
+export const SetPasswordParams = PasswordResetBody.extend({
+  personId: ObjectId,
+  /** The person must change it at the next login (a contact-centre reset); a manager's reset leaves it false. */
+  mustChange: z.boolean().default(false),
+});
+
+// ---- contact centre back office ------------------------------------------------------------
+
+export const EnterpriseSearchQuery = z.strictObject({
+  /** Digits: an enterprise-number prefix; anything else: a case-insensitive name prefix. */
+  q: z.string().trim().min(1).max(100),
+});
+export const EnterpriseSearchResult = z.object({
+  items: z.array(z.object({ enterpriseNumber: z.string(), name: z.string(), legalForm: z.string().optional() })),
+});
+
+export const PersonSearchQuery = z.strictObject({
+  niss: Niss.optional(),
+  username: z.string().trim().min(1).max(64).optional(),
+});
+export const AdminPersonView = PersonSummary.extend({
+  roles: z.array(RoleRecord),
+  passwordChangeRequired: z.boolean(),
+});
+export const AdminPersonList = z.object({ items: z.array(AdminPersonView) });
 
 // ---- enterprise level ----------------------------------------------------------------------
 
@@ -79,6 +107,13 @@ export const MandateBody = z
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'validTo must not be before validFrom', params: { code: 'OUT_OF_RANGE' } });
     }
   });
+
+export const MandateQuery = z.strictObject({
+  /** `given`: mandates this enterprise gave; `received`: mandates it holds as mandatary. */
+  direction: z.enum(['given', 'received']).default('given'),
+});
+export const MandateParams = z.strictObject({ enterpriseNumber: EnterpriseNumber, mandateId: ObjectId });
+export const MandateEndBody = z.strictObject({ validTo: z.iso.date() });
 
 export const Mandate = z.object({
   mandateId: z.string(),

@@ -70,6 +70,10 @@ export const RoutingRuleView = z.object({
 export type RoutingRuleView = z.infer<typeof RoutingRuleView>;
 export const RoutingRuleList = z.object({ enterpriseNumber: z.string(), quality: QualityTypeCode, items: z.array(RoutingRuleView) });
 
+/** A rule of another enterprise naming this one as recipient (GET /enterprises/{en}/routing/received). */
+export const ReceivedRuleView = RoutingRuleView.extend({ enterpriseNumber: z.string(), quality: QualityTypeCode });
+export const ReceivedRuleList = z.object({ recipient: z.string(), items: z.array(ReceivedRuleView) });
+
 /** Internal (structured messaging): the enterprise's inbound channels and the quality's rules, states checked now. */
 export const RoutingSnapshot = z.object({
   channels: z.array(z.string()),

@@ -1,26 +1,19 @@
 /**
  * Every error becomes an RFC 9457 problem with a stable `code`, in this one place: bad input
  * names each offending field, service errors keep their code across the hop, 5xx hide details.
+ * Title, detail and field messages come in the request's language (Accept-Language, else the
+ * session person's, else English), translated by code from the message catalogues; English keeps
+ * the precise wording of the service that refused, when it gave one.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ErrorCodes, isErrorCode, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import { ErrorCodes, FALLBACK_LANGUAGE, isErrorCode, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import type { Language } from '@um/domain';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  423: 'Locked',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+/** The language of the answer: the first of Accept-Language we serve, else the session person's, else English. */
+export function languageOf(request: FastifyRequest): Language {
+  return negotiateLanguage(request.headers['accept-language']) ?? request.principal?.language ?? FALLBACK_LANGUAGE;
+}
 
 export function sendProblem(
   request: FastifyRequest,
@@ -30,17 +23,22 @@ export function sendProblem(
   extra: { errors?: FieldError[]; status?: number; instance?: false } = {},
 ): FastifyReply {
   const status = extra.status ?? ErrorCodes[code];
+  const language = languageOf(request);
+  const text = problemText(language, code);
+  const inEnglish = language === 'en';
   const problem: Problem = {
     type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`,
-    title: TITLES[status] ?? 'Error',
+    title: text.title,
     status,
     code,
-    ...(detail ? { detail } : {}),
+    detail: inEnglish && detail ? detail : text.message,
     ...(extra.instance === false ? {} : instanceOf(request)),
     requestId: request.id,
-    ...(extra.errors ? { errors: extra.errors } : {}),
+    ...(extra.errors
+      ? { errors: extra.errors.map((e) => ({ ...e, message: inEnglish && e.message ? e.message : problemText(language, e.code).message })) }
+      : {}),
   };
-  return reply.code(status).type('application/problem+json').send(problem);
+  return reply.code(status).header('content-language', language).header('vary', 'Accept-Language').type('application/problem+json').send(problem);
 }
 
 /**

@@ -56,12 +56,15 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
     }),
 
     // A manager's reset: the new password ends every session the person had.
-    ...defineAction('identity.setPassword', async ({ personId, password }, ctx) => {
+    ...defineAction('identity.setPassword', async ({ personId, password, mustChange }, ctx) => {
       await ensureMayChangePerson(ic, ctx, personId);
       const passwordHash = await hashPassword(password, ic.cost);
       const result = await ic.models.Person.updateOne(
         { _id: new Types.ObjectId(personId), 'account.username': { $exists: true } },
-        { $set: { 'account.passwordHash': passwordHash, 'account.passwordChangedAt': new Date() } },
+        {
+          $set: { 'account.passwordHash': passwordHash, 'account.passwordChangedAt': new Date(), ...(mustChange ? { 'account.mustChangePassword': true } : {}) },
+          ...(mustChange ? {} : { $unset: { 'account.mustChangePassword': 1 } }),
+        },
       );
       if (result.matchedCount === 0) throw notFound('account');
       await sessionsChanged(ic, ctx, { personId });

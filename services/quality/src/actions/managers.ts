@@ -104,6 +104,30 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
       return null;
     }),
 
+    ...defineAction('quality.getCoLocalManager', async ({ enterpriseNumber, type, personId }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      return coGlView(ctx, enterpriseNumber, type, personId);
+    }),
+
+    // Person-level data: identity applies the person rule (every role of the person in the caller's scope).
+    ...defineAction('quality.editCoLocalManager', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      const before = await coGlView(ctx, enterpriseNumber, type, personId);
+      await call(ctx, 'identity.updatePerson', { personId, ...changes });
+      const after = await coGlView(ctx, enterpriseNumber, type, personId);
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.edited', target: { type: 'person', id: personId }, before, after });
+      return after;
+    }),
+
+    ...defineAction('quality.resetCoLocalManagerPassword', async ({ enterpriseNumber, type, personId, body }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      refuseSelf(ctx, personId);
+      await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId });
+      await call(ctx, 'identity.setPassword', { personId, password: body.password });
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.password-reset', target: { type: 'person', id: personId } });
+      return null;
+    }),
+
     ...defineAction('quality.designateTechnicalUser', async ({ enterpriseNumber, type, body }, ctx) => {
       ensureAllowed(ctx, 'technical-user.designate', { enterpriseNumber, quality: type });
       const quality = await requireQuality(enterpriseNumber, type);
