@@ -30,6 +30,8 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'batch-channels', description: "The enterprise's batch channels (senders directory)" },
   { name: 'routing', description: 'Routing rules of structured messages: recipient and channel per declaration type' },
   { name: 'structured-messages', description: 'Structured messages of a quality and their status' },
+  { name: 'persons', description: 'Look a person up by NISS before adding them to an enterprise' },
+  { name: 'catalogue', description: 'Qualities, applications, declaration types and role kinds with their labels in four languages (no login)' },
   { name: 'contact centre', description: 'Back office: onboarding, access managers, mandates' },
 ];
 
