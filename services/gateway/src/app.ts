@@ -13,6 +13,7 @@ import { DeferredChildLogger, type GatewayConfig, type Logger } from '@um/platfo
 import { registerAuth } from './plugins/auth.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
+import { registerConsole } from './plugins/console.js';
 import { registerProblemHandlers } from './plugins/problems.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -104,6 +105,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
     },
     { prefix: '/api/v1' },
   );
+  await registerConsole(app);
   return app;
 }
 
