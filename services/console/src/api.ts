@@ -92,12 +92,17 @@ export interface PersonBody {
 
 let token: string | undefined;
 let language = 'fr';
+let onUnauthorized: (() => void) | undefined;
 
 export function setToken(value: string | undefined): void {
   token = value;
 }
 export function setApiLanguage(value: string): void {
   language = value;
+}
+/** Called when a signed-in call answers 401: the session ended (logout elsewhere, password changed, expiry). */
+export function setUnauthorizedHandler(handler: (() => void) | undefined): void {
+  onUnauthorized = handler;
 }
 
 async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Result<T>> {
@@ -123,6 +128,7 @@ async function request<T>(method: string, path: string, body?: unknown, contentT
     json = undefined;
   }
   if (response.ok) return { ok: true, data: json as T };
+  if (response.status === 401 && token && !path.startsWith('/auth/login')) onUnauthorized?.();
   const p = (json ?? {}) as Partial<Problem>;
   return {
     ok: false,

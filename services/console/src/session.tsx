@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import i18n from './i18n/index.js';
-import { api, setApiLanguage, setToken, type Role } from './api.js';
+import { api, setApiLanguage, setToken, setUnauthorizedHandler, type Role } from './api.js';
 
 export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,6 +17,8 @@ interface Stored {
   capabilities: string[];
   quality?: string;
   passwordChangeRequired?: boolean;
+  /** Why the person was sent back to the login screen, shown there. */
+  ended?: 'session' | 'password-changed';
 }
 
 interface SessionValue extends Stored {
@@ -25,7 +27,8 @@ interface SessionValue extends Stored {
   signIn(token: string, roles: Role[], passwordChangeRequired?: boolean): void;
   choose(token: string, role: Role, capabilities: string[]): void;
   setQuality(quality: string | undefined): void;
-  passwordChanged(): void;
+  /** The session is over without a logout call (the API ended it): back to the login screen. */
+  expire(reason: 'session' | 'password-changed'): void;
   signOut(): Promise<void>;
   can(...capabilities: string[]): boolean;
 }
@@ -84,6 +87,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState((s) => ({ ...s, token, role, capabilities, quality: role.quality }));
   }, []);
 
+  const expire = useCallback((reason: 'session' | 'password-changed') => {
+    setToken(undefined);
+    setState({ roles: [], capabilities: [], ended: reason });
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => expire('session'));
+    return () => setUnauthorizedHandler(undefined);
+  }, [expire]);
+
   const signOut = useCallback(async () => {
     if (state.token) await api.logout();
     setToken(undefined);
@@ -98,11 +111,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signIn,
       choose,
       setQuality: (quality) => setState((s) => ({ ...s, quality })),
-      passwordChanged: () => setState((s) => ({ ...s, passwordChangeRequired: false })),
+      expire,
       signOut,
       can: (...caps) => caps.some((c) => state.capabilities.includes(c)),
     }),
-    [state, language, signIn, choose, signOut],
+    [state, language, signIn, choose, expire, signOut],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -5,7 +5,7 @@ export const de: Messages = {
   frame: { brand: 'Benutzerverwaltung — soziale Sicherheit', skip: 'Zum Inhalt', language: 'Sprache', menu: 'Hauptmenü', changeRole: 'Rolle wechseln', logout: 'Abmelden', footer: 'Benutzerverwaltung — Zugangsverwaltung für Unternehmen. Hilfe: siehe Menü Hilfe.' },
   languages: { fr: 'Français', nl: 'Nederlands', de: 'Deutsch', en: 'English' },
   common: { required: 'Pflichtfeld', cancel: 'Abbrechen', save: 'Speichern', saved: 'Gespeichert.', status: 'Status', actions: 'Aktionen', any: 'Alle', noneYet: 'Noch keine.', pages: 'Seiten', previous: 'Vorherige Seite', next: 'Nächste Seite' },
-  login: { title: 'Anmelden', intro: 'Geben Sie Ihren Benutzernamen und Ihr Passwort ein.', username: 'Benutzername', password: 'Passwort', submit: 'Anmelden' },
+  login: { title: 'Anmelden', intro: 'Geben Sie Ihren Benutzernamen und Ihr Passwort ein.', username: 'Benutzername', password: 'Passwort', submit: 'Anmelden', ended: 'Ihre Sitzung ist beendet: melden Sie sich erneut an.' },
   roles: { title: 'Rolle wählen', intro: 'Sie haben mehrere Rollen. Wählen Sie die Rolle, in der Sie in dieser Sitzung arbeiten.', none: 'Sie haben keine Rolle.', number: 'Unternehmensnummer {{number}}', role: 'Rolle' },
   home: {
     title: 'Startseite',
@@ -102,7 +102,7 @@ export const de: Messages = {
     },
   },
   me: { title: 'Meine Daten', password: 'Mein Passwort', certificate: 'Mein Zertifikat', emails: 'Persönliche E-Mail-Adressen', emailsHint: 'Trennen Sie mehrere Adressen mit Kommas.', memberships: 'Meine Rollen' },
-  password: { title: 'Mein Passwort', current: 'Aktuelles Passwort', new: 'Neues Passwort', submit: 'Das Passwort ändern', changed: 'Ihr Passwort wurde geändert.', required: 'Ihr Passwort wurde zurückgesetzt: wählen Sie ein neues, bevor Sie fortfahren.' },
+  password: { title: 'Mein Passwort', current: 'Aktuelles Passwort', new: 'Neues Passwort', submit: 'Das Passwort ändern', changed: 'Ihr Passwort wurde geändert: melden Sie sich mit dem neuen an.', required: 'Ihr Passwort wurde zurückgesetzt: wählen Sie ein neues, bevor Sie fortfahren.' },
   certificate: {
     title: 'Mein Zertifikat', intro: 'Ein persönliches Zertifikat ist ein zweiter Faktor: es wird zusammen mit Benutzername und Passwort vorgelegt.', none: 'Kein Zertifikat registriert.',
     subject: 'Inhaber', issuer: 'Aussteller', validity: 'Gültig', fingerprint: 'SHA-256-Fingerabdruck', remove: 'Das Zertifikat entfernen', confirmRemove: 'Ja, entfernen',

@@ -3,7 +3,7 @@ export const en = {
   frame: { brand: 'User Management — social security', skip: 'Skip to content', language: 'Language', menu: 'Main menu', changeRole: 'Change role', logout: 'Log out', footer: 'User Management — access management for enterprises. Help: see the Help menu.' },
   languages: { fr: 'Français', nl: 'Nederlands', de: 'Deutsch', en: 'English' },
   common: { required: 'required', cancel: 'Cancel', save: 'Save', saved: 'Saved.', status: 'Status', actions: 'Actions', any: 'Any', noneYet: 'None yet.', pages: 'Pages', previous: 'Previous page', next: 'Next page' },
-  login: { title: 'Log in', intro: 'Enter your username and password.', username: 'Username', password: 'Password', submit: 'Log in' },
+  login: { title: 'Log in', intro: 'Enter your username and password.', username: 'Username', password: 'Password', submit: 'Log in', ended: 'Your session has ended: log in again.' },
   roles: { title: 'Choose a role', intro: 'You hold several roles. Choose the one you work in for this session.', none: 'You hold no role.', number: 'enterprise number {{number}}', role: 'Role' },
   home: {
     title: 'Home',
@@ -100,7 +100,7 @@ export const en = {
     },
   },
   me: { title: 'My data', password: 'My password', certificate: 'My certificate', emails: 'Personal e-mails', emailsHint: 'Separate several addresses with commas.', memberships: 'My roles' },
-  password: { title: 'My password', current: 'Current password', new: 'New password', submit: 'Change the password', changed: 'Your password has been changed.', required: 'Your password was reset: choose a new one before you continue.' },
+  password: { title: 'My password', current: 'Current password', new: 'New password', submit: 'Change the password', changed: 'Your password has been changed: log in with the new one.', required: 'Your password was reset: choose a new one before you continue.' },
   certificate: {
     title: 'My certificate', intro: 'A personal certificate is a second factor: it is presented together with your username and password.', none: 'No certificate registered.',
     subject: 'Subject', issuer: 'Issuer', validity: 'Valid', fingerprint: 'SHA-256 fingerprint', remove: 'Remove the certificate', confirmRemove: 'Yes, remove it',

@@ -5,7 +5,7 @@ export const fr: Messages = {
   frame: { brand: 'Gestion des accès — sécurité sociale', skip: 'Aller au contenu', language: 'Langue', menu: 'Menu principal', changeRole: 'Changer de rôle', logout: 'Se déconnecter', footer: 'Gestion des accès — gestion des accès des entreprises. Aide : voir le menu Aide.' },
   languages: { fr: 'Français', nl: 'Nederlands', de: 'Deutsch', en: 'English' },
   common: { required: 'obligatoire', cancel: 'Annuler', save: 'Enregistrer', saved: 'Enregistré.', status: 'Statut', actions: 'Actions', any: 'Tous', noneYet: 'Aucun pour l’instant.', pages: 'Pages', previous: 'Page précédente', next: 'Page suivante' },
-  login: { title: 'Connexion', intro: 'Introduisez votre nom d’utilisateur et votre mot de passe.', username: 'Nom d’utilisateur', password: 'Mot de passe', submit: 'Se connecter' },
+  login: { title: 'Connexion', intro: 'Introduisez votre nom d’utilisateur et votre mot de passe.', username: 'Nom d’utilisateur', password: 'Mot de passe', submit: 'Se connecter', ended: 'Votre session a pris fin : reconnectez-vous.' },
   roles: { title: 'Choisissez un rôle', intro: 'Vous avez plusieurs rôles. Choisissez celui dans lequel vous travaillez pendant cette session.', none: 'Vous n’avez aucun rôle.', number: 'numéro d’entreprise {{number}}', role: 'Rôle' },
   home: {
     title: 'Accueil',
@@ -102,7 +102,7 @@ export const fr: Messages = {
     },
   },
   me: { title: 'Mes données', password: 'Mon mot de passe', certificate: 'Mon certificat', emails: 'E-mails personnels', emailsHint: 'Séparez plusieurs adresses par des virgules.', memberships: 'Mes rôles' },
-  password: { title: 'Mon mot de passe', current: 'Mot de passe actuel', new: 'Nouveau mot de passe', submit: 'Modifier le mot de passe', changed: 'Votre mot de passe a été modifié.', required: 'Votre mot de passe a été réinitialisé : choisissez-en un nouveau avant de continuer.' },
+  password: { title: 'Mon mot de passe', current: 'Mot de passe actuel', new: 'Nouveau mot de passe', submit: 'Modifier le mot de passe', changed: 'Votre mot de passe a été modifié : connectez-vous avec le nouveau.', required: 'Votre mot de passe a été réinitialisé : choisissez-en un nouveau avant de continuer.' },
   certificate: {
     title: 'Mon certificat', intro: 'Un certificat personnel est un second facteur : il est donné parallèlement au nom d’utilisateur et au mot de passe.', none: 'Aucun certificat enregistré.',
     subject: 'Sujet', issuer: 'Émetteur', validity: 'Valable', fingerprint: 'Empreinte SHA-256', remove: 'Supprimer le certificat', confirmRemove: 'Oui, le supprimer',

@@ -5,7 +5,7 @@ export const nl: Messages = {
   frame: { brand: 'Gebruikersbeheer — sociale zekerheid', skip: 'Naar de inhoud', language: 'Taal', menu: 'Hoofdmenu', changeRole: 'Andere rol', logout: 'Afmelden', footer: 'Gebruikersbeheer — toegangsbeheer voor ondernemingen. Hulp: zie het menu Hulp.' },
   languages: { fr: 'Français', nl: 'Nederlands', de: 'Deutsch', en: 'English' },
   common: { required: 'verplicht', cancel: 'Annuleren', save: 'Opslaan', saved: 'Opgeslagen.', status: 'Status', actions: 'Acties', any: 'Alle', noneYet: 'Nog geen.', pages: 'Pagina’s', previous: 'Vorige pagina', next: 'Volgende pagina' },
-  login: { title: 'Aanmelden', intro: 'Geef uw gebruikersnaam en wachtwoord in.', username: 'Gebruikersnaam', password: 'Wachtwoord', submit: 'Aanmelden' },
+  login: { title: 'Aanmelden', intro: 'Geef uw gebruikersnaam en wachtwoord in.', username: 'Gebruikersnaam', password: 'Wachtwoord', submit: 'Aanmelden', ended: 'Uw sessie is afgelopen: meld u opnieuw aan.' },
   roles: { title: 'Kies een rol', intro: 'U hebt meerdere rollen. Kies de rol waarin u tijdens deze sessie werkt.', none: 'U hebt geen rol.', number: 'ondernemingsnummer {{number}}', role: 'Rol' },
   home: {
     title: 'Startpagina',
@@ -102,7 +102,7 @@ export const nl: Messages = {
     },
   },
   me: { title: 'Mijn gegevens', password: 'Mijn wachtwoord', certificate: 'Mijn certificaat', emails: 'Persoonlijke e-mailadressen', emailsHint: 'Scheid meerdere adressen met komma’s.', memberships: 'Mijn rollen' },
-  password: { title: 'Mijn wachtwoord', current: 'Huidig wachtwoord', new: 'Nieuw wachtwoord', submit: 'Het wachtwoord wijzigen', changed: 'Uw wachtwoord is gewijzigd.', required: 'Uw wachtwoord werd opnieuw ingesteld: kies een nieuw voor u verdergaat.' },
+  password: { title: 'Mijn wachtwoord', current: 'Huidig wachtwoord', new: 'Nieuw wachtwoord', submit: 'Het wachtwoord wijzigen', changed: 'Uw wachtwoord is gewijzigd: meld u aan met het nieuwe.', required: 'Uw wachtwoord werd opnieuw ingesteld: kies een nieuw voor u verdergaat.' },
   certificate: {
     title: 'Mijn certificaat', intro: 'Een persoonlijk certificaat is een tweede factor: het wordt samen met uw gebruikersnaam en wachtwoord voorgelegd.', none: 'Geen certificaat geregistreerd.',
     subject: 'Onderwerp', issuer: 'Uitgever', validity: 'Geldig', fingerprint: 'SHA-256-vingerafdruk', remove: 'Het certificaat verwijderen', confirmRemove: 'Ja, verwijderen',

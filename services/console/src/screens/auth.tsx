@@ -10,7 +10,7 @@ import { Field, Page, ProblemAlert } from '../ui.js';
 
 export function LoginScreen() {
   const { t } = useTranslation();
-  const { signIn } = useSession();
+  const { signIn, ended } = useSession();
   const navigate = useNavigate();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -27,6 +27,11 @@ export function LoginScreen() {
   }
   return (
     <Page title={t('login.title')}>
+      {ended ? (
+        <p role="status" className="notice">
+          {t(ended === 'password-changed' ? 'password.changed' : 'login.ended')}
+        </p>
+      ) : null}
       <p>{t('login.intro')}</p>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Field label={t('login.username')} name="username" value={username} onChange={setUsername} autoComplete="username" required problem={problem} />

@@ -91,29 +91,22 @@ export function MeScreen() {
 
 export function PasswordScreen() {
   const { t } = useTranslation();
-  const { passwordChangeRequired, passwordChanged, role } = useSession();
+  const { passwordChangeRequired, expire } = useSession();
   const navigate = useNavigate();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [problem, setProblem] = useState<Problem>();
-  const [notice, setNotice] = useState<string>();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const r = await api.changePassword(current, next);
     if (!r.ok) return setProblem(r.problem);
-    setProblem(undefined);
-    setCurrent('');
-    setNext('');
-    setNotice(t('password.changed'));
-    if (passwordChangeRequired) {
-      passwordChanged();
-      navigate(role ? '/home' : '/roles');
-    }
+    // A new password ends every session of the person: they log in again with it.
+    expire('password-changed');
+    navigate('/login');
   }
   return (
     <Page title={t('password.title')}>
       {passwordChangeRequired ? <p className="context">{t('password.required')}</p> : null}
-      <Notice message={notice} />
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Field label={t('password.current')} name="currentPassword" type="password" value={current} onChange={setCurrent} problem={problem} autoComplete="current-password" required />
         <PasswordField label={t('password.new')} name="newPassword" value={next} onChange={setNext} problem={problem} />
