@@ -321,7 +321,7 @@ describe('web console (Chromium)', () => {
     await expect(page.getByLabel('Destinataire pour DRS maladie-invalidité').locator('option').allTextContents()).resolves.toEqual(['L’entreprise elle-même']);
     await recipient.selectOption(M.enterpriseNumber);
     await unemployment.getByRole('button', { name: 'Choisir le destinataire' }).click();
-    await unemployment.getByRole('cell', { name: M.enterpriseNumber, exact: true }).waitFor();
+    await unemployment.getByRole('cell', { name: `Mandataire ${M.enterpriseNumber}`, exact: true }).waitFor();
     const sickness = page.getByRole('row', { name: /DRS maladie-invalidité/ });
     await sickness.getByRole('button', { name: 'Choisir le destinataire' }).click();
     await sickness.getByLabel('Canal pour DRS maladie-invalidité').waitFor();
@@ -398,7 +398,7 @@ describe('web console (Chromium)', () => {
     const number = uniqueEnterpriseNumber();
     const onboard = p.getByRole('region', { name: 'Inscrire une entreprise' });
     await onboard.getByLabel(/^Numéro d’entreprise/).fill(number);
-    await onboard.getByLabel(/^Nom/).first().fill('Brasserie Nouvelle');
+    await onboard.getByLabel(/^Nom de l’entreprise/).fill('Brasserie Nouvelle');
     await onboard.getByRole('checkbox', { name: 'Mandataire' }).check();
     cc.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
     await onboard.getByLabel(/^Numéro de registre national/).fill(uniqueNiss());

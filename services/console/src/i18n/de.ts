@@ -34,7 +34,7 @@ export const de: Messages = {
     },
   },
   menu: { home: 'Startseite', enterprise: 'Unternehmen', coAccessManagers: 'Co-Hauptzugangsverwalter', users: 'Benutzer', coLocalManagers: 'Co-lokale Verwalter', quality: 'Daten der Eigenschaft', routing: 'Routing-Modul', batchChannels: 'Batch-Kanäle', messages: 'Strukturierte Nachrichten', audit: 'Verlauf (Audit)', admin: 'Backoffice', me: 'Meine Daten', help: 'Hilfe' },
-  enterprise: { title: 'Unternehmen', name: 'Name', number: 'Unternehmensnummer', legalForm: 'Rechtsform', address: 'Adresse', rae: 'Hauptzugangsverwalter', eligible: 'Mögliche Eigenschaften', qualities: 'Aktive Eigenschaften', addQuality: 'Eine Eigenschaft hinzufügen' },
+  enterprise: { title: 'Unternehmen', name: 'Name des Unternehmens', number: 'Unternehmensnummer', legalForm: 'Rechtsform', address: 'Adresse', rae: 'Hauptzugangsverwalter', eligible: 'Mögliche Eigenschaften', qualities: 'Aktive Eigenschaften', addQuality: 'Eine Eigenschaft hinzufügen' },
   addQuality: { title: 'Eine Eigenschaft hinzufügen', gl: 'Ihr lokaler Verwalter', noneEligible: 'Das Unternehmen hat bereits alle Eigenschaften, für die es in Frage kommt.', submit: 'Die Eigenschaft hinzufügen' },
   quality: {
     title: 'Daten der Eigenschaft', type: 'Eigenschaft', applications: 'Anwendungen', activatedAt: 'Aktiv seit', contactEmail: 'Kontakt-E-Mail', gl: 'Lokaler Verwalter', technicalUser: 'Technischer Benutzer',

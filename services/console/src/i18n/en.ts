@@ -32,7 +32,7 @@ export const en = {
     },
   },
   menu: { home: 'Home', enterprise: 'Enterprise', coAccessManagers: 'Co-access managers', users: 'Users', coLocalManagers: 'Co-local managers', quality: 'Quality details', routing: 'Routing module', batchChannels: 'Batch channels', messages: 'Structured messages', audit: 'Audit trail', admin: 'Back office', me: 'My data', help: 'Help' },
-  enterprise: { title: 'Enterprise', name: 'Name', number: 'Enterprise number', legalForm: 'Legal form', address: 'Address', rae: 'Access manager', eligible: 'Eligible qualities', qualities: 'Active qualities', addQuality: 'Add a quality' },
+  enterprise: { title: 'Enterprise', name: 'Enterprise name', number: 'Enterprise number', legalForm: 'Legal form', address: 'Address', rae: 'Access manager', eligible: 'Eligible qualities', qualities: 'Active qualities', addQuality: 'Add a quality' },
   addQuality: { title: 'Add a quality', gl: 'Its local manager', noneEligible: 'The enterprise holds every quality it is eligible for.', submit: 'Add the quality' },
   quality: {
     title: 'Quality details', type: 'Quality', applications: 'Applications', activatedAt: 'Active since', contactEmail: 'Contact e-mail', gl: 'Local manager', technicalUser: 'Technical user',

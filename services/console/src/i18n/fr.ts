@@ -34,7 +34,7 @@ export const fr: Messages = {
     },
   },
   menu: { home: 'Accueil', enterprise: 'Entreprise', coAccessManagers: 'Co-Responsables Accès', users: 'Utilisateurs', coLocalManagers: 'Co-Gestionnaires Locaux', quality: 'Données de la qualité', routing: 'Module de routage', batchChannels: 'Canaux batch', messages: 'Messages structurés', audit: 'Historique (audit)', admin: 'Back office', me: 'Mes données', help: 'Aide' },
-  enterprise: { title: 'Entreprise', name: 'Nom', number: 'Numéro d’entreprise', legalForm: 'Forme juridique', address: 'Adresse', rae: 'Responsable Accès Entreprise', eligible: 'Qualités possibles', qualities: 'Qualités actives', addQuality: 'Ajouter une qualité' },
+  enterprise: { title: 'Entreprise', name: 'Nom de l’entreprise', number: 'Numéro d’entreprise', legalForm: 'Forme juridique', address: 'Adresse', rae: 'Responsable Accès Entreprise', eligible: 'Qualités possibles', qualities: 'Qualités actives', addQuality: 'Ajouter une qualité' },
   addQuality: { title: 'Ajouter une qualité', gl: 'Son Gestionnaire Local', noneEligible: 'L’entreprise a déjà toutes les qualités auxquelles elle a droit.', submit: 'Ajouter la qualité' },
   quality: {
     title: 'Données de la qualité', type: 'Qualité', applications: 'Applications', activatedAt: 'Active depuis', contactEmail: 'E-mail de contact', gl: 'Gestionnaire Local', technicalUser: 'Utilisateur technique',

@@ -34,7 +34,7 @@ export const nl: Messages = {
     },
   },
   menu: { home: 'Startpagina', enterprise: 'Onderneming', coAccessManagers: 'Co-hoofdtoegangsbeheerders', users: 'Gebruikers', coLocalManagers: 'Co-lokale beheerders', quality: 'Gegevens van de hoedanigheid', routing: 'Routeringsmodule', batchChannels: 'Batchkanalen', messages: 'Gestructureerde berichten', audit: 'Historiek (audit)', admin: 'Backoffice', me: 'Mijn gegevens', help: 'Hulp' },
-  enterprise: { title: 'Onderneming', name: 'Naam', number: 'Ondernemingsnummer', legalForm: 'Rechtsvorm', address: 'Adres', rae: 'Hoofdtoegangsbeheerder', eligible: 'Mogelijke hoedanigheden', qualities: 'Actieve hoedanigheden', addQuality: 'Een hoedanigheid toevoegen' },
+  enterprise: { title: 'Onderneming', name: 'Naam van de onderneming', number: 'Ondernemingsnummer', legalForm: 'Rechtsvorm', address: 'Adres', rae: 'Hoofdtoegangsbeheerder', eligible: 'Mogelijke hoedanigheden', qualities: 'Actieve hoedanigheden', addQuality: 'Een hoedanigheid toevoegen' },
   addQuality: { title: 'Een hoedanigheid toevoegen', gl: 'Haar lokale beheerder', noneEligible: 'De onderneming heeft al alle hoedanigheden waarop ze recht heeft.', submit: 'De hoedanigheid toevoegen' },
   quality: {
     title: 'Gegevens van de hoedanigheid', type: 'Hoedanigheid', applications: 'Toepassingen', activatedAt: 'Actief sinds', contactEmail: 'Contact-e-mail', gl: 'Lokale beheerder', technicalUser: 'Technische gebruiker',

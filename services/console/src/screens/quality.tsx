@@ -130,7 +130,7 @@ export function RoutingScreen() {
             return (
               <tr key={rule.declarationType}>
                 <td>{label('declarationTypes', rule.declarationType)}</td>
-                <td>{rule.recipient === en ? t('routing.self') : (rule.recipient ?? '—')}</td>
+                <td>{rule.recipient === en ? t('routing.self') : rule.recipient ? t('routing.mandatary', { number: rule.recipient }) : '—'}</td>
                 <td>{channelLabel(rule.channel)}</td>
                 <td>{t(`routing.state.${rule.state}`)}</td>
                 <td>
