@@ -50,6 +50,7 @@ const GERMAN = personBody({ language: 'de', firstName: 'Jonas', lastName: 'Schmi
 let raePassword = GOOD_PASSWORD;
 
 beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set UM_CHROMIUM`);
   fs.mkdirSync(SCREENS, { recursive: true });
   [sys, browser] = await Promise.all([
     startTestSystem(),
