@@ -165,6 +165,9 @@ describe('web console (Chromium)', () => {
     await page.getByRole('heading', { level: 1, name: 'Choisissez un rôle' }).waitFor();
     const role = page.getByRole('button', { name: new RegExp(`Responsable Accès Entreprise.*${A.enterpriseNumber}`) });
     await expect(role.count()).resolves.toBe(1);
+    // The company's name, once roles carry `enterpriseName` (PRODUCT.md §7.2).
+    const answer = await sys.api.post('/auth/login', { username: A.accessManager.username, password: GOOD_PASSWORD });
+    if (answer.body.roles[0].enterpriseName) await expect(role.textContent()).resolves.toContain(A.name);
     await screen(page, 'roles');
     await chooseRole(page, /Responsable Accès Entreprise/);
     const items = await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').allTextContents();
@@ -296,6 +299,17 @@ describe('web console (Chromium)', () => {
     await field(page, 'E-mail de contact').fill('rh@dupont.example.be');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByRole('status').getByText('Enregistré.').waitFor();
+    const technical = page.getByRole('region', { name: 'Désigner l’utilisateur technique' });
+    tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
+    await technical.getByLabel(/^Numéro de registre national/).fill(uniqueNiss());
+    await technical.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+    await technical.getByLabel(/^Prénom/).fill('Tom');
+    await technical.getByLabel(/^Nom( \(obligatoire\))?$/).fill('Technicus');
+    await technical.getByLabel(/^Nom d’utilisateur/).fill(uniqueUsername('tech'));
+    await technical.getByLabel(/^Mot de passe/).fill(GOOD_PASSWORD);
+    await technical.getByRole('button', { name: 'Désigner cet utilisateur technique' }).click();
+    await technical.getByRole('status').getByText('L’utilisateur technique est désigné.').waitFor();
+    await page.getByRole('definition').getByText(/Tom Technicus/).waitFor();
     await screen(page, 'quality');
     await tab.close();
   });
@@ -450,6 +464,59 @@ describe('web console (Chromium)', () => {
     await tab.close();
   });
 
+  test('when a manager adds a co-GL whose NISS is known, then the names come pre-filled and no credentials are asked (needs GET /enterprises/{en}/persons/{niss})', async () => {
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const lookup = await sys.api.request('GET', `/enterprises/${A.enterpriseNumber}/persons/${GERMAN.niss}`, { token: rae.token });
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Co-Gestionnaires Locaux');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await field(page, 'Numéro de registre national (NISS)').fill(GERMAN.niss);
+    if (lookup.status !== 200) {
+      // Before the look-up route exists every NISS reads as unknown: the person is entered in full.
+      tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
+      await page.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+      await page.getByText('Cette personne n’est pas encore connue').waitFor();
+      await tab.close();
+      return;
+    }
+    await page.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+    await page.getByText('Cette personne est connue : vérifiez les noms et confirmez.').waitFor();
+    await expect(field(page, 'Prénom').inputValue()).resolves.toBe(GERMAN.firstName);
+    await expect(field(page, 'Nom').inputValue()).resolves.toBe(GERMAN.lastName);
+    await expect(field(page, 'Nom d’utilisateur').count()).resolves.toBe(0);
+    await screen(page, 'co-local-managers-known-person');
+    await page.getByRole('button', { name: 'Confirmer le Co-Gestionnaire Local' }).click();
+    await page.getByRole('row', { name: new RegExp(`${GERMAN.firstName} ${GERMAN.lastName}`) }).waitFor();
+    await tab.close();
+  });
+
+  test('when a manager filters the search on co-GLs, then only co-GLs are listed (needs kind=), else the refusal is shown next to the filter', async () => {
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const probe = await sys.api.request('GET', `/enterprises/${A.enterpriseNumber}/qualities/employer/users?kind=co-local-manager`, { token: rae.token });
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Utilisateurs');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await field(page, 'Type').selectOption('co-local-manager');
+    if (probe.status !== 200) tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/qualities\/employer\/users$/, probe.status);
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    if (probe.status !== 200) {
+      await page.getByRole('alert').getByText('Certaines données ne sont pas valables.').waitFor();
+      await invalid(page, 'kind');
+      await tab.close();
+      return;
+    }
+    await page.getByRole('link', { name: 'Nina Wouters' }).waitFor();
+    const kinds = await page.locator('main table tbody tr td:nth-child(5)').allTextContents();
+    expect(new Set(kinds)).toEqual(new Set(['Co-Gestionnaire Local']));
+    await tab.close();
+  });
+
   test('when a local manager works with the keyboard alone, then every step is reachable, focus is visible, and the menu holds only the quality’s screens', async () => {
     const tab = await openTab();
     const { page } = tab;
@@ -487,5 +554,48 @@ describe('web console (Chromium)', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: /^(Benutzer|Utilisateurs)$/ }).waitFor();
     await tab.close();
+  });
+
+  test('when the contact centre finds a person, then it unlocks them and gives a temporary password that must be changed at the next login (needs GET /admin/persons, unlock, reset)', async () => {
+    const cc = (await sys.api.operator()).token;
+    const probe = await sys.api.request('GET', `/admin/persons?username=${M.accessManager.username}`, { token: cc });
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: /role|rôle|Rolle|rol/ }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption('fr');
+    await chooseRole(page, /Contact Center/);
+    await menu(page, 'Back office');
+    const find = page.getByRole('region', { name: 'Rechercher' });
+    await find.getByLabel(/^Nom d’utilisateur/).fill(M.accessManager.username);
+    if (probe.status !== 200) tab.expect('GET', /^\/api\/v1\/admin\/persons$/, probe.status);
+    await find.getByRole('button', { name: 'Rechercher des personnes' }).click();
+    if (probe.status !== 200) {
+      // Before the route exists, the screen says so in words.
+      await find.getByRole('alert').waitFor();
+      await expect(find.getByRole('alert').textContent()).resolves.toMatch(/Introuvable|Certaines données|autorisé/);
+      await tab.close();
+      return;
+    }
+    const row = find.getByRole('row', { name: new RegExp(M.accessManager.lastName) });
+    await row.getByRole('button', { name: 'Déverrouiller' }).click();
+    await page.getByRole('status').getByText('Compte déverrouillé.').waitFor();
+    await row.getByLabel(/^Mot de passe provisoire/).fill('Provisoire#26');
+    await row.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+    await page.getByRole('status').getByText('Mot de passe réinitialisé.').waitFor();
+    await screen(page, 'admin-find');
+    await tab.close();
+    // The person logs in with it and is taken to the password screen first.
+    const person = await openTab();
+    await login(person.page, M.accessManager.username, 'Provisoire#26');
+    await person.page.getByText('Votre mot de passe a été réinitialisé : choisissez-en un nouveau avant de continuer.').waitFor();
+    await field(person.page, 'Mot de passe actuel').fill('Provisoire#26');
+    await field(person.page, 'Nouveau mot de passe').fill('Definitif#2026');
+    await person.page.getByRole('button', { name: 'Modifier le mot de passe' }).click();
+    await person.page.getByRole('status').getByText('Votre mot de passe a été modifié : connectez-vous avec le nouveau.').waitFor();
+    await login(person.page, M.accessManager.username, 'Definitif#2026');
+    await chooseRole(person.page, /Responsable Accès Entreprise/);
+    await person.close();
   });
 });

@@ -188,6 +188,8 @@ export const api = {
 
   quality: (n: string, type: string) => request<QualityView>('GET', qt(n, type)),
   updateQuality: (n: string, type: string, body: { contactEmail?: string | null }) => request<QualityView>('PATCH', qt(n, type), body),
+  designateLocalManager: (n: string, type: string, body: PersonBody) => request<{ personId: string }>('PUT', `${qt(n, type)}/local-manager`, body),
+  designateTechnicalUser: (n: string, type: string, body: PersonBody) => request<{ personId: string }>('PUT', `${qt(n, type)}/technical-user`, body),
 
   routing: (n: string, type: string) => request<{ items: RoutingRuleView[] }>('GET', `${qt(n, type)}/routing`),
   setRecipient: (n: string, type: string, declarationType: string, recipient: string) => request<RoutingRuleView>('PUT', `${qt(n, type)}/routing/${id(declarationType)}`, { recipient }),

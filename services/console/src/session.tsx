@@ -76,7 +76,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback((token: string, roles: Role[], passwordChangeRequired?: boolean) => {
     setToken(token);
     setState({ token, roles, capabilities: [], passwordChangeRequired });
-    // The person's own language becomes the console's, unless they switch.
+    // The person's own language becomes the console's, unless they switch. (A person who must
+    // change their password first is refused everything else, /me included.)
+    if (passwordChangeRequired) return;
     void api.me().then((r) => {
       if (r.ok && (LANGUAGES as readonly string[]).includes(r.data.language)) setLang(r.data.language as Language);
     });

@@ -39,6 +39,7 @@ export const de: Messages = {
   quality: {
     title: 'Daten der Eigenschaft', type: 'Eigenschaft', applications: 'Anwendungen', activatedAt: 'Aktiv seit', contactEmail: 'Kontakt-E-Mail', gl: 'Lokaler Verwalter', technicalUser: 'Technischer Benutzer',
     employerRegistrationNumber: 'Arbeitgeber-Eintragungsnummer (LSS)', inamiNumber: 'LIKIV-Nummer', choose: 'Eigenschaft, an der Sie arbeiten', current: 'Eigenschaft: {{quality}}', none: 'Keine aktive Eigenschaft.',
+    changeGl: 'Den lokalen Verwalter ändern', changeGlSubmit: 'Diesen lokalen Verwalter benennen', glChanged: 'Der lokale Verwalter ist benannt.', designateTechnical: 'Den technischen Benutzer benennen', technicalSubmit: 'Diesen technischen Benutzer benennen', technicalDesignated: 'Der technische Benutzer ist benannt.',
   },
   person: {
     legend: 'Die Person', niss: 'Nationalregisternummer (ENSS)', nissHint: '11 Ziffern. Suchen Sie sie zuerst: die Namen einer bekannten Person werden ausgefüllt.', lookup: 'Diese ENSS suchen',

@@ -37,6 +37,7 @@ export const en = {
   quality: {
     title: 'Quality details', type: 'Quality', applications: 'Applications', activatedAt: 'Active since', contactEmail: 'Contact e-mail', gl: 'Local manager', technicalUser: 'Technical user',
     employerRegistrationNumber: 'Employer registration number (NSSO)', inamiNumber: 'INAMI/RIZIV number', choose: 'Quality to work on', current: 'Quality: {{quality}}', none: 'No active quality.',
+    changeGl: 'Change the local manager', changeGlSubmit: 'Designate this local manager', glChanged: 'The local manager is designated.', designateTechnical: 'Designate the technical user', technicalSubmit: 'Designate this technical user', technicalDesignated: 'The technical user is designated.',
   },
   person: {
     legend: 'The person', niss: 'National number (NISS)', nissHint: '11 digits. Look it up first: a known person’s names are filled in.', lookup: 'Look up this NISS',

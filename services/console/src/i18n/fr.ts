@@ -39,6 +39,7 @@ export const fr: Messages = {
   quality: {
     title: 'Données de la qualité', type: 'Qualité', applications: 'Applications', activatedAt: 'Active depuis', contactEmail: 'E-mail de contact', gl: 'Gestionnaire Local', technicalUser: 'Utilisateur technique',
     employerRegistrationNumber: 'Numéro d’immatriculation employeur (ONSS)', inamiNumber: 'Numéro INAMI', choose: 'Qualité sur laquelle travailler', current: 'Qualité : {{quality}}', none: 'Aucune qualité active.',
+    changeGl: 'Changer le Gestionnaire Local', changeGlSubmit: 'Désigner ce Gestionnaire Local', glChanged: 'Le Gestionnaire Local est désigné.', designateTechnical: 'Désigner l’utilisateur technique', technicalSubmit: 'Désigner cet utilisateur technique', technicalDesignated: 'L’utilisateur technique est désigné.',
   },
   person: {
     legend: 'La personne', niss: 'Numéro de registre national (NISS)', nissHint: '11 chiffres. Recherchez-le d’abord : les noms d’une personne connue apparaissent d’office.', lookup: 'Rechercher ce NISS',

@@ -39,6 +39,7 @@ export const nl: Messages = {
   quality: {
     title: 'Gegevens van de hoedanigheid', type: 'Hoedanigheid', applications: 'Toepassingen', activatedAt: 'Actief sinds', contactEmail: 'Contact-e-mail', gl: 'Lokale beheerder', technicalUser: 'Technische gebruiker',
     employerRegistrationNumber: 'Inschrijvingsnummer werkgever (RSZ)', inamiNumber: 'RIZIV-nummer', choose: 'Hoedanigheid waarop u werkt', current: 'Hoedanigheid: {{quality}}', none: 'Geen actieve hoedanigheid.',
+    changeGl: 'De lokale beheerder wijzigen', changeGlSubmit: 'Deze lokale beheerder aanduiden', glChanged: 'De lokale beheerder is aangeduid.', designateTechnical: 'De technische gebruiker aanduiden', technicalSubmit: 'Deze technische gebruiker aanduiden', technicalDesignated: 'De technische gebruiker is aangeduid.',
   },
   person: {
     legend: 'De persoon', niss: 'Rijksregisternummer (INSZ)', nissHint: '11 cijfers. Zoek het eerst op: de namen van een gekende persoon worden ingevuld.', lookup: 'Dit INSZ opzoeken',

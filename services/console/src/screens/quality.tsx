@@ -2,18 +2,19 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditRecord, BatchChannelView, Mandate, QualityView, RoutingRuleView, StructuredMessageView } from '@um/contracts';
-import { api, type Page as ResultPage, type Problem } from '../api.js';
+import { api, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { useSession } from '../session.js';
-import { ConfirmButton, Field, Notice, Page, ProblemAlert, Select, useQualityChoice } from '../ui.js';
+import { ConfirmButton, emptyPerson, Field, Notice, Page, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
 
 export function QualityScreen() {
   const { t } = useTranslation();
-  const { role } = useSession();
+  const { role, can } = useSession();
   const { label } = useCatalogue();
   const en = role?.enterpriseNumber ?? '';
   const { quality, picker } = useQualityChoice();
   const [view, setView] = useState<QualityView>();
+  const [reloads, setReloads] = useState(0);
   const [contactEmail, setContactEmail] = useState('');
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
@@ -24,7 +25,7 @@ export function QualityScreen() {
       setView(r.data);
       setContactEmail(r.data.contactEmail ?? '');
     });
-  }, [en, quality]);
+  }, [en, quality, reloads]);
   async function save(e: FormEvent) {
     e.preventDefault();
     const r = await api.updateQuality(en, quality ?? '', { contactEmail: contactEmail.trim() || null });
@@ -65,9 +66,47 @@ export function QualityScreen() {
             <Field label={t('quality.contactEmail')} name="contactEmail" type="email" value={contactEmail} onChange={setContactEmail} problem={problem} />
             <button type="submit">{t('common.save')}</button>
           </form>
+          {can('quality.local-manager.designate') ? (
+            <DesignatePerson heading={t('quality.changeGl')} submit={t('quality.changeGlSubmit')} done={t('quality.glChanged')} send={(p) => api.designateLocalManager(en, view.type, p)} onDone={() => setReloads((n) => n + 1)} />
+          ) : null}
+          {can('technical-user.designate') ? (
+            <DesignatePerson heading={t('quality.designateTechnical')} submit={t('quality.technicalSubmit')} done={t('quality.technicalDesignated')} send={(p) => api.designateTechnicalUser(en, view.type, p)} onDone={() => setReloads((n) => n + 1)} />
+          ) : null}
         </>
       ) : null}
     </Page>
+  );
+}
+
+/** Designating someone by NISS for a quality (its GL, its technical user). */
+function DesignatePerson({ heading, submit, done, send, onDone }: { heading: string; submit: string; done: string; send(p: PersonBody): Promise<{ ok: boolean; problem?: Problem }>; onDone(): void }) {
+  const { role, language } = useSession();
+  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
+  const [known, setKnown] = useState<boolean>();
+  const [problem, setProblem] = useState<Problem>();
+  const [notice, setNotice] = useState<string>();
+  async function go(e: FormEvent) {
+    e.preventDefault();
+    const r = await send(personPayload(person, known === true));
+    if (!r.ok) return setProblem(r.problem);
+    setProblem(undefined);
+    setNotice(done);
+    setPerson(emptyPerson(language));
+    setKnown(undefined);
+    onDone();
+  }
+  return (
+    <section aria-label={heading}>
+      <h2>{heading}</h2>
+      <Notice message={notice} />
+      <form onSubmit={(e) => void go(e)} noValidate>
+        <PersonFields enterpriseNumber={role?.enterpriseNumber} value={person} onChange={setPerson} problem={problem} known={known} setKnown={setKnown} />
+        <ProblemAlert problem={problem} />
+        <button type="submit" disabled={known === undefined}>
+          {submit}
+        </button>
+      </form>
+    </section>
   );
 }
 
@@ -82,13 +121,15 @@ export function RoutingScreen() {
   const [received, setReceived] = useState<Array<RoutingRuleView & { enterpriseNumber: string; quality: string }>>([]);
   const [channels, setChannels] = useState<BatchChannelView[]>([]);
   const [problem, setProblem] = useState<Problem>();
+  const [receivedProblem, setReceivedProblem] = useState<Problem>();
+  const [mandatesProblem, setMandatesProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [choice, setChoice] = useState<Record<string, string>>({});
   const reload = useCallback(() => {
     if (!quality) return;
     void api.routing(en, quality).then((r) => (r.ok ? setRules(r.data.items) : setProblem(r.problem)));
-    void api.mandates(en, 'given').then((r) => r.ok && setMandates(r.data.items));
-    void api.receivedRouting(en).then((r) => r.ok && setReceived(r.data.items));
+    void api.mandates(en, 'given').then((r) => (r.ok ? setMandates(r.data.items) : setMandatesProblem(r.problem)));
+    void api.receivedRouting(en).then((r) => (r.ok ? setReceived(r.data.items) : setReceivedProblem(r.problem)));
     void api.batchChannels(en).then((r) => r.ok && setChannels(r.data.items));
   }, [en, quality]);
   useEffect(reload, [reload]);
@@ -148,6 +189,7 @@ export function RoutingScreen() {
         </tbody>
       </table>
       <h2>{t('routing.mandates')}</h2>
+      <ProblemAlert problem={mandatesProblem} />
       {mandates.length ? (
         <ul>
           {mandates.map((m) => (
@@ -156,10 +198,11 @@ export function RoutingScreen() {
             </li>
           ))}
         </ul>
-      ) : (
+      ) : mandatesProblem ? null : (
         <p>{t('routing.noMandates')}</p>
       )}
       <h2>{t('routing.received')}</h2>
+      <ProblemAlert problem={receivedProblem} />
       {received.length ? (
         <ul>
           {received.map((r) => (
@@ -169,7 +212,7 @@ export function RoutingScreen() {
             </li>
           ))}
         </ul>
-      ) : (
+      ) : receivedProblem ? null : (
         <p>{t('routing.noneReceived')}</p>
       )}
     </Page>
