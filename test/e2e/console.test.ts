@@ -527,16 +527,16 @@ describe('web console (Chromium)', () => {
     const focusTo = async (accessibleName: RegExp, max = 12) => {
       for (let i = 0; i < max; i++) {
         await page.keyboard.press('Tab');
-        const name = await page.evaluate(() => {
-          const el = document.activeElement as HTMLElement | null;
-          return el ? (el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ?? el.textContent ?? '') : '';
-        });
+        // Evaluated in the page (a string: this file is compiled without the DOM's types).
+        const name = await page.evaluate<string>(
+          `(() => { const el = document.activeElement; if (!el) return ''; const label = el.id ? document.querySelector('label[for="' + el.id + '"]') : null; return el.getAttribute('aria-label') || (label ? label.textContent : '') || el.textContent || ''; })()`,
+        );
         if (accessibleName.test(name ?? '')) return;
       }
       throw new Error(`no focusable element named ${accessibleName} within ${max} Tab presses`);
     };
     await focusTo(/^Nom d’utilisateur/);
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).not.toBe('none');
     await page.keyboard.type(GERMAN.username);
     await focusTo(/^Mot de passe/);
