@@ -13,6 +13,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
+import { registerConsole } from './plugins/console.js';
 import { MAX_PARAM_LENGTH, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
 import { registerTracing, RequestLogController, traceOf } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
@@ -103,6 +104,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
     },
     { prefix: '/api/v1' },
   );
+  await registerConsole(app);
   return app;
 }
 
