@@ -17,15 +17,6 @@ const CHROMIUM = process.env.UM_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENS = path.resolve(__dirname, '../../docs/screens');
 
-/**
- * Error answers the console meets on main today because the route is not merged yet (PRODUCT.md
- * §7.2); each is shown in words by the screen that asks. Once the routes exist they answer 200.
- */
-const NOT_MERGED_YET: Expected[] = [
-  { method: 'GET', path: /^\/api\/v1\/catalogue$/, status: 404 },
-  { method: 'GET', path: /^\/api\/v1\/enterprises\/\d+\/routing\/received$/, status: 404 },
-];
-
 interface Expected {
   method: string;
   path: RegExp;
@@ -80,7 +71,7 @@ async function openTab(locale = 'fr-BE'): Promise<Tab> {
   const errors: string[] = [];
   const failed: string[] = [];
   const answers: Array<{ method: string; path: string; status: number }> = [];
-  const expected: Expected[] = [...NOT_MERGED_YET];
+  const expected: Expected[] = [];
   page.on('console', (m) => {
     // Chromium logs every error answer as "Failed to load resource"; those are judged below, by route.
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of')) errors.push(m.text());
