@@ -4,3 +4,4 @@ export * from './catalogue.js';
 export * from './permissions.js';
 export * from './person-scope.js';
 export * from './names.js';
+export * from './roles.js';

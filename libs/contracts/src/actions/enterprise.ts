@@ -21,16 +21,17 @@ import { NoParams, Void, type ActionContract } from './types.js';
 
 export const EnterpriseActions = {
   'enterprise.health': { params: NoParams, result: HealthResult, idempotent: true },
-  'enterprise.onboard': { params: OnboardEnterpriseBody, result: OnboardEnterpriseResult, idempotent: false },
-  'enterprise.get': { params: EnterpriseNumberParams, result: EnterpriseView, idempotent: true },
-  'enterprise.eligibleQualities': { params: EnterpriseNumberParams, result: EligibleQualities, idempotent: true },
-  'enterprise.replaceAccessManager': { params: ReplaceAccessManagerParams, result: DesignateResult, idempotent: false },
+  'enterprise.onboard': { params: OnboardEnterpriseBody, result: OnboardEnterpriseResult, idempotent: false, capability: 'admin.enterprises.onboard' },
+  'enterprise.get': { params: EnterpriseNumberParams, result: EnterpriseView, idempotent: true, capability: 'enterprise.read' },
+  'enterprise.eligibleQualities': { params: EnterpriseNumberParams, result: EligibleQualities, idempotent: true, capability: 'enterprise.read' },
+  'enterprise.replaceAccessManager': { params: ReplaceAccessManagerParams, result: DesignateResult, idempotent: false, capability: 'admin.access-manager.replace' },
   'enterprise.registerMandate': {
     params: z.strictObject({ enterpriseNumber: EnterpriseNumber, mandate: MandateBody }),
     result: Mandate,
     idempotent: false,
+    capability: 'admin.mandates.register',
   },
-  'enterprise.listMandates': { params: EnterpriseNumberParams, result: z.object({ items: z.array(Mandate) }), idempotent: true },
+  'enterprise.listMandates': { params: EnterpriseNumberParams, result: z.object({ items: z.array(Mandate) }), idempotent: true, capability: 'enterprise.read' },
   /** Internal: mandates held by a mandatary for an enterprise (routing). */
   'enterprise.findMandates': {
     params: z.strictObject({ enterpriseNumber: EnterpriseNumber, mandataryEnterpriseNumber: EnterpriseNumber.optional() }),
@@ -44,22 +45,25 @@ export const EnterpriseActions = {
     idempotent: true,
   },
 
-  'enterprise.listCoAccessManagers': { params: EnterpriseNumberParams, result: ManagerList, idempotent: true },
+  'enterprise.listCoAccessManagers': { params: EnterpriseNumberParams, result: ManagerList, idempotent: true, capability: 'co-access-managers.manage' },
   'enterprise.designateCoAccessManager': {
     params: PersonInput.extend({ enterpriseNumber: EnterpriseNumber }),
     result: DesignateResult,
     idempotent: false,
+    capability: 'co-access-managers.manage',
   },
-  'enterprise.editCoAccessManager': { params: PersonRefParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true },
+  'enterprise.editCoAccessManager': { params: PersonRefParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true, capability: 'co-access-managers.manage' },
   'enterprise.setCoAccessManagerStatus': {
     params: PersonRefParams.extend({ status: z.enum(['active', 'blocked']) }),
     result: ManagerView,
     idempotent: true,
+    capability: 'co-access-managers.manage',
+    notOnSelf: true,
   },
-  'enterprise.removeCoAccessManager': { params: PersonRefParams, result: Void, idempotent: true },
-  'enterprise.resetCoAccessManagerPassword': { params: PersonRefParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false },
+  'enterprise.removeCoAccessManager': { params: PersonRefParams, result: Void, idempotent: true, capability: 'co-access-managers.manage', notOnSelf: true },
+  'enterprise.resetCoAccessManagerPassword': { params: PersonRefParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'co-access-managers.manage', notOnSelf: true },
 
   /** Internal: every change of the enterprise's managers, qualities and users is recorded here. */
   'enterprise.recordAudit': { params: RecordAuditParams, result: Void, idempotent: false },
-  'enterprise.listAudit': { params: PageQuery.extend({ enterpriseNumber: EnterpriseNumber }), result: AuditPage, idempotent: true },
+  'enterprise.listAudit': { params: PageQuery.extend({ enterpriseNumber: EnterpriseNumber }), result: AuditPage, idempotent: true, capability: 'audit.read' },
 } as const satisfies Record<string, ActionContract>;

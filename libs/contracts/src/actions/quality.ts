@@ -21,25 +21,28 @@ import { NoParams, Void, type ActionContract } from './types.js';
 
 export const QualityActions = {
   'quality.health': { params: NoParams, result: HealthResult, idempotent: true },
-  'quality.list': { params: EnterpriseNumberParams, result: QualityList, idempotent: true },
+  'quality.list': { params: EnterpriseNumberParams, result: QualityList, idempotent: true, capability: 'enterprise.read' },
   'quality.activate': {
     params: z.strictObject({ enterpriseNumber: EnterpriseNumber, body: ActivateQualityBody }),
     result: ActivateQualityResult,
     idempotent: false,
+    capability: 'quality.activate',
   },
-  'quality.get': { params: QualityParams, result: QualityView, idempotent: true },
-  'quality.update': { params: QualityParams.extend({ changes: UpdateQualityBody }), result: QualityView, idempotent: true },
-  'quality.updateRegistryIdentifiers': { params: QualityParams.extend({ changes: RegistryIdentifiersBody }), result: QualityView, idempotent: true },
-  'quality.designateLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false },
-  'quality.listCoLocalManagers': { params: QualityParams, result: ManagerList, idempotent: true },
-  'quality.designateCoLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false },
+  'quality.get': { params: QualityParams, result: QualityView, idempotent: true, capability: 'quality.details' },
+  'quality.update': { params: QualityParams.extend({ changes: UpdateQualityBody }), result: QualityView, idempotent: true, capability: 'quality.details' },
+  'quality.updateRegistryIdentifiers': { params: QualityParams.extend({ changes: RegistryIdentifiersBody }), result: QualityView, idempotent: true, capability: 'admin.qualities.registry' },
+  'quality.designateLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false, capability: 'quality.local-manager.designate' },
+  'quality.listCoLocalManagers': { params: QualityParams, result: ManagerList, idempotent: true, capability: 'co-local-managers.manage' },
+  'quality.designateCoLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false, capability: 'co-local-managers.manage' },
   'quality.setCoLocalManagerStatus': {
     params: QualityPersonParams.extend({ status: z.enum(['active', 'blocked']) }),
     result: ManagerView,
     idempotent: true,
+    capability: 'co-local-managers.manage',
+    notOnSelf: true,
   },
-  'quality.removeCoLocalManager': { params: QualityPersonParams, result: Void, idempotent: true },
-  'quality.designateTechnicalUser': { params: QualityParams.extend({ body: TechnicalUserBody }), result: DesignateResult, idempotent: false },
+  'quality.removeCoLocalManager': { params: QualityPersonParams, result: Void, idempotent: true, capability: 'co-local-managers.manage', notOnSelf: true },
+  'quality.designateTechnicalUser': { params: QualityParams.extend({ body: TechnicalUserBody }), result: DesignateResult, idempotent: false, capability: 'technical-user.designate' },
   /** Internal: is the quality active, and who is its technical user (structured messaging). */
   'quality.state': { params: QualityParams, result: QualityState, idempotent: true },
 } as const satisfies Record<string, ActionContract>;
