@@ -159,10 +159,14 @@ describe('qualities', () => {
     const before = await auditTotal(e.en, e.rae);
     const badEmail = await req('PATCH', `/enterprises/${e.en}/qualities/employer`, e.rae, { contactEmail: 'nope' });
     expect(badEmail.status).toBe(400);
-    const badData = await req('PATCH', `/enterprises/${e.en}/qualities/employer`, e.rae, { data: { employerRegistrationNumber: 'x' } });
+    // Registry identifiers are the contact centre's: a manager's attempt is refused before its format is looked at.
+    const registry = await req('PATCH', `/enterprises/${e.en}/qualities/employer`, e.rae, { data: { employerRegistrationNumber: 'x' } });
+    expect(registry.status).toBe(403);
+    expect(registry.body.code).toBe('REGISTRY_IDENTIFIER_CONTACT_CENTRE_ONLY');
+    const badData = await req('PATCH', `/admin/enterprises/${e.en}/qualities/employer`, cc, { employerRegistrationNumber: 'x' });
     expect(badData.status).toBe(400);
-    expect(badData.body.errors[0].field).toBe('data.employerRegistrationNumber');
-    const unknown = await req('PATCH', `/enterprises/${e.en}/qualities/employer`, e.rae, { data: { inamiNumber: '12345678' } });
+    expect(badData.body.errors[0].field).toBe('employerRegistrationNumber');
+    const unknown = await req('PATCH', `/enterprises/${e.en}/qualities/employer`, e.rae, { data: { registryCode: '12345678' } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe('UNKNOWN_FIELD');
     expect(await auditTotal(e.en, e.rae)).toBe(before);

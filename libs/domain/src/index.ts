@@ -5,3 +5,4 @@ export * from './permissions.js';
 export * from './batch-channels.js';
 export * from './person-scope.js';
 export * from './names.js';
+export * from './roles.js';

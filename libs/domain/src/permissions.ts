@@ -216,8 +216,14 @@ export interface RouteRule {
   /** Path under /api/v1, parameters as in the OpenAPI description (`{enterpriseNumber}`). */
   path: string;
   auth: RouteAuth;
-  /** The capability checked by the owning service (`ensureAllowed`); for `session` routes, what it amounts to. */
+  /**
+   * For `role` routes, the capability of the action the route forwards to, as its contract in
+   * libs/contracts declares it (that contract is the source: `defineAction` checks it, and a unit
+   * test of the contracts checks that this column renders it); for `session` routes, what it amounts to.
+   */
   capability?: CapabilityName;
+  /** The Moleculer action the route forwards to (`role` routes). */
+  action?: string;
 }
 
 const EN = '/enterprises/{enterpriseNumber}';
@@ -225,8 +231,9 @@ const QT = `${EN}/qualities/{type}`;
 
 /**
  * The matrix: one row per route of docs/product.md §5 (those not built yet included, so a new route
- * needs no new rule). Services take their capability from here (`routeCapability`), the
- * exhaustive permission test derives every expected status from it, and `npm run docs:matrix`
+ * needs no new rule), naming the action each `role` route forwards to and that action's
+ * capability (a rendering of the action contracts, checked by a unit test of libs/contracts). The
+ * exhaustive permission tests derive every expected status from it, and `npm run docs:matrix`
  * renders it into docs/permissions.md.
  */
 export const ROUTE_RULES = [
@@ -243,61 +250,61 @@ export const ROUTE_RULES = [
   { method: 'GET', path: '/authorizations/check', auth: 'session' },
   { method: 'GET', path: '/catalogue', auth: 'none' },
 
-  { method: 'GET', path: EN, auth: 'role', capability: 'enterprise.read' },
-  { method: 'GET', path: `${EN}/qualities`, auth: 'role', capability: 'enterprise.read' },
-  { method: 'GET', path: `${EN}/eligible-qualities`, auth: 'role', capability: 'enterprise.read' },
-  { method: 'GET', path: `${EN}/mandates`, auth: 'role', capability: 'mandates.read' },
-  { method: 'GET', path: `${EN}/routing/received`, auth: 'role', capability: 'routing.received' },
-  { method: 'GET', path: `${EN}/audit`, auth: 'role', capability: 'audit.read' },
-  { method: 'POST', path: `${EN}/qualities`, auth: 'role', capability: 'quality.activate' },
-  { method: 'PUT', path: `${QT}/local-manager`, auth: 'role', capability: 'quality.local-manager.designate' },
-  { method: 'GET', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage' },
-  { method: 'POST', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage' },
-  { method: 'PATCH', path: `${EN}/co-access-managers/{personId}`, auth: 'role', capability: 'co-access-managers.manage' },
-  { method: 'DELETE', path: `${EN}/co-access-managers/{personId}`, auth: 'role', capability: 'co-access-managers.manage' },
-  { method: 'POST', path: `${EN}/co-access-managers/{personId}/block`, auth: 'role', capability: 'co-access-managers.manage' },
-  { method: 'POST', path: `${EN}/co-access-managers/{personId}/unblock`, auth: 'role', capability: 'co-access-managers.manage' },
-  { method: 'PUT', path: `${EN}/co-access-managers/{personId}/password`, auth: 'role', capability: 'co-access-managers.manage' },
-  { method: 'GET', path: `${EN}/users`, auth: 'role', capability: 'users.search.enterprise' },
-  { method: 'GET', path: `${EN}/persons/{niss}`, auth: 'role', capability: 'persons.lookup' },
-  { method: 'GET', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage' },
-  { method: 'POST', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage' },
-  { method: 'DELETE', path: `${EN}/batch-channels/{channelId}`, auth: 'role', capability: 'batch-channels.manage' },
+  { method: 'GET', path: EN, auth: 'role', capability: 'enterprise.read', action: 'enterprise.get' },
+  { method: 'GET', path: `${EN}/qualities`, auth: 'role', capability: 'enterprise.read', action: 'quality.list' },
+  { method: 'GET', path: `${EN}/eligible-qualities`, auth: 'role', capability: 'enterprise.read', action: 'enterprise.eligibleQualities' },
+  { method: 'GET', path: `${EN}/mandates`, auth: 'role', capability: 'mandates.read', action: 'enterprise.listMandates' },
+  { method: 'GET', path: `${EN}/routing/received`, auth: 'role', capability: 'routing.received', action: 'routing-module.listReceived' },
+  { method: 'GET', path: `${EN}/audit`, auth: 'role', capability: 'audit.read', action: 'enterprise.listAudit' },
+  { method: 'POST', path: `${EN}/qualities`, auth: 'role', capability: 'quality.activate', action: 'quality.activate' },
+  { method: 'PUT', path: `${QT}/local-manager`, auth: 'role', capability: 'quality.local-manager.designate', action: 'quality.designateLocalManager' },
+  { method: 'GET', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.listCoAccessManagers' },
+  { method: 'POST', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.designateCoAccessManager' },
+  { method: 'PATCH', path: `${EN}/co-access-managers/{personId}`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.editCoAccessManager' },
+  { method: 'DELETE', path: `${EN}/co-access-managers/{personId}`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.removeCoAccessManager' },
+  { method: 'POST', path: `${EN}/co-access-managers/{personId}/block`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.setCoAccessManagerStatus' },
+  { method: 'POST', path: `${EN}/co-access-managers/{personId}/unblock`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.setCoAccessManagerStatus' },
+  { method: 'PUT', path: `${EN}/co-access-managers/{personId}/password`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.resetCoAccessManagerPassword' },
+  { method: 'GET', path: `${EN}/users`, auth: 'role', capability: 'users.search.enterprise', action: 'user-management.searchEnterprise' },
+  { method: 'GET', path: `${EN}/persons/{niss}`, auth: 'role', capability: 'persons.lookup', action: 'identity.lookupPerson' },
+  { method: 'GET', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage', action: 'routing-module.listChannels' },
+  { method: 'POST', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage', action: 'routing-module.createChannel' },
+  { method: 'DELETE', path: `${EN}/batch-channels/{channelId}`, auth: 'role', capability: 'batch-channels.manage', action: 'routing-module.deleteChannel' },
 
-  { method: 'GET', path: QT, auth: 'role', capability: 'quality.details' },
-  { method: 'PATCH', path: QT, auth: 'role', capability: 'quality.details' },
-  { method: 'GET', path: `${QT}/users`, auth: 'role', capability: 'users.search.quality' },
-  { method: 'POST', path: `${QT}/users`, auth: 'role', capability: 'users.manage' },
-  { method: 'GET', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.search.quality' },
-  { method: 'PATCH', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage' },
-  { method: 'DELETE', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage' },
-  { method: 'POST', path: `${QT}/users/{personId}/block`, auth: 'role', capability: 'users.manage' },
-  { method: 'POST', path: `${QT}/users/{personId}/unblock`, auth: 'role', capability: 'users.manage' },
-  { method: 'PUT', path: `${QT}/users/{personId}/password`, auth: 'role', capability: 'users.manage' },
-  { method: 'GET', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'POST', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'GET', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'PATCH', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'PUT', path: `${QT}/co-local-managers/{personId}/password`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'DELETE', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'POST', path: `${QT}/co-local-managers/{personId}/block`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'POST', path: `${QT}/co-local-managers/{personId}/unblock`, auth: 'role', capability: 'co-local-managers.manage' },
-  { method: 'PUT', path: `${QT}/technical-user`, auth: 'role', capability: 'technical-user.designate' },
-  { method: 'GET', path: `${QT}/routing`, auth: 'role', capability: 'routing.manage' },
-  { method: 'PUT', path: `${QT}/routing/{declarationType}`, auth: 'role', capability: 'routing.manage' },
-  { method: 'PUT', path: `${QT}/routing/{declarationType}/channel`, auth: 'role', capability: 'routing.manage' },
-  { method: 'GET', path: `${QT}/structured-messages`, auth: 'role', capability: 'routing.manage' },
+  { method: 'GET', path: QT, auth: 'role', capability: 'quality.details', action: 'quality.get' },
+  { method: 'PATCH', path: QT, auth: 'role', capability: 'quality.details', action: 'quality.update' },
+  { method: 'GET', path: `${QT}/users`, auth: 'role', capability: 'users.search.quality', action: 'user-management.searchQuality' },
+  { method: 'POST', path: `${QT}/users`, auth: 'role', capability: 'users.manage', action: 'user-management.register' },
+  { method: 'GET', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.search.quality', action: 'user-management.get' },
+  { method: 'PATCH', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage', action: 'user-management.update' },
+  { method: 'DELETE', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage', action: 'user-management.remove' },
+  { method: 'POST', path: `${QT}/users/{personId}/block`, auth: 'role', capability: 'users.manage', action: 'user-management.setStatus' },
+  { method: 'POST', path: `${QT}/users/{personId}/unblock`, auth: 'role', capability: 'users.manage', action: 'user-management.setStatus' },
+  { method: 'PUT', path: `${QT}/users/{personId}/password`, auth: 'role', capability: 'users.manage', action: 'user-management.resetPassword' },
+  { method: 'GET', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.listCoLocalManagers' },
+  { method: 'POST', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.designateCoLocalManager' },
+  { method: 'GET', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.getCoLocalManager' },
+  { method: 'PATCH', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.editCoLocalManager' },
+  { method: 'PUT', path: `${QT}/co-local-managers/{personId}/password`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.resetCoLocalManagerPassword' },
+  { method: 'DELETE', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.removeCoLocalManager' },
+  { method: 'POST', path: `${QT}/co-local-managers/{personId}/block`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.setCoLocalManagerStatus' },
+  { method: 'POST', path: `${QT}/co-local-managers/{personId}/unblock`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.setCoLocalManagerStatus' },
+  { method: 'PUT', path: `${QT}/technical-user`, auth: 'role', capability: 'technical-user.designate', action: 'quality.designateTechnicalUser' },
+  { method: 'GET', path: `${QT}/routing`, auth: 'role', capability: 'routing.manage', action: 'routing-module.listRules' },
+  { method: 'PUT', path: `${QT}/routing/{declarationType}`, auth: 'role', capability: 'routing.manage', action: 'routing-module.setRecipient' },
+  { method: 'PUT', path: `${QT}/routing/{declarationType}/channel`, auth: 'role', capability: 'routing.manage', action: 'routing-module.setChannel' },
+  { method: 'GET', path: `${QT}/structured-messages`, auth: 'role', capability: 'routing.manage', action: 'structured-messaging.list' },
 
-  { method: 'POST', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.onboard' },
-  { method: 'GET', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.find' },
-  { method: 'GET', path: '/admin/persons', auth: 'role', capability: 'admin.persons.find' },
-  { method: 'POST', path: '/admin/persons/{personId}/unlock', auth: 'role', capability: 'admin.persons.unlock' },
-  { method: 'PUT', path: '/admin/persons/{personId}/password', auth: 'role', capability: 'admin.persons.reset-password' },
-  { method: 'PUT', path: `/admin${EN}/access-manager`, auth: 'role', capability: 'admin.access-manager.replace' },
-  { method: 'POST', path: `/admin${EN}/mandates`, auth: 'role', capability: 'admin.mandates.register' },
-  { method: 'PATCH', path: `/admin${QT}`, auth: 'role', capability: 'admin.qualities.registry' },
-  { method: 'PATCH', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end' },
-  { method: 'DELETE', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end' },
+  { method: 'POST', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.onboard', action: 'enterprise.onboard' },
+  { method: 'GET', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.find', action: 'enterprise.search' },
+  { method: 'GET', path: '/admin/persons', auth: 'role', capability: 'admin.persons.find', action: 'identity.findPersons' },
+  { method: 'POST', path: '/admin/persons/{personId}/unlock', auth: 'role', capability: 'admin.persons.unlock', action: 'enterprise.adminUnlockPerson' },
+  { method: 'PUT', path: '/admin/persons/{personId}/password', auth: 'role', capability: 'admin.persons.reset-password', action: 'enterprise.adminResetPassword' },
+  { method: 'PUT', path: `/admin${EN}/access-manager`, auth: 'role', capability: 'admin.access-manager.replace', action: 'enterprise.replaceAccessManager' },
+  { method: 'POST', path: `/admin${EN}/mandates`, auth: 'role', capability: 'admin.mandates.register', action: 'enterprise.registerMandate' },
+  { method: 'PATCH', path: `/admin${QT}`, auth: 'role', capability: 'admin.qualities.registry', action: 'quality.updateRegistryIdentifiers' },
+  { method: 'PATCH', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end', action: 'enterprise.endMandate' },
+  { method: 'DELETE', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end', action: 'enterprise.revokeMandate' },
 ] as const satisfies readonly RouteRule[];
 
 export type RouteKey = `${(typeof ROUTE_RULES)[number]['method']} ${(typeof ROUTE_RULES)[number]['path']}`;
@@ -311,12 +318,4 @@ export function routeShape(method: string, path: string): string {
 export function routeRule(method: string, path: string): RouteRule | undefined {
   const shape = routeShape(method, path);
   return (ROUTE_RULES as readonly RouteRule[]).find((r) => routeShape(r.method, r.path) === shape);
-}
-
-/** The capability a service checks for one of its routes (from the matrix, never a copy). */
-export function routeCapability(route: RouteKey): CapabilityName {
-  const [method, path] = route.split(' ') as [string, string];
-  const capability = routeRule(method, path)?.capability;
-  if (!capability) throw new Error(`the permission matrix has no capability for ${route}`);
-  return capability;
 }

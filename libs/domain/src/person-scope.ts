@@ -67,3 +67,11 @@ export function comparableName(name: string): string {
 export function sameName(a: string, b: string): boolean {
   return comparableName(a) === comparableName(b);
 }
+
+/**
+ * Nobody blocks, deletes or resets themselves through a manager route: a manager would lock
+ * themselves out, or reset their own password without the current one (self-service asks for it).
+ */
+export function isSelf(actor: { personId: string } | undefined, targetPersonId: unknown): boolean {
+  return actor !== undefined && typeof targetPersonId === 'string' && actor.personId === targetPersonId;
+}

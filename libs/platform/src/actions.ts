@@ -4,8 +4,10 @@
  */
 import type { ActionSchema, CallingOptions, Context, ServiceBroker } from 'moleculer';
 import type { z } from 'zod';
-import { Actions, Events, type ActionName, type CallMeta, type EventName, type ParamsOf, type PayloadOf, type ResultOf } from '@um/contracts';
-import { fieldErrors, validationProblem } from './errors.js';
+import { Actions, Events, type ActionContract, type ActionName, type CallMeta, type EventName, type ParamsOf, type PayloadOf, type ResultOf } from '@um/contracts';
+import { isSelf, type Target } from '@um/domain';
+import { ClientProblem, fieldErrors, validationProblem } from './errors.js';
+import { ensureAllowed } from './principal.js';
 
 type Caller = Pick<ServiceBroker, 'call'> | Pick<Context, 'call'>;
 
@@ -25,20 +27,35 @@ export function call<A extends ActionName>(
 
 type ResultOfParse<A extends ActionName> = z.output<(typeof Actions)[A]['params']>;
 
+/** Where an action applies, from its params: `enterpriseNumber` and the quality `type`. */
+function targetOf(params: Record<string, unknown>): Target {
+  return {
+    ...(typeof params.enterpriseNumber === 'string' ? { enterpriseNumber: params.enterpriseNumber } : {}),
+    ...(typeof params.type === 'string' ? { quality: params.type } : {}),
+  };
+}
+
 /**
  * Declares the handler of a contract action for a service's `actions` block:
- * `...defineAction('identity.login', async (ctx) => …)`.
+ * `...defineAction('identity.login', async (ctx) => …)`. Before the handler runs, the caller's role
+ * must hold the contract's capability on the params' enterprise and quality (authorise, then
+ * validate: a refused caller learns nothing of what it sent), and a `notOnSelf` action refuses a
+ * caller acting on themselves.
  */
 export function defineAction<A extends ActionName>(
   action: A,
   handler: (input: ResultOfParse<A>, ctx: Context<unknown, CallMeta>) => Promise<ResultOf<A>>,
 ): Record<string, ActionSchema> {
   const rawName = action.slice(action.indexOf('.') + 1);
-  const schema = Actions[action].params;
+  const contract: ActionContract = Actions[action];
+  const schema = contract.params;
   return {
     [rawName]: {
       async handler(ctx: Context<unknown, CallMeta>) {
-        const parsed = schema.safeParse(ctx.params ?? {});
+        const raw = (ctx.params ?? {}) as Record<string, unknown>;
+        if (contract.capability && !contract.capabilityCheckedByHandler) ensureAllowed(ctx, contract.capability, targetOf(raw));
+        if (contract.notOnSelf && isSelf(ctx.meta.principal, raw.personId)) throw new ClientProblem('FORBIDDEN', 'you cannot do this to yourself');
+        const parsed = schema.safeParse(raw);
         if (!parsed.success) throw validationProblem(fieldErrors(parsed.error));
         return handler(parsed.data as ResultOfParse<A>, ctx);
       },

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'moleculer';
 import type { CallMeta, ManagerView, PersonInput, RoleRecord } from '@um/contracts';
-import type { QualityType, RoleKind } from '@um/domain';
+import { isSelf, type QualityType, type RoleKind } from '@um/domain';
 import { call } from './actions.js';
 import { ClientProblem, notFound } from './errors.js';
 
@@ -108,9 +108,9 @@ export async function managerViews(ctx: Ctx, roles: RoleRecord[]): Promise<Manag
   });
 }
 
-/** Nobody blocks, deletes or resets themselves through a manager route. */
+/** For handlers whose contract cannot say `notOnSelf` (the rule: libs/domain `isSelf`). */
 export function refuseSelf(ctx: Ctx, personId: string): void {
-  if (ctx.meta.principal?.personId === personId) throw new ClientProblem('FORBIDDEN', 'you cannot do this to yourself');
+  if (isSelf(ctx.meta.principal, personId)) throw new ClientProblem('FORBIDDEN', 'you cannot do this to yourself');
 }
 
 export interface AuditInput {

@@ -143,9 +143,3 @@ export async function backfillRoleKeys(models: IdentityModels, logger: { warn(ob
   }
 }
 
-/** The one scope for which a role kind is exclusive, if any. */
-export function exclusiveKeyOf(kind: string, enterpriseNumber?: string, quality?: string): string | undefined {
-  if (kind === 'access-manager') return `access-manager:${enterpriseNumber}`;
-  if (kind === 'local-manager') return `local-manager:${enterpriseNumber}:${quality}`;
-  return undefined;
-}

@@ -4,7 +4,7 @@
  * role, indexed by person and by enterprise. Loaded from the store at start, then kept current
  * record by record when a change is broadcast (sync.ts), so none of these reads queries the store.
  */
-import { APPLICATIONS_BY_QUALITY, USER_MANAGEMENT_APPLICATION, type QualityType } from '@um/domain';
+import { reachesApplication, type QualityType } from '@um/domain';
 import type { AuthorizationCheckResult } from '@um/contracts';
 import type { MembershipDoc } from './model.js';
 import type { SearchPlan } from './query.js';
@@ -112,23 +112,18 @@ export class Projection {
     const consider = (reason: Reason) => {
       if (RANK[reason] > RANK[best]) best = reason;
     };
-    if (application === USER_MANAGEMENT_APPLICATION) {
-      for (const role of this.enterpriseRolesByPerson.get(personId)?.values() ?? []) {
-        if (role.enterpriseNumber !== enterpriseNumber) continue;
-        consider(role.status === 'active' ? 'access-manager' : 'membership-blocked');
-      }
+    for (const role of this.enterpriseRolesByPerson.get(personId)?.values() ?? []) {
+      if (role.enterpriseNumber !== enterpriseNumber || !reachesApplication(role.kind, undefined, [], application)) continue;
+      consider(role.status === 'active' ? 'access-manager' : 'membership-blocked');
     }
     for (const m of this.membershipsByPerson.get(personId)?.values() ?? []) {
       if (m.enterpriseNumber !== enterpriseNumber || (quality !== undefined && m.quality !== quality)) continue;
       if (m.accountStatus !== 'active') consider('account-inactive');
       else if (m.status !== 'active') consider('membership-blocked');
-      else if (isManager(m.kind)) {
-        const reach = application === USER_MANAGEMENT_APPLICATION || APPLICATIONS_BY_QUALITY[m.quality as QualityType].includes(application);
-        consider(reach ? 'local-manager' : 'application-not-granted');
-      } else {
-        // Manual 1.3.2: a user reaches User Management as soon as added (to consult and change their own data).
-        const reach = application === USER_MANAGEMENT_APPLICATION || m.applications.includes(application);
-        consider(reach ? 'granted' : 'application-not-granted');
+      else {
+        const reach = reachesApplication(m.kind, m.quality as QualityType, m.applications, application);
+        if (!reach) consider('application-not-granted');
+        else consider(isManager(m.kind) ? 'local-manager' : 'granted');
       }
     }
     return { allowed: RANK[best] === 9, reason: best };

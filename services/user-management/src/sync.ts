@@ -6,7 +6,7 @@
  * the same records by _id (per record in arrival order, so a later read always wins).
  */
 import type { Context } from 'moleculer';
-import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
+import { applicationsListedFor, type QualityType } from '@um/domain';
 import type { PayloadOf } from '@um/contracts';
 import { broadcastEvent, call, isDuplicateKey, type Logger } from '@um/platform';
 import { membershipId, personFields, personUpdate, type UserManagementModels } from './model.js';
@@ -171,7 +171,7 @@ export class Sync {
       kind: role.kind,
       status: role.status,
       // A manager reaches the whole catalogue; a user's applications are the registration's.
-      ...(manager ? { applications: [...APPLICATIONS_BY_QUALITY[role.quality]] } : {}),
+      ...(manager ? { applications: applicationsListedFor(role.kind, role.quality) } : {}),
     };
     try {
       // Not an upsert with $setOnInsert: FerretDB 1.24 drops $setOnInsert when $set comes with it.

@@ -26,27 +26,28 @@ import { NoParams, Void, type ActionContract } from './types.js';
 
 export const EnterpriseActions = {
   'enterprise.health': { params: NoParams, result: HealthResult, idempotent: true },
-  'enterprise.onboard': { params: OnboardEnterpriseBody, result: OnboardEnterpriseResult, idempotent: false },
-  'enterprise.get': { params: EnterpriseNumberParams, result: EnterpriseView, idempotent: true },
-  'enterprise.eligibleQualities': { params: EnterpriseNumberParams, result: EligibleQualities, idempotent: true },
-  'enterprise.replaceAccessManager': { params: ReplaceAccessManagerParams, result: DesignateResult, idempotent: false },
+  'enterprise.onboard': { params: OnboardEnterpriseBody, result: OnboardEnterpriseResult, idempotent: false, capability: 'admin.enterprises.onboard' },
+  'enterprise.get': { params: EnterpriseNumberParams, result: EnterpriseView, idempotent: true, capability: 'enterprise.read' },
+  'enterprise.eligibleQualities': { params: EnterpriseNumberParams, result: EligibleQualities, idempotent: true, capability: 'enterprise.read' },
+  'enterprise.replaceAccessManager': { params: ReplaceAccessManagerParams, result: DesignateResult, idempotent: false, capability: 'admin.access-manager.replace' },
   'enterprise.registerMandate': {
     params: z.strictObject({ enterpriseNumber: EnterpriseNumber, mandate: MandateBody }),
     result: Mandate,
     idempotent: false,
+    capability: 'admin.mandates.register',
   },
-  'enterprise.listMandates': { params: EnterpriseNumberParams.extend(MandateQuery.shape), result: z.object({ items: z.array(Mandate) }), idempotent: true },
-  'enterprise.endMandate': { params: MandateParams.extend({ body: MandateEndBody }), result: Mandate, idempotent: true },
-  'enterprise.revokeMandate': { params: MandateParams, result: Void, idempotent: true },
+  'enterprise.listMandates': { params: EnterpriseNumberParams.extend(MandateQuery.shape), result: z.object({ items: z.array(Mandate) }), idempotent: true, capability: 'mandates.read' },
+  'enterprise.endMandate': { params: MandateParams.extend({ body: MandateEndBody }), result: Mandate, idempotent: true, capability: 'admin.mandates.end' },
+  'enterprise.revokeMandate': { params: MandateParams, result: Void, idempotent: true, capability: 'admin.mandates.end' },
   /** Internal: mandates held by a mandatary for an enterprise (routing). */
   'enterprise.findMandates': {
     params: z.strictObject({ enterpriseNumber: EnterpriseNumber, mandataryEnterpriseNumber: EnterpriseNumber.optional() }),
     result: z.array(Mandate),
     idempotent: true,
   },
-  'enterprise.search': { params: EnterpriseSearchQuery, result: EnterpriseSearchResult, idempotent: true },
-  'enterprise.adminUnlockPerson': { params: z.strictObject({ personId: ObjectId }), result: Void, idempotent: true },
-  'enterprise.adminResetPassword': { params: z.strictObject({ personId: ObjectId, body: PasswordResetBody }), result: Void, idempotent: false },
+  'enterprise.search': { params: EnterpriseSearchQuery, result: EnterpriseSearchResult, idempotent: true, capability: 'admin.enterprises.find' },
+  'enterprise.adminUnlockPerson': { params: z.strictObject({ personId: ObjectId }), result: Void, idempotent: true, capability: 'admin.persons.unlock' },
+  'enterprise.adminResetPassword': { params: z.strictObject({ personId: ObjectId, body: PasswordResetBody }), result: Void, idempotent: false, capability: 'admin.persons.reset-password' },
   /** Internal: the names of these enterprises (those not known are left out), for role lists. */
   'enterprise.names': {
     params: z.strictObject({ enterpriseNumbers: z.array(z.string().max(20)).max(1000) }),
@@ -60,22 +61,25 @@ export const EnterpriseActions = {
     idempotent: true,
   },
 
-  'enterprise.listCoAccessManagers': { params: EnterpriseNumberParams, result: ManagerList, idempotent: true },
+  'enterprise.listCoAccessManagers': { params: EnterpriseNumberParams, result: ManagerList, idempotent: true, capability: 'co-access-managers.manage' },
   'enterprise.designateCoAccessManager': {
     params: PersonInput.extend({ enterpriseNumber: EnterpriseNumber }),
     result: DesignateResult,
     idempotent: false,
+    capability: 'co-access-managers.manage',
   },
-  'enterprise.editCoAccessManager': { params: PersonRefParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true },
+  'enterprise.editCoAccessManager': { params: PersonRefParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true, capability: 'co-access-managers.manage' },
   'enterprise.setCoAccessManagerStatus': {
     params: PersonRefParams.extend({ status: z.enum(['active', 'blocked']) }),
     result: ManagerView,
     idempotent: true,
+    capability: 'co-access-managers.manage',
+    notOnSelf: true,
   },
-  'enterprise.removeCoAccessManager': { params: PersonRefParams, result: Void, idempotent: true },
-  'enterprise.resetCoAccessManagerPassword': { params: PersonRefParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false },
+  'enterprise.removeCoAccessManager': { params: PersonRefParams, result: Void, idempotent: true, capability: 'co-access-managers.manage', notOnSelf: true },
+  'enterprise.resetCoAccessManagerPassword': { params: PersonRefParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'co-access-managers.manage', notOnSelf: true },
 
   /** Internal: every change of the enterprise's managers, qualities and users is recorded here. */
   'enterprise.recordAudit': { params: RecordAuditParams, result: Void, idempotent: false },
-  'enterprise.listAudit': { params: PageQuery.extend({ enterpriseNumber: EnterpriseNumber }), result: AuditPage, idempotent: true },
+  'enterprise.listAudit': { params: PageQuery.extend({ enterpriseNumber: EnterpriseNumber }), result: AuditPage, idempotent: true, capability: 'audit.read' },
 } as const satisfies Record<string, ActionContract>;

@@ -6,10 +6,10 @@ import { Void } from './types.js';
 import type { ActionContract } from './types.js';
 
 export const IdentityLookupActions = {
-  'identity.findPersons': { params: PersonSearchQuery, result: AdminPersonList, idempotent: true },
+  'identity.findPersons': { params: PersonSearchQuery, result: AdminPersonList, idempotent: true, capability: 'admin.persons.find' },
   /** Internal: forgets the login failures of the person's account (the contact centre's unlock). */
   'identity.unlockPerson': { params: z.strictObject({ personId: ObjectId }), result: Void, idempotent: true },
-  'identity.lookupPerson': { params: PersonLookupParams, result: PersonNames, idempotent: true },
+  'identity.lookupPerson': { params: PersonLookupParams, result: PersonNames, idempotent: true, capability: 'persons.lookup' },
   /** Internal: the person and account status behind a username; null when no account has it. */
   'identity.findAccount': {
     params: z.strictObject({ username: z.string().min(1).max(64) }),

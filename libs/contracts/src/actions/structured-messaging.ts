@@ -6,5 +6,5 @@ import { NoParams, type ActionContract } from './types.js';
 
 export const StructuredMessagingActions = {
   'structured-messaging.health': { params: NoParams, result: HealthResult, idempotent: true },
-  'structured-messaging.list': { params: QualityParams.extend(StructuredMessageQuery.shape), result: StructuredMessagePage, idempotent: true },
+  'structured-messaging.list': { params: QualityParams.extend(StructuredMessageQuery.shape), result: StructuredMessagePage, idempotent: true, capability: 'routing.manage' },
 } as const satisfies Record<string, ActionContract>;

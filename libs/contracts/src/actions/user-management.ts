@@ -22,14 +22,14 @@ const QualityScope = z.strictObject({ enterpriseNumber: EnterpriseNumber, type: 
 
 export const UserManagementActions = {
   'user-management.health': { params: NoParams, result: HealthResult, idempotent: true },
-  'user-management.register': { params: QualityScope.extend({ body: RegisterUserBody }), result: RegisterUserResult, idempotent: false },
-  'user-management.get': { params: UserParams, result: UserView, idempotent: true },
-  'user-management.update': { params: UserParams.extend({ changes: UserPatchBody }), result: UserView, idempotent: true },
-  'user-management.remove': { params: UserParams, result: Void, idempotent: true },
-  'user-management.setStatus': { params: UserParams.extend({ status: z.enum(['active', 'blocked']) }), result: UserView, idempotent: true },
-  'user-management.resetPassword': { params: UserParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false },
-  'user-management.searchQuality': { params: QualityScope.extend({ query: QualityUserSearchQuery }), result: UserSearchResult, idempotent: true },
-  'user-management.searchEnterprise': { params: z.strictObject({ enterpriseNumber: EnterpriseNumber, query: UserSearchQuery }), result: UserSearchResult, idempotent: true },
+  'user-management.register': { params: QualityScope.extend({ body: RegisterUserBody }), result: RegisterUserResult, idempotent: false, capability: 'users.manage' },
+  'user-management.get': { params: UserParams, result: UserView, idempotent: true, capability: 'users.search.quality' },
+  'user-management.update': { params: UserParams.extend({ changes: UserPatchBody }), result: UserView, idempotent: true, capability: 'users.manage' },
+  'user-management.remove': { params: UserParams, result: Void, idempotent: true, capability: 'users.manage', notOnSelf: true },
+  'user-management.setStatus': { params: UserParams.extend({ status: z.enum(['active', 'blocked']) }), result: UserView, idempotent: true, capability: 'users.manage', notOnSelf: true },
+  'user-management.resetPassword': { params: UserParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'users.manage', notOnSelf: true },
+  'user-management.searchQuality': { params: QualityScope.extend({ query: QualityUserSearchQuery }), result: UserSearchResult, idempotent: true, capability: 'users.search.quality' },
+  'user-management.searchEnterprise': { params: z.strictObject({ enterpriseNumber: EnterpriseNumber, query: UserSearchQuery }), result: UserSearchResult, idempotent: true, capability: 'users.search.enterprise' },
   /** The check of the session's person, from the in-memory projection (no store query). */
   'user-management.check': { params: AuthorizationCheckQuery, result: AuthorizationCheckResult, idempotent: true },
   /** Internal (GET /me): per role of the person, the applications it reaches. */

@@ -3,6 +3,7 @@
  * blocked, unblocked, deleted and reset by the RAE only — docs/product.md §2, footnote 1).
  */
 import type { ActionSchema, Context } from 'moleculer';
+import { excludedBy } from '@um/domain';
 import type { CallMeta, ManagerView } from '@um/contracts';
 import {
   ClientProblem,
@@ -10,12 +11,10 @@ import {
   call,
   defineAction,
   designate,
-  ensureAllowed,
   findRoleOf,
   managerViews,
   notFound,
   recordAudit,
-  refuseSelf,
   replaceHolder,
 } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
@@ -35,14 +34,13 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
 
   return {
     ...defineAction('enterprise.replaceAccessManager', async ({ enterpriseNumber, ...person }, ctx) => {
-      ensureAllowed(ctx, 'admin.access-manager.replace');
       await requireEnterprise(enterpriseNumber);
       const saga = new Saga(ctx);
       const { result, previous } = await saga.run(async () => {
         const rae = await replaceHolder(ctx, saga, person, { kind: 'access-manager', enterpriseNumber });
         if (!rae.unchanged) {
           // A co-RAE promoted to RAE keeps one enterprise-level role only.
-          const [coRole] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['co-access-manager'], personId: rae.personId });
+          const [coRole] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: [excludedBy('access-manager')!], personId: rae.personId });
           if (coRole) await call(ctx, 'identity.revokeRole', { roleId: coRole.roleId });
           await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { accessManagerPersonId: rae.personId } });
         }
@@ -59,19 +57,17 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
     }),
 
     ...defineAction('enterprise.listCoAccessManagers', async ({ enterpriseNumber }, ctx) => {
-      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
       await requireEnterprise(enterpriseNumber);
       const roles = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['co-access-manager'] });
       return { items: await managerViews(ctx, roles) };
     }),
 
     ...defineAction('enterprise.designateCoAccessManager', async ({ enterpriseNumber, ...person }, ctx) => {
-      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
       await requireEnterprise(enterpriseNumber);
       const saga = new Saga(ctx);
       const result = await saga.run(async () => {
         const designated = await designate(ctx, saga, person, { kind: 'co-access-manager', enterpriseNumber });
-        const [rae] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['access-manager'], personId: designated.personId });
+        const [rae] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: [excludedBy('co-access-manager')!], personId: designated.personId });
         if (rae) throw new ClientProblem('CONFLICT', 'this person is the access manager of the enterprise');
         return { personId: designated.personId, roleId: designated.roleId, created: designated.created };
       });
@@ -85,7 +81,6 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
     }),
 
     ...defineAction('enterprise.editCoAccessManager', async ({ enterpriseNumber, personId, changes }, ctx) => {
-      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
       const before = await coRaeView(ctx, enterpriseNumber, personId);
       await call(ctx, 'identity.updatePerson', { personId, ...changes });
       const after = await coRaeView(ctx, enterpriseNumber, personId);
@@ -94,8 +89,6 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
     }),
 
     ...defineAction('enterprise.setCoAccessManagerStatus', async ({ enterpriseNumber, personId, status }, ctx) => {
-      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
-      refuseSelf(ctx, personId);
       const role = await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId });
       await call(ctx, 'identity.setRoleStatus', { roleId: role.roleId, status });
       await recordAudit(ctx, {
@@ -109,8 +102,6 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
     }),
 
     ...defineAction('enterprise.removeCoAccessManager', async ({ enterpriseNumber, personId }, ctx) => {
-      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
-      refuseSelf(ctx, personId);
       const role = await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId });
       await call(ctx, 'identity.revokeRole', { roleId: role.roleId });
       await recordAudit(ctx, { enterpriseNumber, action: 'co-access-manager.deleted', target: { type: 'person', id: personId }, before: { roleId: role.roleId, status: role.status } });
@@ -118,8 +109,6 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
     }),
 
     ...defineAction('enterprise.resetCoAccessManagerPassword', async ({ enterpriseNumber, personId, body }, ctx) => {
-      ensureAllowed(ctx, 'co-access-managers.manage', { enterpriseNumber });
-      refuseSelf(ctx, personId);
       await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId });
       await call(ctx, 'identity.setPassword', { personId, password: body.password });
       await recordAudit(ctx, { enterpriseNumber, action: 'co-access-manager.password-reset', target: { type: 'person', id: personId } });

@@ -9,7 +9,8 @@ import type { ActionSchema, Context } from 'moleculer';
 import type { RoleRecord } from '@um/contracts';
 import { ClientProblem, defineAction, emitEvent, isDuplicateKey, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
-import { exclusiveKeyOf, roleKeyOf, type RoleDoc } from '../model.js';
+import { exclusiveScopeKey } from '@um/domain';
+import { roleKeyOf, type RoleDoc } from '../model.js';
 import { sessionsChanged } from './sessions.js';
 
 export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'enterpriseNumber' | 'quality' | 'status'>): RoleRecord {
@@ -36,7 +37,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const scope = { personId: new Types.ObjectId(personId), kind, enterpriseNumber, quality };
       const roleKey = roleKeyOf(scope);
       try {
-        const role = await ic.models.Role.create({ ...scope, roleKey, exclusiveKey: exclusiveKeyOf(kind, enterpriseNumber, quality) });
+        const role = await ic.models.Role.create({ ...scope, roleKey, exclusiveKey: exclusiveScopeKey(kind, enterpriseNumber, quality) });
         await announce(ctx, roleRecord(role), 'active');
         return { roleId: String(role._id), created: true };
       } catch (err) {

@@ -3,7 +3,7 @@
  * co-RAE or the GL — a co-GL may not, footnotes 2–3) and its one technical user (by any manager).
  */
 import type { ActionSchema, Context } from 'moleculer';
-import type { QualityType } from '@um/domain';
+import { excludedBy, type QualityType } from '@um/domain';
 import type { CallMeta, ManagerView } from '@um/contracts';
 import {
   ClientProblem,
@@ -11,12 +11,10 @@ import {
   call,
   defineAction,
   designate,
-  ensureAllowed,
   findRoleOf,
   managerViews,
   notFound,
   recordAudit,
-  refuseSelf,
   replaceHolder,
 } from '@um/platform';
 import { findActiveQuality, qualityId, type QualityModels } from '../model.js';
@@ -38,7 +36,6 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
 
   return {
     ...defineAction('quality.designateLocalManager', async ({ enterpriseNumber, type, person }, ctx) => {
-      ensureAllowed(ctx, 'quality.local-manager.designate', { enterpriseNumber, quality: type });
       await requireQuality(enterpriseNumber, type);
       const saga = new Saga(ctx);
       const gl = await saga.run(async () => {
@@ -59,19 +56,17 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.listCoLocalManagers', async ({ enterpriseNumber, type }, ctx) => {
-      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
       await requireQuality(enterpriseNumber, type);
       const roles = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: ['co-local-manager'] });
       return { items: await managerViews(ctx, roles) };
     }),
 
     ...defineAction('quality.designateCoLocalManager', async ({ enterpriseNumber, type, person }, ctx) => {
-      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
       await requireQuality(enterpriseNumber, type);
       const saga = new Saga(ctx);
       const result = await saga.run(async () => {
         const designated = await designate(ctx, saga, person, { kind: 'co-local-manager', enterpriseNumber, quality: type });
-        const [gl] = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: ['local-manager'], personId: designated.personId });
+        const [gl] = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: [excludedBy('co-local-manager')!], personId: designated.personId });
         if (gl) throw new ClientProblem('CONFLICT', 'this person is the local manager of this quality');
         return { personId: designated.personId, roleId: designated.roleId, created: designated.created };
       });
@@ -80,8 +75,6 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.setCoLocalManagerStatus', async ({ enterpriseNumber, type, personId, status }, ctx) => {
-      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
-      refuseSelf(ctx, personId);
       const role = await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId });
       await call(ctx, 'identity.setRoleStatus', { roleId: role.roleId, status });
       await recordAudit(ctx, {
@@ -96,8 +89,6 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.removeCoLocalManager', async ({ enterpriseNumber, type, personId }, ctx) => {
-      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
-      refuseSelf(ctx, personId);
       const role = await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId });
       await call(ctx, 'identity.revokeRole', { roleId: role.roleId });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.deleted', target: { type: 'person', id: personId }, before: { roleId: role.roleId, status: role.status } });
@@ -129,7 +120,6 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.designateTechnicalUser', async ({ enterpriseNumber, type, body }, ctx) => {
-      ensureAllowed(ctx, 'technical-user.designate', { enterpriseNumber, quality: type });
       const quality = await requireQuality(enterpriseNumber, type);
       const saga = new Saga(ctx);
       const result = await saga.run(async () => {

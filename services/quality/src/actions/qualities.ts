@@ -12,7 +12,6 @@ import {
   call,
   defineAction,
   designate,
-  ensureAllowed,
   fieldErrors,
   isDuplicateKey,
   notFound,
@@ -78,8 +77,7 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
   };
 
   return {
-    ...defineAction('quality.list', async ({ enterpriseNumber }, ctx) => {
-      ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
+    ...defineAction('quality.list', async ({ enterpriseNumber }) => {
       const found = await Promise.all(QUALITY_TYPES.map((type) => findActiveQuality(models, enterpriseNumber, type)));
       const qualities = found.filter((q) => q !== null).sort((a, b) => (a.activatedAt?.getTime() ?? 0) - (b.activatedAt?.getTime() ?? 0));
       return {
@@ -95,7 +93,6 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.activate', async ({ enterpriseNumber, body }, ctx) => {
-      ensureAllowed(ctx, 'quality.activate', { enterpriseNumber });
       const eligibility = await call(ctx, 'enterprise.eligibility', { enterpriseNumber });
       if (!eligibility.exists) throw notFound('enterprise');
       if (!eligibility.eligibleQualities.includes(body.type)) {
@@ -126,12 +123,10 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.get', async ({ enterpriseNumber, type }, ctx) => {
-      ensureAllowed(ctx, 'quality.details', { enterpriseNumber, quality: type });
       return view(ctx, enterpriseNumber, type);
     }),
 
     ...defineAction('quality.update', async ({ enterpriseNumber, type, changes }, ctx) => {
-      ensureAllowed(ctx, 'quality.details', { enterpriseNumber, quality: type });
       const before = await activeQuality(enterpriseNumber, type);
       const current = (before.data ?? {}) as Record<string, unknown>;
       // Registry identifiers are the contact centre's (PATCH /admin/…/qualities/{type}); sending the
@@ -153,7 +148,6 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.updateRegistryIdentifiers', async ({ enterpriseNumber, type, changes }, ctx) => {
-      ensureAllowed(ctx, 'admin.qualities.registry');
       const before = await activeQuality(enterpriseNumber, type);
       const data = await saveData(type, before, { ...(before.data as Record<string, unknown>), ...changes });
       await recordAudit(ctx, {

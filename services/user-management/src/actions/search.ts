@@ -1,8 +1,8 @@
 /** Search at quality and enterprise level, the authorization check, and /me's applications. */
 import type { ActionSchema } from 'moleculer';
-import { APPLICATIONS_BY_QUALITY, USER_MANAGEMENT_APPLICATION, routeCapability, type QualityType } from '@um/domain';
+import { applicationsListedFor, type QualityType } from '@um/domain';
 import type { UserSearchQuery } from '@um/contracts';
-import { call, defineAction, ensureAllowed, notFound, requirePrincipal } from '@um/platform';
+import { call, defineAction, notFound, requirePrincipal } from '@um/platform';
 import { buildSearch } from '../query.js';
 import type { Sync } from '../sync.js';
 import { userView } from './users.js';
@@ -16,14 +16,12 @@ export function searchActions(sync: Sync): Record<string, ActionSchema> {
 
   return {
     ...defineAction('user-management.searchQuality', async ({ enterpriseNumber, type, query }, ctx) => {
-      ensureAllowed(ctx, routeCapability('GET /enterprises/{enterpriseNumber}/qualities/{type}/users'), { enterpriseNumber, quality: type });
       const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
       if (!state.active) throw notFound('quality');
       return search({ enterpriseNumber, quality: type }, query);
     }),
 
-    ...defineAction('user-management.searchEnterprise', async ({ enterpriseNumber, query }, ctx) => {
-      ensureAllowed(ctx, routeCapability('GET /enterprises/{enterpriseNumber}/users'), { enterpriseNumber });
+    ...defineAction('user-management.searchEnterprise', async ({ enterpriseNumber, query }) => {
       return search({ enterpriseNumber }, query);
     }),
 
@@ -40,10 +38,9 @@ export function searchActions(sync: Sync): Record<string, ActionSchema> {
       const byRole = new Map(memberships.map((m) => [m.roleId, m]));
       return roles.map((role) => {
         const m = byRole.get(role.id);
-        let applications: string[] = [];
-        if (role.kind === 'access-manager' || role.kind === 'co-access-manager') applications = [USER_MANAGEMENT_APPLICATION];
-        else if ((role.kind === 'local-manager' || role.kind === 'co-local-manager') && role.quality) applications = [...APPLICATIONS_BY_QUALITY[role.quality]];
-        else if (role.kind === 'user' && m?.status === 'active') applications = m.applications;
+        // A user's applications are those of its membership, while that membership is active.
+        const granted = m?.status === 'active' ? m.applications : [];
+        const applications = applicationsListedFor(role.kind, role.quality, granted);
         return { roleId: role.id, applications: role.status === 'active' ? applications : [], ...(m?.companyEmail ? { companyEmail: m.companyEmail } : {}) };
       });
     }),

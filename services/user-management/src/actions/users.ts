@@ -5,9 +5,9 @@
  * persist → announce (every instance's projection) → audit.
  */
 import type { ActionSchema, Context } from 'moleculer';
-import { APPLICATIONS_BY_QUALITY, routeCapability, type QualityType } from '@um/domain';
+import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
 import type { CallMeta, UserView } from '@um/contracts';
-import { ClientProblem, Saga, alreadyHeld, call, defineAction, ensureAllowed, notFound, recordAudit, refuseSelf } from '@um/platform';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit } from '@um/platform';
 import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
 import { isUniqueViolation, type Sync } from '../sync.js';
 
@@ -64,7 +64,6 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
 
   return {
     ...defineAction('user-management.register', async ({ enterpriseNumber, type, body }, ctx) => {
-      ensureAllowed(ctx, routeCapability('POST /enterprises/{enterpriseNumber}/qualities/{type}/users'), { enterpriseNumber, quality: type });
       const { companyEmail, applications: wanted, ...person } = body;
       const applications = checkApplications(type, wanted) ?? [];
       await requireActiveQuality(ctx, enterpriseNumber, type);
@@ -110,13 +109,11 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
     }),
 
     ...defineAction('user-management.get', async ({ enterpriseNumber, type, personId }, ctx) => {
-      ensureAllowed(ctx, routeCapability('GET /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}'), { enterpriseNumber, quality: type });
       await requireActiveQuality(ctx, enterpriseNumber, type);
       return userView(await member(enterpriseNumber, type, personId));
     }),
 
     ...defineAction('user-management.update', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
-      ensureAllowed(ctx, routeCapability('PATCH /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}'), { enterpriseNumber, quality: type });
       const applications = checkApplications(type, changes.applications);
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const before = await user(enterpriseNumber, type, personId);
@@ -144,8 +141,6 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
     }),
 
     ...defineAction('user-management.remove', async ({ enterpriseNumber, type, personId }, ctx) => {
-      ensureAllowed(ctx, routeCapability('DELETE /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}'), { enterpriseNumber, quality: type });
-      refuseSelf(ctx, personId);
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const m = await user(enterpriseNumber, type, personId);
       await call(ctx, 'identity.revokeRole', { roleId: m.roleId });
@@ -157,8 +152,6 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
 
     ...defineAction('user-management.setStatus', async ({ enterpriseNumber, type, personId, status }, ctx) => {
       const verb = status === 'blocked' ? 'block' : 'unblock';
-      ensureAllowed(ctx, routeCapability(`POST /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}/${verb}`), { enterpriseNumber, quality: type });
-      refuseSelf(ctx, personId);
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const m = await user(enterpriseNumber, type, personId);
       // identity first: a blocked role ends its sessions at once.
@@ -171,8 +164,6 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
     }),
 
     ...defineAction('user-management.resetPassword', async ({ enterpriseNumber, type, personId, body }, ctx) => {
-      ensureAllowed(ctx, routeCapability('PUT /enterprises/{enterpriseNumber}/qualities/{type}/users/{personId}/password'), { enterpriseNumber, quality: type });
-      refuseSelf(ctx, personId);
       await requireActiveQuality(ctx, enterpriseNumber, type);
       await user(enterpriseNumber, type, personId);
       await call(ctx, 'identity.setPassword', { personId, password: body.password });
