@@ -96,13 +96,11 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.getCoLocalManager', async ({ enterpriseNumber, type, personId }, ctx) => {
-      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
       return coGlView(ctx, enterpriseNumber, type, personId);
     }),
 
     // Person-level data: identity applies the person rule (every role of the person in the caller's scope).
     ...defineAction('quality.editCoLocalManager', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
-      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
       const before = await coGlView(ctx, enterpriseNumber, type, personId);
       await call(ctx, 'identity.updatePerson', { personId, ...changes });
       const after = await coGlView(ctx, enterpriseNumber, type, personId);
@@ -111,8 +109,6 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.resetCoLocalManagerPassword', async ({ enterpriseNumber, type, personId, body }, ctx) => {
-      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
-      refuseSelf(ctx, personId);
       await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId });
       await call(ctx, 'identity.setPassword', { personId, password: body.password });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.password-reset', target: { type: 'person', id: personId } });
