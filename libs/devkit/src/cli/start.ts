@@ -3,11 +3,12 @@
  * the gateway; stops everything on Ctrl-C or SIGTERM.
  */
 import { startInfra } from '../infra.js';
+import { localDataDir } from '../paths.js';
 import { parseInstances, startSystem } from '../system.js';
 
 async function main(): Promise<void> {
   const instances = parseInstances(process.env.UM_INSTANCES);
-  const infra = await startInfra({ dockerFlavour: 'compose' });
+  const infra = await startInfra({ dockerFlavour: 'compose', dataDir: localDataDir() });
   // Assigned once started; the signal handlers installed before must see it.
   // eslint-disable-next-line prefer-const
   let system: Awaited<ReturnType<typeof startSystem>> | undefined;
