@@ -1,10 +1,12 @@
 /**
- * Authorization checks at scale: seeds 100k users over 1k enterprises straight into the services'
- * collections (the mongo driver, not HTTP: one argon2id per user would take hours; every seeded
- * account shares one precomputed hash of a known password), restarts user-management so its
- * projection loads them, then measures through the gateway: GET /authorizations/check (p50/p99,
- * checks/s and CPU per check at several concurrencies), an authenticated request answered by
- * identity instead (GET /me/certificate → 404), search p95 and get-user p99.
+ * The routes at scale: seeds 100k persons with one membership each over 1k enterprises straight
+ * into the services' collections (the mongo driver, not HTTP: one argon2id per person would take
+ * hours; every seeded account shares one hash of a known password, made by identity), restarts
+ * user-management so its projection loads them, then measures through the gateway, each route
+ * flat out (a fixed number in flight) and at a fixed offered rate (open loop, latency from each
+ * request's scheduled start): GET /health/live (the baseline every other figure is a ratio to),
+ * the authorization check, GET /me, get-user, quality search, enterprise search, login and
+ * register-user, with CPU per request by process.
  */
 import os from 'node:os';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -13,24 +15,30 @@ import { stopProcess } from '../supervisor.js';
 import { waitForHttp200 } from '../net.js';
 import { keepAliveJson } from '../api-client.js';
 import { cpuPerUnit, cpuSnapshot } from './cpu.js';
+import { atRate } from './rate.js';
 import { load, percentile, type BenchScenario } from './types.js';
 
 const ENTERPRISES = 1_000;
 const USERS_PER_ENTERPRISE = 100;
 const PASSWORD = 'Bench#2026pw';
 const RAE = 'benchrae0000000';
-const CHECKS = 50_000;
-/** Checks sent before measuring, so the processes' compiled code and heaps have settled (~2 s). */
-const WARM_UP_CHECKS = 20_000;
 /**
- * Checks in flight for each measured run. Latency grows with it (Little's law: at 10k checks/s, 32
- * in flight means 3.2 ms on average), throughput up to what the CPU allows: the runs show the curve.
+ * Each route: flat out with `inFlight` requests at a time (`flat` of them), then `total` at `rate`
+ * offered per second. The rates are the issue's goals where it sets one (GET /me and get-user at
+ * 2,000/s, login at 30/s, the check at 10,000/s), else a rate the route is expected to carry.
  */
-const CHECK_CONCURRENCIES = [4, 8, 12, 16, 32];
-const CONCURRENCY = 16;
-/** Issue 5's goal on 2 cores, through the gateway: both at once, at one concurrency. */
-const GOAL = { checksPerSecond: 10_000, p99Ms: 3 };
-const SEARCHES = 2_000;
+const ROUTES = {
+  health: { inFlight: 16, flat: 20_000, rate: 2_000, total: 10_000 },
+  check: { inFlight: 16, flat: 30_000, rate: 10_000, total: 30_000 },
+  me: { inFlight: 16, flat: 10_000, rate: 2_000, total: 10_000 },
+  getUser: { inFlight: 16, flat: 10_000, rate: 2_000, total: 10_000 },
+  searchQuality: { inFlight: 8, flat: 2_000, rate: 200, total: 2_000 },
+  searchEnterprise: { inFlight: 8, flat: 2_000, rate: 100, total: 1_000 },
+  login: { inFlight: 8, flat: 200, rate: 30, total: 300 },
+  register: { inFlight: 4, flat: 100, rate: 10, total: 100 },
+} as const;
+/** Requests before measuring, so the processes' compiled code and heaps have settled. */
+const WARM_UP = 5_000;
 const APPS = ['dimona', 'dmfa', 'drs', 'ebox'];
 /** Away from the numbers tests use. */
 const EN_BASE = 5_000_000;
@@ -39,8 +47,8 @@ const FIRST = ['ann', 'bert', 'chris', 'dirk', 'els', 'fien', 'geert', 'hilde', 
 const LAST = ['peeters', 'janssens', 'maes', 'jacobs', 'mertens', 'willems', 'claes', 'goossens', 'wouters', 'dubois'];
 
 export const scenario: BenchScenario = {
-  name: 'authorization',
-  description: `${ENTERPRISES * USERS_PER_ENTERPRISE} users over ${ENTERPRISES} enterprises (employer), ${CHECKS} GET /authorizations/check at ${CHECK_CONCURRENCIES.join(', ')} in flight`,
+  name: 'routes',
+  description: `${ENTERPRISES * USERS_PER_ENTERPRISE} persons and memberships over ${ENTERPRISES} enterprises (employer): each route flat out and at a fixed offered rate, as a ratio to GET /health/live`,
   async run({ api, system, infra, report, progress }) {
     // The bench runner gives the system `bench<its pid>` (this process) unless UM_DB_PREFIX is set.
     const prefix = process.env.UM_DB_PREFIX ?? `bench${process.pid}`;
@@ -66,7 +74,6 @@ export const scenario: BenchScenario = {
       const en = enterpriseNumber(e);
       const persons = [];
       const roles = [];
-      const keys = [];
       const memberships = [];
       for (let u = 0; u < USERS_PER_ENTERPRISE; u += 1) {
         const i = e * USERS_PER_ENTERPRISE + u;
@@ -77,7 +84,6 @@ export const scenario: BenchScenario = {
         const lastName = `${LAST[Math.floor(i / 10) % 10]}${i}`;
         const apps = APPS.filter((_a, k) => (i >> k) & 1);
         persons.push({ _id, niss: syntheticNiss(i), firstName, lastName, language: 'nl', emails: [`${username}@bench.example`], account: { username, passwordHash: hash, status: 'active', passwordChangedAt: now }, createdAt: now, updatedAt: now });
-        keys.push({ _id: `username:${username}` as unknown as ObjectId, personId: _id }, { _id: `niss:${syntheticNiss(i)}` as unknown as ObjectId, personId: _id });
         roles.push({ _id: roleId, personId: _id, kind: 'user', enterpriseNumber: en, quality: 'employer', status: 'active', createdAt: now, updatedAt: now });
         memberships.push({
           _id: `${en}:employer:${String(_id)}` as unknown as ObjectId,
@@ -91,7 +97,6 @@ export const scenario: BenchScenario = {
       await Promise.all([
         db('identity').collection('persons').insertMany(persons, { ordered: false }),
         db('identity').collection('roles').insertMany(roles, { ordered: false }),
-        db('identity').collection('person_keys').insertMany(keys, { ordered: false }),
         db('user-management').collection('memberships').insertMany(memberships, { ordered: false }),
         e === 0
           ? Promise.resolve()
@@ -111,71 +116,105 @@ export const scenario: BenchScenario = {
     report(`seeded: ${total} users, ${ENTERPRISES} enterprises; user-management restart with projection load: ${(loadMs / 1000).toFixed(1)} s`);
 
     const sessions: Array<(typeof sample)[number] & { token: string }> = [];
-    const loginMs: number[] = [];
     for (const s of sample) {
-      const started = Date.now();
       const login = await api.post('/auth/login', { username: s.username, password: PASSWORD });
-      loginMs.push(Date.now() - started);
       if (login.status !== 200) throw new Error(`login ${s.username}: ${login.status}`);
       sessions.push({ ...s, token: login.body.token as string });
     }
-    loginMs.sort((a, b) => a - b);
-    // The account is found by _id (person_keys), but the person's roles by personId, which FerretDB answers by reading every role (README, Known gaps).
-    report(`login (one at a time, ${total} persons in the store, argon2id included): median ${percentile(loginMs, 50)} ms, max ${loginMs.at(-1)} ms`);
-    const conditions = `store ${infra.store}, ${os.cpus().length} cores shared by every process and the load generator, one process per service, loopback HTTP`;
-    const ms = (v: number) => `${v.toFixed(2)} ms`;
-
-    let wrong = 0;
-    const request = keepAliveJson(system.baseUrl, Math.max(...CHECK_CONCURRENCIES));
-    const get = (path: string, token: string) => request('GET', `/api/v1${path}`, { token });
-    const check = async (i: number) => {
-      const s = sessions[i % sessions.length]!;
-      const app = APPS[i % APPS.length]!;
-      const res = await get(`/authorizations/check?application=${app}&enterpriseNumber=${s.en}&quality=employer`, s.token);
-      if (res.status !== 200) throw new Error(`check: ${res.status}`);
-      if (res.body.allowed !== s.apps.includes(app)) wrong += 1;
-    };
-    await load(WARM_UP_CHECKS, CONCURRENCY, check);
-    const meetingGoal: number[] = [];
-    for (const inFlight of CHECK_CONCURRENCIES) {
-      let done = 0;
-      wrong = 0;
-      const cpuBefore = cpuSnapshot();
-      const checks = await load(CHECKS, inFlight, async (i) => {
-        await check(i);
-        if (++done % 500 === 0) progress(`checks, ${inFlight} in flight`, done, CHECKS);
-      });
-      const cpu = cpuPerUnit(cpuBefore, cpuSnapshot(), CHECKS);
-      const perSecond = CHECKS / checks.seconds;
-      const p99 = percentile(checks.latencies, 99);
-      if (perSecond >= GOAL.checksPerSecond && p99 <= GOAL.p99Ms && checks.errors === 0 && wrong === 0) meetingGoal.push(inFlight);
-      report(
-        `authorization checks, ${inFlight} in flight: ${perSecond.toFixed(0)} checks/s, p50 ${ms(percentile(checks.latencies, 50))}, p99 ${ms(p99)}, ` +
-          `errors ${checks.errors}, wrong answers ${wrong}; CPU per check ${cpu.text}; ceiling at that cost on ${os.cpus().length} cores ${((os.cpus().length * 1e6) / cpu.totalUs).toFixed(0)} checks/s (${conditions})`,
-      );
-    }
-    report(
-      `goal (≥ ${GOAL.checksPerSecond} checks/s with p99 ≤ ${GOAL.p99Ms} ms, no error or wrong answer): ` +
-        (meetingGoal.length > 0 ? `met at ${meetingGoal.join(', ')} in flight` : 'not met at any measured concurrency'),
-    );
-    const auth = await load(5_000, CONCURRENCY, async (i) => {
-      const res = await get('/me/certificate', sessions[i % sessions.length]!.token);
-      if (res.status !== 404) throw new Error(`authenticate: ${res.status}`);
-    });
-    report(`an authenticated request answered by identity instead of user-management (GET /me/certificate → 404, ${CONCURRENCY} in flight): ${(5_000 / auth.seconds).toFixed(0)} req/s, p50 ${ms(percentile(auth.latencies, 50))}, p99 ${ms(percentile(auth.latencies, 99))}`);
     const rae = await api.loginAs(RAE, PASSWORD);
     const en0 = enterpriseNumber(0);
-    const searchStatuses: Record<number, number> = {};
-    const search = await load(SEARCHES, 8, async (i) => {
-      const res = await get(`/enterprises/${en0}/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token);
-      searchStatuses[res.status] = (searchStatuses[res.status] ?? 0) + 1;
-      if (res.status !== 200) throw new Error(`search: ${res.status}`);
-    });
-    report(`search (enterprise level, lastName prefix, page of 20, 8 in flight, ${total} memberships in the store): ${(SEARCHES / search.seconds).toFixed(0)} searches/s, p95 ${ms(percentile(search.latencies, 95))}, statuses ${JSON.stringify(searchStatuses)}`);
-    const getUser = await load(2_000, 8, async (i) => {
-      const res = await get(`/enterprises/${en0}/qualities/employer/users/${firstEnterpriseMembers[i % firstEnterpriseMembers.length]!}`, rae.token);
-      if (res.status !== 200) throw new Error(`get user: ${res.status}`);
-    });
-    report(`get user (8 in flight): p99 ${ms(percentile(getUser.latencies, 99))}, errors ${getUser.errors}`);
+    const request = keepAliveJson(system.baseUrl, 64);
+    const get = (path: string, token?: string) => request('GET', path.startsWith('/health') ? path : `/api/v1${path}`, token ? { token } : {});
+    const expect = (what: string, status: number, want: number) => {
+      if (status !== want) throw new Error(`${what}: ${status}`);
+    };
+    let wrong = 0;
+    let registered = 0;
+    const registerSeed = Math.floor(Math.random() * 1_000_000);
+    const routes: Array<{ key: keyof typeof ROUTES; label: string; task: (i: number) => Promise<void> }> = [
+      { key: 'health', label: 'GET /health/live', task: async () => expect('health', (await get('/health/live')).status, 200) },
+      {
+        key: 'check',
+        label: 'GET /authorizations/check',
+        task: async (i) => {
+          const s = sessions[i % sessions.length]!;
+          const app = APPS[i % APPS.length]!;
+          const res = await get(`/authorizations/check?application=${app}&enterpriseNumber=${s.en}&quality=employer`, s.token);
+          expect('check', res.status, 200);
+          if (res.body.allowed !== s.apps.includes(app)) wrong += 1;
+        },
+      },
+      { key: 'me', label: 'GET /me', task: async (i) => expect('me', (await get('/me', sessions[i % sessions.length]!.token)).status, 200) },
+      {
+        key: 'getUser',
+        label: 'GET …/qualities/employer/users/{personId}',
+        task: async (i) => expect('get user', (await get(`/enterprises/${en0}/qualities/employer/users/${firstEnterpriseMembers[i % firstEnterpriseMembers.length]!}`, rae.token)).status, 200),
+      },
+      {
+        key: 'searchQuality',
+        label: 'GET …/qualities/employer/users?lastName= (page of 20)',
+        task: async (i) => expect('quality search', (await get(`/enterprises/${en0}/qualities/employer/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token)).status, 200),
+      },
+      {
+        key: 'searchEnterprise',
+        label: 'GET /enterprises/{en}/users?lastName= (page of 20)',
+        task: async (i) => expect('enterprise search', (await get(`/enterprises/${en0}/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token)).status, 200),
+      },
+      {
+        key: 'login',
+        label: 'POST /auth/login (argon2id)',
+        task: async (i) => expect('login', (await request('POST', '/api/v1/auth/login', { body: { username: sample[i % sample.length]!.username, password: PASSWORD } })).status, 200),
+      },
+      {
+        key: 'register',
+        label: 'POST …/qualities/employer/users (new person, argon2id)',
+        task: async () => {
+          const n = registered++;
+          const body = {
+            niss: syntheticNiss(7_000_000 + registerSeed + n),
+            firstName: 'New',
+            lastName: `Member${n}`,
+            language: 'fr',
+            username: `benchnew${registerSeed}x${n}`,
+            password: PASSWORD,
+            applications: ['dimona'],
+          };
+          expect('register', (await request('POST', `/api/v1/enterprises/${en0}/qualities/employer/users`, { token: rae.token, body })).status, 201);
+        },
+      },
+    ];
+
+    const conditions = `store ${infra.store}; ${os.cpus().length} cores shared by every process, the load generator and other work on the machine; one process per service; loopback HTTP keep-alive; LOG_LEVEL=warn`;
+    report(`conditions: ${conditions}`);
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    // Warm-up on the cheap routes.
+    for (const key of ['health', 'check', 'me', 'getUser'] as const) await load(WARM_UP, 16, routes.find((r) => r.key === key)!.task);
+    let baseline: { perSecond: number; cpuUs: number } | undefined;
+    for (const route of routes) {
+      const plan = ROUTES[route.key];
+      wrong = 0;
+      let cpuBefore = cpuSnapshot();
+      let done = 0;
+      const flat = await load(plan.flat, plan.inFlight, async (i) => {
+        await route.task(i);
+        if (++done % 100 === 0) progress(`${route.label}, flat out`, done, plan.flat);
+      });
+      const flatCpu = cpuPerUnit(cpuBefore, cpuSnapshot(), plan.flat);
+      const perSecond = plan.flat / flat.seconds;
+      baseline ??= { perSecond, cpuUs: flatCpu.totalUs };
+      const ratio = route.key === 'health' ? 'the baseline' : `${((perSecond / baseline.perSecond) * 100).toFixed(1)} % of /health/live's rate, ${(flatCpu.totalUs / baseline.cpuUs).toFixed(1)}× its CPU per request`;
+      report(
+        `${route.label}, flat out (${plan.inFlight} in flight, ${plan.flat} requests): ${perSecond.toFixed(0)} req/s, p50 ${ms(percentile(flat.latencies, 50))}, ` +
+          `p95 ${ms(percentile(flat.latencies, 95))}, p99 ${ms(percentile(flat.latencies, 99))}, errors ${flat.errors}; ${ratio}; CPU per request ${flatCpu.text}`,
+      );
+      cpuBefore = cpuSnapshot();
+      const fixed = await atRate(plan.rate, plan.total, route.task);
+      const fixedCpu = cpuPerUnit(cpuBefore, cpuSnapshot(), plan.total - fixed.shed);
+      report(
+        `${route.label}, ${plan.rate}/s offered (${plan.total} requests): ${((plan.total - fixed.shed) / fixed.seconds).toFixed(0)} req/s done, p50 ${ms(percentile(fixed.latencies, 50))}, ` +
+          `p95 ${ms(percentile(fixed.latencies, 95))}, p99 ${ms(percentile(fixed.latencies, 99))}, errors ${fixed.errors}, shed ${fixed.shed}; CPU per request ${fixedCpu.text}` +
+          (route.key === 'check' ? `; wrong answers ${wrong}` : ''),
+      );
+    }
   },
 };
