@@ -68,9 +68,10 @@ export function ensureNatsServer(log: Log): string {
 /**
  * FerretDB 1.24.2 is built patched by tools/ferretdb/ferretdb-v1.24.2.patch, so that the indexes
  * services declare serve their queries:
- * - PostgreSQL backend: every declared index other than `_id`'s also gets a GIN `jsonb_path_ops`
- *   index on its expressions, the only kind that serves the `(_jsonb->'f') @> v` FerretDB pushes
- *   `{f: v}` down as (its btrees were never used: idx_scan stayed 0); keys are written into the SQL
+ * - PostgreSQL backend: every declared index other than `_id`'s is a GIN `jsonb_path_ops` index on
+ *   its expressions, the only kind that serves the `(_jsonb->'f') @> v` FerretDB pushes `{f: v}`
+ *   down as (its btrees were never used: idx_scan stayed 0); a unique index keeps its btree, which
+ *   enforces uniqueness, and gets the GIN besides; keys are written into the SQL
  *   as literals (the indexes' own expressions); `_id` is compared with `=`, which its unique btree
  *   serves; `{f: {$in: [...]}}` is pushed down (upstream scanned the whole table).
  * - An update into a unique index's value answers a duplicate key (11000), as MongoDB does, on both
