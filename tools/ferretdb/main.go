@@ -1,8 +1,9 @@
-// Command ferretdb runs FerretDB 1.24 through its embeddable package, with the SQLite backend.
+// Command ferretdb runs FerretDB 1.24 through its embeddable package, on PostgreSQL (the local
+// store: --postgresql-url) or on SQLite (--data-dir, the fallback where no PostgreSQL can run).
 //
 // `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` builds a binary that panics at
 // start on a missing version file, so the project's dev infrastructure builds this small main
-// instead (see libs/devkit).
+// instead, against FerretDB patched by ferretdb-v1.24.2.patch (see libs/devkit/src/binaries.ts).
 package main
 
 import (
@@ -19,17 +20,23 @@ import (
 
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
-	dataDir := flag.String("data-dir", "", "directory of the SQLite databases (required)")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL connection string: the PostgreSQL backend")
+	dataDir := flag.String("data-dir", "", "directory of the SQLite databases: the SQLite backend")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
 
-	if *dataDir == "" {
-		fmt.Fprintln(os.Stderr, "--data-dir is required")
+	if (*postgresURL == "") == (*dataDir == "") {
+		fmt.Fprintln(os.Stderr, "give one of --postgresql-url or --data-dir")
 		os.Exit(2)
 	}
-	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	config := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}, Handler: "postgresql", PostgreSQLURL: *postgresURL}
+	if *dataDir != "" {
+		if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		config.Handler = "sqlite"
+		config.SQLiteURL = "file:" + *dataDir + "/"
 	}
 
 	var level slog.Level
@@ -39,12 +46,8 @@ func main() {
 	}
 	logger := slog.New(&lazyAttrsHandler{next: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
 
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
-	})
+	config.Logger = logger
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -53,7 +56,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fmt.Fprintf(os.Stderr, "ferretdb listening on %s\n", *listen)
+	fmt.Fprintf(os.Stderr, "ferretdb (%s) listening on %s\n", config.Handler, *listen)
 	if err := f.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -66,17 +66,19 @@ export function ensureNatsServer(log: Log): string {
 }
 
 /**
- * One line of FerretDB 1.24.2 patched at build time: its SQLite backend looks documents up by
- * `_ferretdb_sjson->'$._id'` while the `_id` index it creates is on `_ferretdb_sjson->"_id"`. Both
- * select the same value, but SQLite uses an index only for the very expression it was built on, so
- * every `{_id: …}` find, update and delete scanned the whole table (112 ms per lookup over 50k
- * documents, 1 ms once patched). The patch writes the lookup as the index's expression.
+ * FerretDB 1.24.2 is built patched by tools/ferretdb/ferretdb-v1.24.2.patch, so that the indexes
+ * services declare serve their queries:
+ * - PostgreSQL backend: every declared index other than `_id`'s is a GIN `jsonb_path_ops` index on
+ *   its expressions, the only kind that serves the `(_jsonb->'f') @> v` FerretDB pushes `{f: v}`
+ *   down as (its btrees were never used: idx_scan stayed 0); a unique index keeps its btree, which
+ *   enforces uniqueness, and gets the GIN besides; keys are written into the SQL
+ *   as literals (the indexes' own expressions); `_id` is compared with `=`, which its unique btree
+ *   serves; `{f: {$in: [...]}}` is pushed down (upstream scanned the whole table).
+ * - An update into a unique index's value answers a duplicate key (11000), as MongoDB does, on both
+ *   backends (upstream: code 1 with the backend's message).
+ * - SQLite backend (fallback): `_id` lookups written as their index's expression.
  */
-const FERRETDB_PATCH = {
-  file: 'internal/backends/sqlite/metadata/metadata.go',
-  from: `IDColumn = DefaultColumn + "->'$._id'"`,
-  to: 'IDColumn = DefaultColumn + `->"_id"` // patched by User Management (libs/devkit/src/binaries.ts)',
-};
+const FERRETDB_PATCH = 'ferretdb-v1.24.2.patch';
 
 function makeWritable(dir: string): void {
   fs.chmodSync(dir, 0o755);
@@ -87,29 +89,29 @@ function makeWritable(dir: string): void {
   }
 }
 
-/** FerretDB built from the repo's tools/ferretdb main, patched; the cache key covers sources and patch. */
+/** FerretDB built from the repo's tools/ferretdb main, patched; the cache key covers every file there. */
 export function ensureFerretDb(log: Log): string {
   const sourceDir = path.join(REPO_ROOT, 'tools', 'ferretdb');
   const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(sourceDir, file)));
-  hash.update(JSON.stringify(FERRETDB_PATCH));
+  for (const file of fs.readdirSync(sourceDir).sort()) {
+    hash.update(file);
+    hash.update(fs.readFileSync(path.join(sourceDir, file)));
+  }
   const key = `${FERRETDB_VERSION}-${hash.digest('hex').slice(0, 12)}`;
   const target = path.join(cacheDir(), `ferretdb-${key}`, 'ferretdb');
   return buildInto(
     target,
     (tmpDir) => {
       const go = requireGo('FerretDB');
-      log(`building FerretDB ${FERRETDB_VERSION} (embedded, SQLite backend, _id lookups patched to use their index) with go build (once per machine)…`);
+      log(`building FerretDB ${FERRETDB_VERSION} (embedded, patched: GIN indexes, $in pushdown, duplicate keys on update) with go build (once per machine)…`);
       const env = { ...process.env, CGO_ENABLED: '0' };
       // A writable copy of the module, patched, used through a replace in a temporary go.mod.
       const download = JSON.parse(execFileSync(go, ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { cwd: sourceDir, env, encoding: 'utf8' })) as { Dir: string };
       const moduleCopy = path.join(tmpDir, 'FerretDB');
       fs.cpSync(download.Dir, moduleCopy, { recursive: true });
       makeWritable(moduleCopy); // the module cache is read-only, and so is a plain copy of it
-      const patched = path.join(moduleCopy, FERRETDB_PATCH.file);
-      const upstream = fs.readFileSync(patched, 'utf8');
-      if (!upstream.includes(FERRETDB_PATCH.from)) throw new Error(`FerretDB ${FERRETDB_VERSION}: ${FERRETDB_PATCH.file} no longer has the line the patch replaces`);
-      fs.writeFileSync(patched, upstream.replace(FERRETDB_PATCH.from, FERRETDB_PATCH.to));
+      // git apply outside a repository patches the files under cwd; it fails whole if a hunk does not apply.
+      execFileSync('git', ['apply', '--whitespace=nowarn', path.join(sourceDir, FERRETDB_PATCH)], { cwd: moduleCopy, stdio: ['ignore', 'inherit', 'inherit'] });
       const modFile = path.join(tmpDir, 'go.mod');
       fs.writeFileSync(modFile, `${fs.readFileSync(path.join(sourceDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${moduleCopy}\n`);
       fs.copyFileSync(path.join(sourceDir, 'go.sum'), path.join(tmpDir, 'go.sum'));

@@ -1,7 +1,11 @@
 /**
- * NATS (with JetStream) and a MongoDB-wire store for `npm start`, `npm test` and the benches, in
- * this order: NATS_URL / MONGO_URL when set → a Docker engine → local binaries (nats-server and
- * FerretDB on free loopback ports, data in a temp dir, stopped at the end).
+ * NATS (with JetStream) and a MongoDB-wire store for `npm start`, `npm test` and the benches:
+ * NATS_URL and MONGO_URL each name a running server, and only what neither names is started —
+ * when both are missing, by a Docker engine if one answers, else (and always for the one missing
+ * when the other is set) with local binaries: nats-server, and FerretDB on a PostgreSQL of the
+ * run's own (SQLite when no PostgreSQL can run), on free loopback ports. Their data lives in
+ * `dataDir` when given (kept between runs: `npm start` uses `.data/` in the repository, wiped by
+ * `npm run reset`), else in a temporary folder removed at the end.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureFerretDb, ensureNatsServer } from './binaries.js';
 import { freePort, waitForPort } from './net.js';
+import { findPostgres, startPostgres, type PostgresServer } from './postgres.js';
 import { spawnManaged, stopProcess, type ManagedProcess } from './supervisor.js';
 
 export type InfraMode = 'external' | 'docker' | 'local';
@@ -37,6 +42,8 @@ export interface InfraOptions {
    * fault tests may stop and restart (`restartNats`, `restartStore`).
    */
   forceLocal?: boolean;
+  /** Local servers' data folder, kept between runs; unset: a temporary one, removed by `stop`. */
+  dataDir?: string;
 }
 
 function dockerEngineAnswers(): boolean {
@@ -46,9 +53,9 @@ function dockerEngineAnswers(): boolean {
 
 export async function startInfra(options: InfraOptions = {}): Promise<Infra> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[infra] ${line}\n`));
-  if (options.forceLocal) return startLocal(log);
-  const natsUrl = process.env.NATS_URL;
-  const mongoUrl = process.env.MONGO_URL;
+  if (options.forceLocal) return startLocal(log, { dataDir: options.dataDir });
+  const natsUrl = process.env.NATS_URL || undefined;
+  const mongoUrl = process.env.MONGO_URL || undefined;
   if (natsUrl && mongoUrl) {
     log(`using NATS_URL=${natsUrl} and MONGO_URL (set in the environment)`);
     const unsupported = async () => {
@@ -56,10 +63,19 @@ export async function startInfra(options: InfraOptions = {}): Promise<Infra> {
     };
     return { mode: 'external', natsUrl, mongoUrl, store: 'external MongoDB (MONGO_URL)', restartNats: unsupported, restartStore: unsupported, stop: async () => {} };
   }
+  if (natsUrl || mongoUrl) {
+    // One given: the other is started here, with local binaries (and never a second of the one given).
+    log(natsUrl ? `using NATS_URL=${natsUrl} (set in the environment); starting the store locally` : 'using MONGO_URL (set in the environment); starting NATS locally');
+    return startLocal(log, { dataDir: options.dataDir, natsUrl, mongoUrl });
+  }
   if (dockerEngineAnswers()) {
     return options.dockerFlavour === 'compose' ? startWithCompose(log) : startWithTestcontainers(log);
   }
-  return startLocal(log);
+  return startLocal(log, { dataDir: options.dataDir });
+}
+
+async function notLocal(): Promise<never> {
+  throw new Error('restarting servers is only possible for locally started ones');
 }
 
 async function startWithTestcontainers(log: Log): Promise<Infra> {
@@ -121,15 +137,27 @@ async function startWithCompose(log: Log): Promise<Infra> {
   };
 }
 
-async function startLocal(log: Log): Promise<Infra> {
-  const natsBin = ensureNatsServer(log);
-  const ferretBin = ensureFerretDb(log);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'um-infra-'));
+interface LocalOptions {
+  dataDir?: string;
+  /** Set: this NATS is used, none is started. */
+  natsUrl?: string;
+  /** Set: this store is used, none is started. */
+  mongoUrl?: string;
+}
+
+async function startLocal(log: Log, options: LocalOptions): Promise<Infra> {
+  const disposable = !options.dataDir;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'um-infra-'));
+  fs.mkdirSync(dataDir, { recursive: true });
+  const natsBin = options.natsUrl ? undefined : ensureNatsServer(log);
+  const ferretBin = options.mongoUrl ? undefined : ensureFerretDb(log);
+  const postgresBinaries = ferretBin ? findPostgres() : undefined;
   const natsPort = await freePort();
   const storePort = await freePort();
+  const postgresPort = await freePort();
 
   const startNats = async (): Promise<ManagedProcess> => {
-    const proc = spawnManaged('nats-server', natsBin, ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], {
+    const proc = spawnManaged('nats-server', natsBin!, ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], {
       logFile: path.join(dataDir, 'nats.log'),
       // One Go scheduler thread: this NATS shares the machine with every service process, and its
       // idle threads spinning for work cost CPU the services need (18 instead of 24 µs of NATS CPU
@@ -140,39 +168,83 @@ async function startLocal(log: Log): Promise<Infra> {
     await waitForPort('127.0.0.1', natsPort, 15_000, 'nats-server');
     return proc;
   };
+  // FerretDB on PostgreSQL: the backend whose indexes serve the services' queries (see binaries.ts).
+  let postgres: PostgresServer | undefined;
   const startStore = async (): Promise<ManagedProcess> => {
-    const proc = spawnManaged(
-      'ferretdb',
-      ferretBin,
-      ['--listen-addr', `127.0.0.1:${storePort}`, '--data-dir', path.join(dataDir, 'ferretdb'), '--log-level', 'error'],
-      { logFile: path.join(dataDir, 'ferretdb.log') },
-    );
-    await waitForPort('127.0.0.1', storePort, 15_000, 'FerretDB');
+    if (postgresBinaries) {
+      postgres = await startPostgres({
+        binaries: postgresBinaries,
+        dataDir: path.join(dataDir, 'postgres'),
+        port: postgresPort,
+        disposable,
+        logFile: path.join(dataDir, 'postgres.log'),
+        log,
+      });
+    }
+    const backend = postgres ? ['--postgresql-url', postgres.url] : ['--data-dir', path.join(dataDir, 'ferretdb-sqlite')];
+    const proc = spawnManaged('ferretdb', ferretBin!, ['--listen-addr', `127.0.0.1:${storePort}`, ...backend, '--log-level', 'error'], {
+      logFile: path.join(dataDir, 'ferretdb.log'),
+    });
+    try {
+      await waitForPort('127.0.0.1', storePort, 15_000, 'FerretDB');
+    } catch (err) {
+      await stopProcess(proc);
+      throw err;
+    }
     return proc;
   };
+  const stopStore = async (ferret: ManagedProcess | undefined): Promise<void> => {
+    if (ferret) await stopProcess(ferret);
+    // SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave).
+    if (postgres) await stopProcess(postgres.proc, 10_000, 'SIGINT');
+  };
 
-  let nats = await startNats();
-  let store = await startStore();
-  log(`nats-server on 127.0.0.1:${natsPort}, FerretDB ${'1.24.2'} (SQLite) on 127.0.0.1:${storePort}, data in ${dataDir}`);
+  const started = Date.now();
+  let nats: ManagedProcess | undefined;
+  let store: ManagedProcess | undefined;
+  try {
+    nats = natsBin ? await startNats() : undefined;
+    store = ferretBin ? await startStore() : undefined;
+  } catch (err) {
+    // Nothing started here outlives a failed start.
+    await Promise.all([nats ? stopProcess(nats) : undefined, stopStore(store)]);
+    if (disposable) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const storeName = !ferretBin
+    ? 'external MongoDB (MONGO_URL)'
+    : postgresBinaries
+      ? `FerretDB 1.24.2 on PostgreSQL ${postgresBinaries.version} (${postgresBinaries.source}), local`
+      : 'FerretDB 1.24.2 on SQLite (no PostgreSQL found to run), local';
+  const natsUrl = options.natsUrl ?? `nats://127.0.0.1:${natsPort}`;
+  const mongoUrl = options.mongoUrl ?? `mongodb://127.0.0.1:${storePort}`;
+  log(
+    [nats ? `nats-server on 127.0.0.1:${natsPort}` : undefined, store ? `${storeName} on 127.0.0.1:${storePort}` : undefined]
+      .filter(Boolean)
+      .join(', ') + `, started in ${((Date.now() - started) / 1000).toFixed(1)} s, data in ${dataDir}${disposable ? '' : ' (kept; npm run reset wipes it)'}`,
+  );
+  if (ferretBin && !postgresBinaries) log('no PostgreSQL found: FerretDB runs on SQLite, which reads whole collections for every query but by _id');
 
   return {
     mode: 'local',
-    natsUrl: `nats://127.0.0.1:${natsPort}`,
-    mongoUrl: `mongodb://127.0.0.1:${storePort}`,
-    store: 'FerretDB 1.24.2 (SQLite backend), local',
+    natsUrl,
+    mongoUrl,
+    store: storeName,
     async restartNats(downMs = 0) {
+      if (!nats) return notLocal();
       await stopProcess(nats);
       await new Promise((r) => setTimeout(r, downMs));
       nats = await startNats();
     },
     async restartStore(downMs = 0) {
-      await stopProcess(store);
+      if (!store) return notLocal();
+      await stopStore(store);
       await new Promise((r) => setTimeout(r, downMs));
       store = await startStore();
     },
     async stop() {
-      await Promise.all([stopProcess(nats), stopProcess(store)]);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await Promise.all([nats ? stopProcess(nats) : undefined, stopStore(store)]);
+      if (disposable) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

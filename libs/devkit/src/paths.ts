@@ -9,3 +9,11 @@ export function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'user-management');
 }
+
+/**
+ * Where `npm start` keeps its local servers' data between runs (git-ignored; `npm run reset`
+ * wipes it). UM_DATA_DIR moves it. Tests and benches use temporary folders instead.
+ */
+export function localDataDir(): string {
+  return process.env.UM_DATA_DIR ? path.resolve(process.env.UM_DATA_DIR) : path.join(REPO_ROOT, '.data');
+}

@@ -65,10 +65,10 @@ export function spawnManaged(name: string, command: string, args: string[], opti
   return { name, child, exited };
 }
 
-/** SIGTERM, then SIGKILL after the grace period. */
-export async function stopProcess(proc: ManagedProcess, graceMs = 10_000): Promise<void> {
+/** `signal` (SIGTERM unless told: PostgreSQL's fast shutdown is SIGINT), then SIGKILL after the grace period. */
+export async function stopProcess(proc: ManagedProcess, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill('SIGTERM');
+  proc.child.kill(signal);
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
   await proc.exited;
   clearTimeout(timer);

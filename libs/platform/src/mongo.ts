@@ -10,7 +10,7 @@ export function databaseName(config: BaseConfig, service: string): string {
 function connectOptions(config: BaseConfig, service: string): ConnectOptions {
   return {
     dbName: databaseName(config, service),
-    // Indexes are created by initModels, which knows which ones the store can use.
+    // Indexes are created by initModels, before the service serves.
     autoIndex: false,
     serverSelectionTimeoutMS: 5_000,
     // Fail a query fast while the store is down instead of buffering it past the request timeout.
@@ -63,18 +63,17 @@ interface IndexedModel {
 }
 
 /**
- * Creates the models' collections and indexes. FerretDB 1.x on SQLite answers every filter but an
- * exact `_id` by reading the whole collection, so there a plain secondary index is never read and
- * only costs every write (on structured-messages ingestion, about a tenth of the store's CPU): only
- * the indexes that enforce something (unique ones) are created on it. MongoDB gets every index.
+ * Creates the models' collections and every index their schemas declare (`autoIndex` is off so
+ * that a service starts only once they exist). MongoDB and the local store (FerretDB on
+ * PostgreSQL, built so that declared indexes serve its queries: libs/devkit/src/binaries.ts) read
+ * them alike.
  */
 export async function initModels(connection: Connection, models: IndexedModel[]): Promise<void> {
-  const readsIndexes = !(await isFerretDb(connection));
   await Promise.all(
     models.map(async (model) => {
       await model.init();
       for (const [fields, options] of model.schema.indexes()) {
-        if (readsIndexes || options.unique) await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
+        await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
       }
     }),
   );

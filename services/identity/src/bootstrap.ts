@@ -8,7 +8,6 @@ import { passwordViolations, usernameViolations } from '@um/domain';
 import { isDuplicateKey } from '@um/platform';
 import type { IdentityContext } from './context.js';
 import { hashPassword } from './passwords.js';
-import { recordPersonKeys } from './person-keys.js';
 
 export async function bootstrapOperator(ic: IdentityContext): Promise<void> {
   const username = ic.config.UM_BOOTSTRAP_OPERATOR_USERNAME;
@@ -18,10 +17,7 @@ export async function bootstrapOperator(ic: IdentityContext): Promise<void> {
   if (violations.length > 0) {
     throw new Error(`UM_BOOTSTRAP_OPERATOR_USERNAME/PASSWORD break the credential policy: ${violations.join(', ')}`);
   }
-  // Once at start, so by the persons themselves (also records the key of an operator stored
-  // before person_keys existed).
-  const existing = await ic.models.Person.findOne({ 'account.username': username }, { niss: 1, account: 1 }).lean();
-  if (existing) return recordPersonKeys(ic, existing);
+  if (await ic.models.Person.exists({ 'account.username': username })) return;
   if (ic.config.UM_BOOTSTRAP_OPERATOR_IF_NONE && (await ic.models.Role.exists({ kind: 'contact-centre' }))) return;
   try {
     const person = await ic.models.Person.create({
@@ -37,7 +33,6 @@ export async function bootstrapOperator(ic: IdentityContext): Promise<void> {
         ...(ic.config.UM_BOOTSTRAP_OPERATOR_IF_NONE && ic.models.Person.schema.path('account.passwordChangeRequired') ? { passwordChangeRequired: true } : {}),
       },
     });
-    await recordPersonKeys(ic, person);
     await ic.models.Role.create({ personId: person._id, kind: 'contact-centre' });
     ic.logger.info({ username }, 'bootstrap contact-centre operator created');
   } catch (err) {

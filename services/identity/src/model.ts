@@ -87,22 +87,6 @@ const SessionSchema = new Schema(
   { timestamps: true, collection: 'sessions' },
 );
 
-/**
- * `person_keys`: a person's natural keys as `_id`s (`username:<u>`, `niss:<n>`), so that finding a
- * person by username (login) or NISS (registration, eID login) is a lookup by `_id`, which every
- * MongoDB-wire store serves from an index (FerretDB reads the whole collection for any other
- * filter: a login over 100k persons took 4.5 s). The persons collection's unique indexes still
- * decide who owns a username or NISS; a key is written right after its person, and a lookup
- * believes it only if the person still carries that value (see person-keys.ts).
- */
-const PersonKeySchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    personId: { type: Schema.Types.ObjectId, required: true },
-  },
-  { collection: 'person_keys' },
-);
-
 export type PersonDoc = InferSchemaType<typeof PersonSchema> & { _id: import('mongoose').Types.ObjectId };
 export type RoleDoc = InferSchemaType<typeof RoleSchema> & { _id: import('mongoose').Types.ObjectId };
 export type SessionDoc = InferSchemaType<typeof SessionSchema> & { _id: import('mongoose').Types.ObjectId };
@@ -111,7 +95,6 @@ export interface IdentityModels {
   Person: Model<InferSchemaType<typeof PersonSchema>>;
   Role: Model<InferSchemaType<typeof RoleSchema>>;
   Session: Model<InferSchemaType<typeof SessionSchema>>;
-  PersonKey: Model<InferSchemaType<typeof PersonKeySchema>>;
 }
 
 export function createModels(db: Connection): IdentityModels {
@@ -119,7 +102,6 @@ export function createModels(db: Connection): IdentityModels {
     Person: db.model('Person', PersonSchema),
     Role: db.model('Role', RoleSchema),
     Session: db.model('Session', SessionSchema),
-    PersonKey: db.model('PersonKey', PersonKeySchema),
   };
 }
 

@@ -3,9 +3,8 @@ import { Schema, type Connection } from 'mongoose';
 import { QUALITY_TYPES, type QualityType } from '@um/domain';
 
 /**
- * A quality's `_id`: `enterprise:type` (one per type and enterprise). Every read and write of one
- * quality is by `_id`, the lookup every MongoDB-wire store serves from an index (FerretDB scans the
- * collection for anything else); an enterprise's list is one `_id` lookup per quality type.
+ * A quality's `_id`: `enterprise:type`, so that one quality per type and enterprise is what the
+ * primary key itself enforces; an enterprise's list is one find by `enterpriseNumber` (indexed).
  */
 export function qualityId(enterpriseNumber: string, type: string): string {
   return `${enterpriseNumber}:${type}`;
@@ -28,6 +27,8 @@ const QualitySchema = new Schema(
   },
   { timestamps: true, collection: 'qualities', minimize: false },
 );
+
+QualitySchema.index({ enterpriseNumber: 1 });
 
 export function createModels(db: Connection) {
   return { Quality: db.model('Quality', QualitySchema) };

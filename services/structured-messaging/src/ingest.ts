@@ -36,8 +36,8 @@ type StoredDoc = {
 };
 
 const NAK_DELAY_MS = 1_000;
-/** `{_id}` look-ups of redelivered messages at once. */
-const STORED_BEFORE_CONCURRENCY = 50;
+/** Redelivered messages looked up by one `$in` (the local store pushes down at most 1,000 values). */
+const STORED_BEFORE_SLICE = 500;
 
 export class Ingestion {
   private nc?: NatsConnection;
@@ -190,8 +190,8 @@ export class Ingestion {
   private async process(batch: JsMsg[], deliveredAt: number): Promise<void> {
     const prefix = `${this.subjects.inbound}.`;
     // The same messageId twice in one batch (a resend): the first one decides. Messages stored by an
-    // earlier delivery are found by the insert itself (duplicate key), not by a query first: on
-    // FerretDB a large $in on _id costs more than the insert.
+    // earlier delivery are found by the insert itself (duplicate key), not by a query first: a
+    // redelivery is rare, and the usual batch then costs one round trip to the store, not two.
     const seen = new Set<string>();
     const fresh: Array<{ msg: JsMsg; parsed: Parsed }> = [];
     const duplicates: JsMsg[] = [];
@@ -249,16 +249,12 @@ export class Ingestion {
     for (const msg of duplicates) msg.ack();
   }
 
-  /**
-   * The stored documents of messages stored by an earlier delivery. One `{_id}` query each: FerretDB
-   * 1.24 on SQLite pushes down only an exact `_id` filter, so a single `$in` would read the whole
-   * collection once per redelivered batch.
-   */
+  /** The stored documents of messages stored by an earlier delivery: one `$in` on `_id` per slice of them. */
   private async storedBefore(ids: string[]): Promise<Map<string, StoredDoc>> {
     const found = new Map<string, StoredDoc>();
-    for (let i = 0; i < ids.length; i += STORED_BEFORE_CONCURRENCY) {
-      const docs = await Promise.all(ids.slice(i, i + STORED_BEFORE_CONCURRENCY).map((_id) => this.models.Message.findOne({ _id }).lean<StoredDoc>()));
-      for (const d of docs) if (d) found.set(d._id, d);
+    for (let i = 0; i < ids.length; i += STORED_BEFORE_SLICE) {
+      const docs = await this.models.Message.find({ _id: { $in: ids.slice(i, i + STORED_BEFORE_SLICE) } }).lean<StoredDoc[]>();
+      for (const d of docs) found.set(d._id, d);
     }
     return found;
   }

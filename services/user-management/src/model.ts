@@ -5,8 +5,9 @@
  * the RAE/co-RAE roles mirrored from identity, for the authorization check.
  *
  * Both are read and written by `_id` (a membership's is derived from its key, a role's is
- * identity's role id): the one lookup every MongoDB-wire store serves from an index (FerretDB 1.x
- * scans the collection for anything else). Searches and checks read the projection, not the store.
+ * identity's role id), a person's memberships by `personId` (indexed). Searches and the
+ * authorization check read each instance's in-memory projection (projection.ts), not the store:
+ * the check never waits for a store round trip.
  */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { LANGUAGES, QUALITY_TYPES, ROLE_KINDS } from '@um/domain';

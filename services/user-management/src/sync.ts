@@ -8,8 +8,8 @@
 import type { Context } from 'moleculer';
 import { applicationsListedFor, type QualityType } from '@um/domain';
 import type { PayloadOf } from '@um/contracts';
-import { broadcastEvent, call, isDuplicateKey, type Logger } from '@um/platform';
-import { membershipId, personFields, personUpdate, type UserManagementModels } from './model.js';
+import { broadcastEvent, call, type Logger } from '@um/platform';
+import { membershipId, personUpdate, type UserManagementModels } from './model.js';
 import { Projection, type EnterpriseRoleRecord, type MembershipRecord } from './projection.js';
 
 type Caller = Pick<Context, 'call'>;
@@ -17,8 +17,6 @@ type Caller = Pick<Context, 'call'>;
 export type Change = PayloadOf<'user-management.membership.broadcast'>;
 
 const NOT_KEPT = { createdAt: 0, updatedAt: 0, __v: 0 } as const;
-
-export const isUniqueViolation = (err: unknown) => isDuplicateKey(err) || /UNIQUE constraint failed/.test(String((err as Error)?.message));
 
 export class Sync {
   /** Replaced whole by a reload; actions read it through this field on every call. */
@@ -135,15 +133,19 @@ export class Sync {
     return next;
   }
 
-  /** identity.role.changed: mirror RAE/co-RAE roles, and GL/co-GL (and user) memberships. */
+  /**
+   * identity.role.changed: mirror RAE/co-RAE roles, and GL/co-GL memberships. Each membership has
+   * one writer: a user's is written by user-management's own actions (register, block, remove), so
+   * the event of its role, which those actions caused, is their echo and changes nothing here.
+   */
   async onRoleChanged(ctx: Context, event: PayloadOf<'identity.role.changed'>): Promise<void> {
     const { roleId, personId, kind, enterpriseNumber, quality, status } = event;
-    if (!enterpriseNumber) return;
+    if (!enterpriseNumber || kind === 'user') return;
     if (kind === 'access-manager' || kind === 'co-access-manager') {
       if (status === 'revoked') await this.models.EnterpriseRole.deleteOne({ _id: roleId });
       else await this.models.EnterpriseRole.updateOne({ _id: roleId }, { $set: { personId, enterpriseNumber, kind, status } }, { upsert: true });
       await this.announce(ctx, { enterpriseRoles: [roleId] });
-    } else if ((kind === 'local-manager' || kind === 'co-local-manager' || kind === 'user') && quality) {
+    } else if ((kind === 'local-manager' || kind === 'co-local-manager') && quality) {
       const id = membershipId({ enterpriseNumber, quality, personId });
       const existing = await this.models.Membership.findById(id, { roleId: 1 }).lean();
       if (status === 'revoked') {
@@ -154,33 +156,18 @@ export class Sync {
     }
   }
 
-  /** A role granted elsewhere (GL, co-GL by the quality service): its membership, person included. */
+  /** A GL or co-GL role granted by the quality service: its membership, person included, written whole. */
   private async upsertFromRole(
     caller: Caller,
-    role: { id: string; roleId: string; personId: string; kind: 'local-manager' | 'co-local-manager' | 'user'; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' },
+    role: { id: string; roleId: string; personId: string; kind: 'local-manager' | 'co-local-manager'; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' },
   ): Promise<void> {
     const [person] = await call(caller, 'identity.getPersons', { personIds: [role.personId] });
     if (!person) return;
     const { $set, $unset } = personUpdate(person);
-    const manager = role.kind !== 'user';
-    const fields = {
-      personId: role.personId,
-      enterpriseNumber: role.enterpriseNumber,
-      quality: role.quality,
-      roleId: role.roleId,
-      kind: role.kind,
-      status: role.status,
-      // A manager reaches the whole catalogue; a user's applications are the registration's.
-      ...(manager ? { applications: applicationsListedFor(role.kind, role.quality) } : {}),
-    };
-    try {
-      // Not an upsert with $setOnInsert: FerretDB 1.24 drops $setOnInsert when $set comes with it.
-      await this.models.Membership.create({ _id: role.id, applications: [], ...personFields(person), ...fields });
-    } catch (err) {
-      // The registration (or another instance) wrote it first: update what is there.
-      if (!isUniqueViolation(err)) throw err;
-      await this.models.Membership.updateOne({ _id: role.id }, { $set: { ...$set, ...fields }, ...(Object.keys($unset).length ? { $unset } : {}) });
-    }
+    // A manager reaches the whole catalogue of the quality.
+    const fields = { ...role, applications: applicationsListedFor(role.kind, role.quality) };
+    const { id, ...stored } = fields;
+    await this.models.Membership.updateOne({ _id: id }, { $set: { ...$set, ...stored }, ...(Object.keys($unset).length ? { $unset } : {}) }, { upsert: true });
   }
 
   /**

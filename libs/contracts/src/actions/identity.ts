@@ -18,7 +18,7 @@ import {
   CertificateLoginParams,
   CertificateView,
   ChangePasswordBody,
-  MeView,
+  OwnIdentity,
   SetAccountStatusParams,
   SetCertificateParams,
   UpdateMeBody,
@@ -43,8 +43,8 @@ export const IdentityActions = {
   // Certificate login: the gateway forwards what TLS (or a trusted terminator) gave it.
   'identity.loginWithCertificate': { params: CertificateLoginParams, result: LoginResult, idempotent: false },
   // Self-service of the calling person (any session, no role needed).
-  'identity.getMe': { params: NoParams, result: MeView, idempotent: true },
-  'identity.updateMe': { params: UpdateMeBody, result: MeView, idempotent: true },
+  'identity.getMe': { params: NoParams, result: OwnIdentity, idempotent: true },
+  'identity.updateMe': { params: UpdateMeBody, result: OwnIdentity, idempotent: true },
   'identity.changePassword': { params: ChangePasswordBody, result: Void, idempotent: false },
   'identity.setCertificate': { params: SetCertificateParams, result: CertificateView, idempotent: true },
   'identity.getCertificate': { params: NoParams, result: CertificateView, idempotent: true },

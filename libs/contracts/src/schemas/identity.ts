@@ -46,6 +46,17 @@ export type Membership = z.infer<typeof Membership>;
 export const MeView = PersonProfile.extend({ memberships: z.array(Membership) });
 export type MeView = z.infer<typeof MeView>;
 
+/** A role the person holds, with its status: what identity knows of a membership. */
+export const HeldRole = RoleView.extend({ status: z.enum(['active', 'blocked']) });
+export type HeldRole = z.infer<typeof HeldRole>;
+
+/**
+ * identity's part of GET /me: the person and the roles held. The gateway completes it into a
+ * MeView with what user-management says each role reaches (identity calls no service above it).
+ */
+export const OwnIdentity = PersonProfile.extend({ roles: z.array(HeldRole) });
+export type OwnIdentity = z.infer<typeof OwnIdentity>;
+
 export const UpdateMeBody = z.strictObject({
   language: Language.optional(),
   emails: z.array(Email).max(5).optional(),

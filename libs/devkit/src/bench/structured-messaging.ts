@@ -19,7 +19,8 @@ export const scenario: BenchScenario = {
   async run({ api, infra, report, progress }) {
     const seed = Math.floor(Math.random() * 9_000_000);
     const en = syntheticEnterpriseNumber(seed);
-    const person = (i: number, role: string) => ({ niss: syntheticNiss(500 + i), firstName: 'Bench', lastName: role, language: 'en', username: `benchsm${seed}${i}`, password: PASSWORD });
+    // NISS away from those the routes scenario seeds (0–100k, 7M–8M, 9M), which may run first in the same store.
+    const person = (i: number, role: string) => ({ niss: syntheticNiss(10_000_000 + (seed % 2_000_000) * 3 + i), firstName: 'Bench', lastName: role, language: 'en', username: `benchsm${seed}${i}`, password: PASSWORD });
     const ok = async (label: string, res: Promise<{ status: number; body: unknown }>) => {
       const r = await res;
       if (r.status >= 300) throw new Error(`${label}: ${r.status} ${JSON.stringify(r.body)}`);

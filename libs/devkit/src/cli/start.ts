@@ -11,6 +11,7 @@
 import { formatLogLine, wantsPretty } from '@um/platform';
 import { startInfra } from '../infra.js';
 import { LOCAL_OPERATOR_USERNAME, localOperatorFor, OPERATOR_CREATED_MSG } from '../local-operator.js';
+import { localDataDir } from '../paths.js';
 import { parseInstances, startSystem } from '../system.js';
 
 const FORMAT = process.env.UM_LOG_FORMAT === 'json' || process.env.UM_LOG_FORMAT === 'pretty' ? process.env.UM_LOG_FORMAT : 'auto';
@@ -36,7 +37,7 @@ async function quiet(quietMs: number, maxMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   const instances = parseInstances(process.env.UM_INSTANCES);
-  const infra = await startInfra({ dockerFlavour: 'compose' });
+  const infra = await startInfra({ dockerFlavour: 'compose', dataDir: localDataDir() });
   // Assigned once started; the signal handlers installed before must see it.
   // eslint-disable-next-line prefer-const
   let system: Awaited<ReturnType<typeof startSystem>> | undefined;

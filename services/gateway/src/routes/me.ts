@@ -3,13 +3,30 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CertificateView, ChangePasswordBody, MeView, UpdateMeBody } from '@um/contracts';
+import { CertificateView, ChangePasswordBody, MeView, UpdateMeBody, type OwnIdentity } from '@um/contracts';
 import { call } from '@um/platform';
 import { callOptions } from '../plugins/auth.js';
 import { CERTIFICATE_MEDIA_TYPES, MAX_CERTIFICATE_BYTES } from '../plugins/certificates.js';
 import { sendProblem } from '../plugins/problems.js';
 import { bearer, problems } from './common.js';
 import { withEnterpriseNames } from './enterprise-names.js';
+
+/**
+ * GET/PATCH /me composed here, one call per owning service: identity's person and roles, then
+ * what user-management says each role reaches (applications, company e-mail; a blocked role nothing).
+ */
+async function composeMe(broker: ServiceBroker, request: FastifyRequest, own: OwnIdentity): Promise<MeView> {
+  const { roles, ...profile } = own;
+  const reach = roles.length === 0 ? [] : await call(broker, 'user-management.applicationsOf', { personId: own.personId, roles }, callOptions(request));
+  const byRole = new Map(reach.map((r) => [r.roleId, r]));
+  return {
+    ...profile,
+    memberships: roles.map(({ status, ...role }) => {
+      const granted = byRole.get(role.id);
+      return { role, status, applications: granted?.applications ?? [], ...(granted?.companyEmail ? { companyEmail: granted.companyEmail } : {}) };
+    }),
+  };
+}
 
 export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -29,7 +46,7 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
         response: { 200: MeView, ...problems(401, 503) },
       },
     },
-    async (request) => named(request, await call(broker, 'identity.getMe', {}, callOptions(request))),
+    async (request) => named(request, await composeMe(broker, request, await call(broker, 'identity.getMe', {}, callOptions(request)))),
   );
 
   r.patch(
@@ -44,7 +61,7 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
         response: { 200: MeView, ...problems(400, 401, 503) },
       },
     },
-    async (request) => named(request, await call(broker, 'identity.updateMe', request.body, callOptions(request))),
+    async (request) => named(request, await composeMe(broker, request, await call(broker, 'identity.updateMe', request.body, callOptions(request)))),
   );
 
   r.put(

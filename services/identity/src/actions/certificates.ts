@@ -8,16 +8,6 @@ import type { IdentityContext } from '../context.js';
 
 const taken = () => new ClientProblem('CERTIFICATE_TAKEN', 'this certificate is already bound to another person');
 
-/**
- * A unique index refused the write. On an update (not an insert) FerretDB 1.24 answers SQLite's
- * own "UNIQUE constraint failed" as code 1 instead of MongoDB's 11000.
- */
-function violatesUniqueIndex(err: unknown): boolean {
-  if (isDuplicateKey(err)) return true;
-  const e = err as { code?: unknown; message?: unknown } | null;
-  return e?.code === 1 && typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed');
-}
-
 export function certificateActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.setCertificate', async ({ certificate }, ctx) => {
@@ -43,7 +33,7 @@ export function certificateActions(ic: IdentityContext): Record<string, ActionSc
         const result = await ic.models.Person.updateOne({ _id: id, account: { $exists: true } }, { $set: { certificate: stored } });
         if (result.matchedCount === 0) throw notFound('account');
       } catch (err) {
-        if (violatesUniqueIndex(err)) throw taken();
+        if (isDuplicateKey(err)) throw taken(); // the unique index on the fingerprint, by code (11000)
         throw err;
       }
       ic.logger.info({ personId: String(id), fingerprintSha256 }, 'personal certificate bound');

@@ -3,35 +3,22 @@
  * needed, and only ever the caller's own data (the person comes from the session, not the input).
  */
 import { Types } from 'mongoose';
-import type { ActionSchema, Context } from 'moleculer';
-import type { MeView, Membership, RoleView } from '@um/contracts';
-import { ClientProblem, call, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
+import type { ActionSchema } from 'moleculer';
+import type { HeldRole, OwnIdentity } from '@um/contracts';
+import { ClientProblem, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
 import type { IdentityContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { ACCOUNT_POLICY, LoginThrottle } from '../throttle.js';
 import { roleView, sessionsChanged } from './sessions.js';
 
 /**
- * The secure applications each role of the person reaches, and its company e-mail: user-management
- * decides (it holds the memberships and the grants); a blocked role reaches nothing.
+ * The caller's person and the roles held (GET /me's identity part): the gateway adds what each role
+ * reaches, which user-management decides, so that identity calls no service above it.
  */
-export async function reachableApplications(ctx: Context, personId: string, roles: Array<RoleView & { status: 'active' | 'blocked' }>): Promise<Map<string, { applications: string[]; companyEmail?: string }>> {
-  if (roles.length === 0) return new Map();
-  const answer = await call(ctx, 'user-management.applicationsOf', { personId, roles });
-  return new Map(answer.map((a) => [a.roleId, a]));
-}
-
-export async function meView(ic: IdentityContext, personId: string, ctx: Context): Promise<MeView> {
+export async function ownIdentity(ic: IdentityContext, personId: string): Promise<OwnIdentity> {
   const id = new Types.ObjectId(personId);
-  const person = await ic.models.Person.findById(id).lean();
+  const [person, roles] = await Promise.all([ic.models.Person.findById(id).lean(), ic.models.Role.find({ personId: id }).sort({ createdAt: 1 }).lean()]);
   if (!person) throw notFound('person');
-  const roles = await ic.models.Role.find({ personId: id }).sort({ createdAt: 1 }).lean();
-  const held = roles.filter((r) => r.status === 'active' || r.status === 'blocked').map((r) => ({ ...roleView(r), status: r.status as Membership['status'] }));
-  const reach = await reachableApplications(ctx, personId, held);
-  const memberships: Membership[] = held.map(({ status, ...role }) => {
-    const granted = reach.get(role.id);
-    return { role, status, applications: granted?.applications ?? [], ...(granted?.companyEmail ? { companyEmail: granted.companyEmail } : {}) };
-  });
   return {
     personId: String(person._id),
     ...(person.account?.username ? { username: person.account.username } : {}),
@@ -39,15 +26,15 @@ export async function meView(ic: IdentityContext, personId: string, ctx: Context
     lastName: person.lastName,
     ...(person.title ? { title: person.title } : {}),
     ...(person.niss ? { niss: person.niss } : {}),
-    language: person.language as MeView['language'],
+    language: person.language as OwnIdentity['language'],
     emails: person.emails,
-    memberships,
+    roles: roles.filter((r) => r.status === 'active' || r.status === 'blocked').map((r) => ({ ...roleView(r), status: r.status as HeldRole['status'] })),
   };
 }
 
 export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.getMe', async (_input, ctx) => meView(ic, requirePrincipal(ctx).personId, ctx)),
+    ...defineAction('identity.getMe', async (_input, ctx) => ownIdentity(ic, requirePrincipal(ctx).personId)),
 
     ...defineAction('identity.updateMe', async ({ language, emails }, ctx) => {
       const { personId } = requirePrincipal(ctx);
@@ -65,7 +52,7 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
         // The cached principals carry the language problems are answered in: read them again.
         if (language) await sessionsChanged(ic, ctx, { personId });
       }
-      return meView(ic, personId, ctx);
+      return ownIdentity(ic, personId);
     }),
 
     // The current password is required (a stolen session alone cannot take the account over) and

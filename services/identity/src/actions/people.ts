@@ -30,9 +30,13 @@ export function personSummary(person: Pick<PersonDoc, '_id' | 'niss' | 'firstNam
 export function peopleActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.getPersons', async ({ personIds }) => {
-      // One lookup by _id each: FerretDB serves exactly `{ _id }` from its index, and scans for `$in`.
-      const people = await Promise.all(personIds.map((id) => (Types.ObjectId.isValid(id) ? ic.models.Person.findById(id).lean() : null)));
-      return people.filter((person) => person !== null).map(personSummary);
+      // One find through the _id index, answered in the order asked.
+      const ids = personIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+      const found = new Map((await ic.models.Person.find({ _id: { $in: ids } }).lean()).map((person) => [String(person._id), person]));
+      return personIds.flatMap((id) => {
+        const person = Types.ObjectId.isValid(id) ? found.get(String(new Types.ObjectId(id))) : undefined;
+        return person ? [personSummary(person)] : [];
+      });
     }),
 
     // Person-level data: only within the caller's scope (person-scope.ts), checked before anything changes.

@@ -6,7 +6,7 @@ import { sameName } from '@um/domain';
 import type { PersonInput } from '@um/contracts';
 import type { IdentityContext } from '../context.js';
 import { hashPassword } from '../passwords.js';
-import { findPersonByNiss, forgetPersonKeys, recordPersonKeys } from '../person-keys.js';
+import { findPersonByNiss } from '../person-keys.js';
 
 /**
  * A known NISS is the person it names: reused as they are, never rewritten (their names, language,
@@ -42,18 +42,13 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
       emails: person.email ? [person.email] : [],
       account: { username: person.username, passwordHash, status: 'active', passwordChangedAt: new Date() },
     });
-    await recordPersonKeys(ic, created);
     return { personId: String(created._id), created: true };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    // FerretDB does not say which unique index refused the insert, so look at both values, in the
-    // persons themselves (the winner of a race may not have written its keys yet).
+    // Which unique index refused the insert is read from the data, not from the error's text.
     // Another request created the same person (same NISS) meanwhile: reuse it.
-    const raced = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1, niss: 1, account: 1, firstName: 1, lastName: 1 }).lean();
-    if (raced) {
-      await recordPersonKeys(ic, raced);
-      return reuse(raced, person);
-    }
+    const raced = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1, firstName: 1, lastName: 1 }).lean();
+    if (raced) return reuse(raced, person);
     if (await ic.models.Person.exists({ 'account.username': person.username })) {
       throw new ClientProblem('USERNAME_TAKEN', 'this username is already used', {
         errors: [{ field: 'username', code: 'USERNAME_TAKEN', message: 'already used' }],
@@ -71,10 +66,7 @@ export function personActions(ic: IdentityContext): Record<string, ActionSchema>
     ...defineAction('identity.discardPerson', async ({ personId }) => {
       const roles = await ic.models.Role.countDocuments({ personId: new Types.ObjectId(personId) });
       if (roles > 0) return null;
-      const person = await ic.models.Person.findById(personId, { niss: 1, account: 1 }).lean();
-      if (!person) return null;
-      await forgetPersonKeys(ic, person);
-      await ic.models.Person.deleteOne({ _id: person._id });
+      await ic.models.Person.deleteOne({ _id: new Types.ObjectId(personId) });
       return null;
     }),
 

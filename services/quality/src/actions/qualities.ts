@@ -4,7 +4,7 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import { z } from 'zod';
-import { APPLICATIONS_BY_QUALITY, QUALITY_TYPES, REGISTRY_IDENTIFIERS, type QualityType } from '@um/domain';
+import { APPLICATIONS_BY_QUALITY, REGISTRY_IDENTIFIERS, type QualityType } from '@um/domain';
 import { QualityDataSchemas, type CallMeta, type QualityView } from '@um/contracts';
 import {
   ClientProblem,
@@ -78,8 +78,7 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
 
   return {
     ...defineAction('quality.list', async ({ enterpriseNumber }) => {
-      const found = await Promise.all(QUALITY_TYPES.map((type) => findActiveQuality(models, enterpriseNumber, type)));
-      const qualities = found.filter((q) => q !== null).sort((a, b) => (a.activatedAt?.getTime() ?? 0) - (b.activatedAt?.getTime() ?? 0));
+      const qualities = (await models.Quality.find({ enterpriseNumber, status: 'active' }).lean()).sort((a, b) => (a.activatedAt?.getTime() ?? 0) - (b.activatedAt?.getTime() ?? 0));
       return {
         items: qualities.map((q) => ({
           enterpriseNumber,

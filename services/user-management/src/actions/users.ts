@@ -9,7 +9,7 @@ import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
 import type { CallMeta, UserView } from '@um/contracts';
 import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit } from '@um/platform';
 import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
-import { isUniqueViolation, type Sync } from '../sync.js';
+import type { Sync } from '../sync.js';
 
 type Ctx = Context<unknown, CallMeta>;
 type Stored = MembershipDoc & { _id: string };
@@ -90,11 +90,9 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
           $set: { ...$set, personId: registered.personId, enterpriseNumber, quality: type, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
           ...(Object.keys($unset).length ? { $unset } : {}),
         };
-        // identity.role.changed may have created the record meanwhile: either way this write wins.
-        await models.Membership.updateOne(key, update, { upsert: true }).catch(async (err: unknown) => {
-          if (!isUniqueViolation(err)) throw err;
-          await models.Membership.updateOne(key, update);
-        });
+        // The membership's one writer (identity.role.changed for a user's role is this write's echo,
+        // see sync.ts); an upsert, so that a record left by an earlier, interrupted registration is replaced.
+        await models.Membership.updateOne(key, update, { upsert: true });
         return { personId: registered.personId, roleId, created: registered.created };
       });
       await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
