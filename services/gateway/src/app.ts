@@ -13,7 +13,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
-import { MAX_PARAM_LENGTH, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
@@ -66,6 +66,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler(decorate),
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -46,12 +46,14 @@ const FAILURE: Record<number, string> = {
   401: 'No session: the bearer token is missing, unknown, expired or ended, or the credentials are wrong',
   403: 'Authenticated, but the chosen role may not do this (or no role is chosen yet)',
   404: 'Not found, or outside the role’s enterprise (its existence is not revealed)',
+  408: 'The request did not arrive in time',
   409: 'Conflict with the current state (duplicate, already active, …)',
   413: 'The body is larger than the gateway accepts',
   414: 'A path parameter is longer than 100 characters',
   415: 'The body is not of a media type this operation accepts',
   423: 'The account is blocked or locked',
   429: 'Too many attempts: retry after `Retry-After` seconds',
+  431: 'The request line and headers are larger than the gateway accepts',
   500: 'Unexpected error (details are in the logs, under the request id)',
   503: 'A service or the store is unavailable: retry shortly',
 };
@@ -188,7 +190,8 @@ export function problemCodesOf(route: RouteFacts): ErrorCode[] {
   const key = routeKey(route.method, route.url);
   const [method, path] = key.split(' ') as [string, string];
   const rule = routeRule(method, path);
-  const codes = new Set<ErrorCode>(['INVALID_URL', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
+  // Any request: a bad path, the HTTP parser's refusals, a failure.
+  const codes = new Set<ErrorCode>(['INVALID_URL', 'MALFORMED_REQUEST', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
   const add = (list: Iterable<ErrorCode>) => {
     for (const code of list) codes.add(code);
   };

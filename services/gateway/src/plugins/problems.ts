@@ -2,6 +2,7 @@
  * Every error becomes an RFC 9457 problem with a stable `code`, in this one place: bad input
  * names each offending field, service errors keep their code across the hop, 5xx hide details.
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ErrorCodes, isErrorCode, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
@@ -15,7 +16,9 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   414: 'URI Too Long',
+  408: 'Request Timeout',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   423: 'Locked',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -126,6 +129,27 @@ export function frameworkErrorHandler(decorate: (request: FastifyRequest, reply:
     const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
     void sendProblem(request, reply, tooLong ? 'URI_TOO_LONG' : 'INVALID_URL', tooLong ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` : 'the path is not a valid URL path', { instance: false });
   };
+}
+
+/**
+ * Requests the HTTP parser refuses before Fastify sees them (Fastify's `clientErrorHandler`):
+ * headers (the request line included) over Node's limit, a request that did not arrive in time,
+ * or bytes that are not HTTP. The connection is closed after the problem, as Node does.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'MALFORMED_REQUEST';
+  const status = ErrorCodes[code];
+  const detail =
+    code === 'HEADERS_TOO_LARGE' ? 'the request line and headers are larger than the server accepts' : code === 'REQUEST_TIMEOUT' ? 'the request did not arrive in time' : 'the request is not valid HTTP';
+  const body = JSON.stringify({ type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`, title: TITLES[status], status, code, detail });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${TITLES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** Fastify's default, stated here because the problem above names it. */

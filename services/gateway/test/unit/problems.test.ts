@@ -60,6 +60,12 @@ describe('errors of every layer as problems', () => {
     expect(calls).toEqual([]);
   });
 
+  test('when the request line and headers are larger than Node accepts, then 431 HEADERS_TOO_LARGE as a problem', async () => {
+    const res = await send({ method: 'GET', url: `/api/v1/me?q=${'x'.repeat(20_000)}` });
+    expect({ status: res.statusCode, type: res.headers['content-type'], code: JSON.parse(res.body).code }).toEqual({ status: 431, type: 'application/problem+json', code: 'HEADERS_TOO_LARGE' });
+    expect(res.body).not.toContain('xxxxxxxxxx');
+  });
+
   test('when the body is larger than UM_BODY_LIMIT_BYTES, then 413 BODY_TOO_LARGE', async () => {
     const res = await send({ method: 'POST', url: '/api/v1/admin/enterprises', headers: { ...bearer(TOKENS.operator), 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(70 * 1024) }) });
     expectProblem(res, 413, 'BODY_TOO_LARGE');
