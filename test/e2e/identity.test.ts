@@ -123,7 +123,7 @@ describe('/me (item 8)', () => {
       language: p.language,
       emails: [p.email],
       memberships: [
-        { role: { id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber }, status: 'active', applications: ['user-management'] },
+        { role: { id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }, status: 'active', applications: ['user-management'] },
       ],
     });
     expect(JSON.stringify(me.body)).not.toMatch(/password|hash/i);

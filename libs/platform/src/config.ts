@@ -21,6 +21,10 @@ export const BaseConfig = z.object({
   /** Port of this process's Prometheus metrics (`/metrics`) and probes (`/health/live`, `/health/ready`); 0 = off. */
   UM_METRICS_PORT: Port.default(0),
   UM_METRICS_HOST: z.string().default('0.0.0.0'),
+  /** Log lines as JSON, or human-readable and coloured (`auto`: readable when stdout is a terminal). */
+  UM_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** OTLP/HTTP endpoint (base URL: spans go to `<url>/v1/traces`, JSON); unset: no span is made. */
+  UM_OTLP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 
@@ -64,6 +68,8 @@ export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export const IdentityConfig = BaseConfig.extend({
   UM_BOOTSTRAP_OPERATOR_USERNAME: z.string().optional(),
   UM_BOOTSTRAP_OPERATOR_PASSWORD: z.string().optional(),
+  /** Create the bootstrap operator only when no contact-centre operator exists at all (`npm start`'s local operator). */
+  UM_BOOTSTRAP_OPERATOR_IF_NONE: z.stringbool().default(false),
   /** Session lifetime without activity, and in total. */
   UM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   UM_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),

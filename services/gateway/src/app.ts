@@ -7,17 +7,20 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import helmet from 'helmet';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceBroker } from 'moleculer';
-import { DeferredChildLogger, type GatewayConfig, type Logger } from '@um/platform';
+import { DeferredChildLogger, exporterOf, type GatewayConfig, type Logger } from '@um/platform';
 import { registerOpenApi } from './openapi.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
+import { registerConsole } from './plugins/console.js';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
+import { registerTracing, RequestLogController, traceOf } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
 import { authorizationRoutes } from './routes/authorizations.js';
+import { catalogueRoutes } from './routes/catalogue.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { qualityRoutes } from './routes/qualities.js';
@@ -58,11 +61,13 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    // One line per request, with its request and trace ids (request-log.ts).
+    logController: new RequestLogController(),
     // A request's child logger is made only if the request logs something at an enabled level.
-    childLoggerFactory: (logger, bindings, options) =>
-      options.level || options.serializers ? logger.child(bindings, options) : (new DeferredChildLogger(logger as Logger, bindings) as unknown as FastifyBaseLogger),
-    disableRequestLogging: false,
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const withTrace = { ...bindings, traceId: traceOf(raw).traceId };
+      return options.level || options.serializers ? logger.child(withTrace, options) : (new DeferredChildLogger(logger as Logger, withTrace) as unknown as FastifyBaseLogger);
+    },
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler(decorate),
@@ -78,6 +83,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
   app.removeContentTypeParser('text/plain');
   // Before any route, so that every route is known to the 405 answer.
   registerProblemHandlers(app);
+  registerTracing(app, exporterOf('gateway', config, logger));
   // Before authentication: a preflight carries no token, and a refusal must be readable cross-origin.
   registerCors(app, config.UM_CORS_ORIGINS);
   await registerOpenApi(app, docsCsp);
@@ -95,9 +101,11 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       userRoutes(api, broker);
       routingRoutes(api, broker);
       authorizationRoutes(api, broker);
+      catalogueRoutes(api);
     },
     { prefix: '/api/v1' },
   );
+  await registerConsole(app);
   return app;
 }
 

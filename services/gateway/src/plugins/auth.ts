@@ -29,6 +29,7 @@ declare module 'fastify' {
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,200})$/;
+const PASSWORD_CHANGE_ROUTES = new Set(['PUT /api/v1/me/password', 'POST /api/v1/auth/logout']);
 
 /** The prefix of the API routes, which the rights table leaves out of its paths. */
 const API_PREFIX = '/api/v1';
@@ -65,6 +66,10 @@ export function registerAuth(app: FastifyInstance, principals: PrincipalCache): 
         return sendProblem(request, reply, 'UNAUTHENTICATED', 'the session is missing, expired or ended');
       }
       throw err;
+    }
+    // After a contact-centre reset, the new password is changed before anything else (logging out aside).
+    if (request.principal.passwordChangeRequired && !PASSWORD_CHANGE_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) {
+      return sendProblem(request, reply, 'PASSWORD_CHANGE_REQUIRED', 'change your password first (PUT /api/v1/me/password)');
     }
     if (requirement !== 'role') return;
     const role = request.principal.role;

@@ -1,29 +1,20 @@
 /**
  * Every error becomes an RFC 9457 problem with a stable `code`, in this one place: bad input
  * names each offending field, service errors keep their code across the hop, 5xx hide details.
+ * Title, detail and field messages come in the request's language (Accept-Language, else the
+ * session person's, else English), translated by code from the message catalogues; English keeps
+ * the precise wording of the service that refused, when it gave one.
  */
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ErrorCodes, isErrorCode, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import { ErrorCodes, FALLBACK_LANGUAGE, isErrorCode, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import type { Language } from '@um/domain';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  408: 'Request Timeout',
-  415: 'Unsupported Media Type',
-  431: 'Request Header Fields Too Large',
-  423: 'Locked',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+/** The language of the answer: the first of Accept-Language we serve, else the session person's, else English. */
+export function languageOf(request: FastifyRequest): Language {
+  return negotiateLanguage(request.headers['accept-language']) ?? request.principal?.language ?? FALLBACK_LANGUAGE;
+}
 
 export function sendProblem(
   request: FastifyRequest,
@@ -33,17 +24,22 @@ export function sendProblem(
   extra: { errors?: FieldError[]; status?: number; instance?: false } = {},
 ): FastifyReply {
   const status = extra.status ?? ErrorCodes[code];
+  const language = languageOf(request);
+  const text = problemText(language, code);
+  const inEnglish = language === 'en';
   const problem: Problem = {
     type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`,
-    title: TITLES[status] ?? 'Error',
+    title: text.title,
     status,
     code,
-    ...(detail ? { detail } : {}),
+    detail: inEnglish && detail ? detail : text.message,
     ...(extra.instance === false ? {} : instanceOf(request)),
     requestId: request.id,
-    ...(extra.errors ? { errors: extra.errors } : {}),
+    ...(extra.errors
+      ? { errors: extra.errors.map((e) => ({ ...e, message: inEnglish && e.message ? e.message : problemText(language, e.code).message })) }
+      : {}),
   };
-  return reply.code(status).type('application/problem+json').send(problem);
+  return reply.code(status).header('content-language', language).header('vary', 'Accept-Language').type('application/problem+json').send(problem);
 }
 
 /**
@@ -134,19 +130,19 @@ export function frameworkErrorHandler(decorate: (request: FastifyRequest, reply:
 /**
  * Requests the HTTP parser refuses before Fastify sees them (Fastify's `clientErrorHandler`):
  * headers (the request line included) over Node's limit, a request that did not arrive in time,
- * or bytes that are not HTTP. The connection is closed after the problem, as Node does.
+ * or bytes that are not HTTP. There is no request to read a language from: English. The
+ * connection is closed after the problem, as Node does.
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const code: ErrorCode =
     error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'MALFORMED_REQUEST';
   const status = ErrorCodes[code];
-  const detail =
-    code === 'HEADERS_TOO_LARGE' ? 'the request line and headers are larger than the server accepts' : code === 'REQUEST_TIMEOUT' ? 'the request did not arrive in time' : 'the request is not valid HTTP';
-  const body = JSON.stringify({ type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`, title: TITLES[status], status, code, detail });
+  const text = problemText(FALLBACK_LANGUAGE, code);
+  const body = JSON.stringify({ type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`, title: text.title, status, code, detail: text.message });
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${TITLES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${text.title}\r\nContent-Type: application/problem+json\r\nContent-Language: ${FALLBACK_LANGUAGE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ErrorCodes, type ErrorCode } from '@um/contracts';
+import { routeRule } from '@um/domain';
 // support first: it replaces @fastify/swagger-ui before openapi.ts loads it.
 import { buildTestApp, type StandIn } from './support.js';
 import { operationIdOf } from '../../src/openapi.js';
@@ -71,7 +72,9 @@ test('when any operation is read, then each error answer is problem+json only, i
     }
     const all = statuses.flatMap((s) => codesOf(op, s));
     for (const generic of ['INTERNAL', 'SERVICE_UNAVAILABLE', 'INVALID_URL'] as ErrorCode[]) if (!all.includes(generic)) problems.push(`${key}: lacks ${generic}`);
-    if (!key.includes('/auth/login') && !all.includes('UNAUTHENTICATED')) problems.push(`${key}: lacks UNAUTHENTICATED`);
+    const [method = '', path = ''] = key.split(' ');
+    const open = routeRule(method, path.replace(/^\/api\/v1/, ''))?.auth === 'none';
+    if (!open && !all.includes('UNAUTHENTICATED')) problems.push(`${key}: lacks UNAUTHENTICATED`);
     if (!key.startsWith('GET') && !['MALFORMED_BODY', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'].every((c) => all.includes(c as ErrorCode))) problems.push(`${key}: lacks the body codes`);
     if (key.includes('{') && !all.includes('URI_TOO_LONG')) problems.push(`${key}: lacks URI_TOO_LONG`);
   }
@@ -83,12 +86,13 @@ test("when a route's schemas or handler answer their own codes, then its enum ha
   const onboard = op('POST /api/v1/admin/enterprises');
   expect(codesOf(onboard, '400')).toEqual(expect.arrayContaining(['NISS_INVALID', 'ENTERPRISE_NUMBER_INVALID', 'PASSWORD_POLICY', 'USERNAME_POLICY', 'UNKNOWN_FIELD']));
   expect(codesOf(onboard, '409')).toEqual(expect.arrayContaining(['ENTERPRISE_EXISTS', 'USERNAME_TAKEN']));
-  expect(codesOf(onboard, '403')).toEqual(['FORBIDDEN', 'ROLE_NOT_CHOSEN']);
+  expect(codesOf(onboard, '403')).toEqual(['FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', 'ROLE_NOT_CHOSEN']);
   const deleteChannel = op('DELETE /api/v1/enterprises/{enterpriseNumber}/batch-channels/{channelId}');
   expect(codesOf(deleteChannel, '403')).toContain('CHANNEL_USED_BY_OTHER_QUALITY');
   expect(codesOf(deleteChannel, '409')).toEqual(['CHANNEL_NOT_DELETABLE']);
   expect(codesOf(op('POST /api/v1/auth/login'), '401')).toEqual(['INVALID_CREDENTIALS']);
-  expect(codesOf(op('GET /api/v1/me'), '403')).toEqual([]);
+  expect(codesOf(op('GET /api/v1/me'), '403')).toEqual(['PASSWORD_CHANGE_REQUIRED']);
+  expect(codesOf(op('PUT /api/v1/me/password'), '403')).toEqual([]);
 });
 
 test('when operation ids are derived, then they read as verb and nouns', () => {
