@@ -186,6 +186,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => known.add(route.url, route.method));
   app.setNotFoundHandler((request, reply) => {
     const allowed = known.allowed(request.url.split('?')[0] ?? '');
+    // A route with this very method and path shape was missed: only a parameter over the router's
+    // length does that (a catch-all route, e.g. the console's, took it instead of frameworkErrors).
+    if (allowed.includes(request.method)) {
+      return sendProblem(request, reply, 'URI_TOO_LONG', `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`, { instance: false });
+    }
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return sendProblem(request, reply, 'METHOD_NOT_ALLOWED', `this path answers ${allowed.join(', ')}`);

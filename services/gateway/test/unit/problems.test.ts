@@ -2,8 +2,9 @@
  * Every error the gateway answers itself is a problem+json with a stable code and the right status,
  * and the checks run in the order authenticate → authorise → validate.
  */
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { ErrorCodes } from '@um/contracts';
+import { MAX_PARAM_LENGTH, registerProblemHandlers } from '../../src/plugins/problems.js';
 import { EN, TOKENS, bearer, buildTestApp, type StandIn } from './support.js';
 
 let app: FastifyInstance;
@@ -38,6 +39,22 @@ describe('errors of every layer as problems', () => {
     expect(res.body).not.toContain(long);
     expect(problem.instance).toBeUndefined();
     expect(res.headers['content-security-policy']).toBeDefined();
+  });
+
+  test('when a catch-all GET route (the console) takes a path whose parameter is too long, then still 414 URI_TOO_LONG, not 405', async () => {
+    const bare = Fastify({ routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
+    registerProblemHandlers(bare);
+    bare.get('/api/v1/things/:id', async () => ({ ok: true }));
+    bare.get('/*', async (_request, reply) => reply.callNotFound());
+    const base = await bare.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await fetch(`${base}/api/v1/things/${'1'.repeat(101)}`);
+      expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status: 414, code: 'URI_TOO_LONG' });
+      const known = await fetch(`${base}/api/v1/things/1`, { method: 'DELETE' });
+      expect({ status: known.status, allow: known.headers.get('allow') }).toEqual({ status: 405, allow: 'GET, HEAD' });
+    } finally {
+      await bare.close();
+    }
   });
 
   test('when a path parameter is exactly 100 characters, then the route answers (here: the parameter is invalid)', async () => {
