@@ -14,7 +14,7 @@ import { registerCors } from './plugins/cors.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
 import { registerConsole } from './plugins/console.js';
-import { MAX_PARAM_LENGTH, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
 import { registerTracing, RequestLogController, traceOf } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -71,6 +71,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler(decorate),
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -48,12 +48,14 @@ const FAILURE: Record<number, string> = {
   401: 'No session: the bearer token is missing, unknown, expired or ended, or the credentials are wrong',
   403: 'Authenticated, but the chosen role may not do this (or no role is chosen yet)',
   404: 'Not found, or outside the role’s enterprise (its existence is not revealed)',
+  408: 'The request did not arrive in time',
   409: 'Conflict with the current state (duplicate, already active, …)',
   413: 'The body is larger than the gateway accepts',
   414: 'A path parameter is longer than 100 characters',
   415: 'The body is not of a media type this operation accepts',
   423: 'The account is blocked or locked',
   429: 'Too many attempts: retry after `Retry-After` seconds',
+  431: 'The request line and headers are larger than the gateway accepts',
   500: 'Unexpected error (details are in the logs, under the request id)',
   503: 'A service or the store is unavailable: retry shortly',
 };
@@ -63,7 +65,9 @@ const INPUT: ErrorCode[] = ['VALIDATION_FAILED', 'UNKNOWN_FIELD', 'WRONG_TYPE', 
 /** Answered when a body is sent (Fastify parses bodies of every method but GET and HEAD). */
 const BODY: ErrorCode[] = ['MALFORMED_BODY', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 /** Registering or designating a person by NISS (identity's registration). */
-const PERSON: ErrorCode[] = ['USERNAME_TAKEN', 'NISS_TAKEN', 'ALREADY_MEMBER', 'CONFLICT', 'VALIDATION_FAILED'];
+const PERSON: ErrorCode[] = ['USERNAME_TAKEN', 'NISS_TAKEN', 'ALREADY_MEMBER', 'PERSON_MISMATCH', 'CONFLICT', 'VALIDATION_FAILED'];
+/** Changing a person's own data (names, password, account) when they hold roles elsewhere (product §7.1). */
+const PERSON_LEVEL: ErrorCode[] = ['PERSON_OUTSIDE_SCOPE'];
 const APPLICATION_QUERY: ErrorCode[] = ['APPLICATION_NEEDS_QUALITY', 'APPLICATION_NOT_IN_CATALOGUE'];
 const CERTIFICATE: ErrorCode[] = ['CERTIFICATE_MALFORMED', 'CERTIFICATE_EXPIRED', 'CERTIFICATE_NOT_YET_VALID', 'CERTIFICATE_NOT_CLIENT_AUTH'];
 
@@ -71,10 +75,14 @@ const CERTIFICATE: ErrorCode[] = ['CERTIFICATE_MALFORMED', 'CERTIFICATE_EXPIRED'
 const CHANGE_BY_CAPABILITY: Partial<Record<CapabilityName, ErrorCode[]>> = {
   'quality.activate': ['QUALITY_NOT_ELIGIBLE', 'QUALITY_ALREADY_ACTIVE', ...PERSON],
   'quality.local-manager.designate': PERSON,
-  'co-access-managers.manage': PERSON,
-  'users.manage': [...PERSON, 'APPLICATION_NOT_IN_CATALOGUE'],
-  'co-local-managers.manage': PERSON,
+  'co-access-managers.manage': [...PERSON, ...PERSON_LEVEL],
+  'users.manage': [...PERSON, ...PERSON_LEVEL, 'APPLICATION_NOT_IN_CATALOGUE'],
+  'co-local-managers.manage': [...PERSON, ...PERSON_LEVEL],
   'technical-user.designate': [...PERSON, 'APPLICATION_NOT_IN_CATALOGUE'],
+  'quality.details': ['REGISTRY_IDENTIFIER_CONTACT_CENTRE_ONLY'],
+  'admin.qualities.registry': ['CONFLICT'],
+  'admin.mandates.end': ['CONFLICT'],
+  'admin.persons.reset-password': ['CONFLICT'],
   'routing.manage': ['NO_VALID_MANDATE', 'CHANNEL_NOT_OWNED', 'RECIPIENT_MANAGERS_ONLY', 'ROUTING_RULE_NOT_SET', 'MANDATARY_UNKNOWN'],
   'batch-channels.manage': ['CHANNEL_NOT_DELETABLE', 'CHANNEL_USED_BY_OTHER_QUALITY'],
   'admin.enterprises.onboard': ['ENTERPRISE_EXISTS', ...PERSON],
@@ -84,8 +92,8 @@ const CHANGE_BY_CAPABILITY: Partial<Record<CapabilityName, ErrorCode[]>> = {
 
 /** The codes of routes whose handler throws more than (or other than) their capability's. */
 const BY_ROUTE: Record<string, ErrorCode[]> = {
-  'POST /auth/login': ['INVALID_CREDENTIALS', 'ACCOUNT_BLOCKED', 'ACCOUNT_LOCKED', 'RATE_LIMITED'],
-  'POST /auth/login/certificate': ['CERTIFICATE_REQUIRED', 'CERTIFICATE_REJECTED', 'CERTIFICATE_MALFORMED', 'ACCOUNT_BLOCKED', 'ACCOUNT_LOCKED'],
+  'POST /auth/login': ['INVALID_CREDENTIALS', 'ACCOUNT_BLOCKED', 'ACCOUNT_LOCKED', 'TOO_MANY_ATTEMPTS', 'RATE_LIMITED'],
+  'POST /auth/login/certificate': ['CERTIFICATE_REQUIRED', 'CERTIFICATE_REJECTED', 'CERTIFICATE_MALFORMED', 'ACCOUNT_BLOCKED', 'ACCOUNT_LOCKED', 'TOO_MANY_ATTEMPTS'],
   'POST /auth/session/role': ['NOT_FOUND'],
   'GET /authorizations/check': APPLICATION_QUERY,
   'GET /enterprises/{enterpriseNumber}/users': APPLICATION_QUERY,
@@ -190,7 +198,8 @@ export function problemCodesOf(route: RouteFacts): ErrorCode[] {
   const key = routeKey(route.method, route.url);
   const [method, path] = key.split(' ') as [string, string];
   const rule = routeRule(method, path);
-  const codes = new Set<ErrorCode>(['INVALID_URL', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
+  // Any request: a bad path, the HTTP parser's refusals, a failure.
+  const codes = new Set<ErrorCode>(['INVALID_URL', 'MALFORMED_REQUEST', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
   const add = (list: Iterable<ErrorCode>) => {
     for (const code of list) codes.add(code);
   };
@@ -198,6 +207,8 @@ export function problemCodesOf(route: RouteFacts): ErrorCode[] {
   if (method !== 'GET' && method !== 'HEAD') add(BODY);
   if (route.hasParams) add(['URI_TOO_LONG']);
   if (rule?.auth === 'session' || rule?.auth === 'role') add(['UNAUTHENTICATED']);
+  // A person whose password the contact centre reset may only change it (product §7.2).
+  if ((rule?.auth === 'session' || rule?.auth === 'role') && !['PUT /me/password', 'POST /auth/logout'].includes(`${method} ${path}`)) add(['PASSWORD_CHANGE_REQUIRED']);
   if (rule?.auth === 'role') add(['ROLE_NOT_CHOSEN', 'FORBIDDEN', 'NOT_FOUND']);
   for (const schema of route.zodSchemas) add(ruleCodesOf(schema));
   if (rule?.capability && method !== 'GET') add(CHANGE_BY_CAPABILITY[rule.capability] ?? []);

@@ -5,6 +5,7 @@
  * session person's, else English), translated by code from the message catalogues; English keeps
  * the precise wording of the service that refused, when it gave one.
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ErrorCodes, FALLBACK_LANGUAGE, isErrorCode, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
@@ -126,6 +127,27 @@ export function frameworkErrorHandler(decorate: (request: FastifyRequest, reply:
   };
 }
 
+/**
+ * Requests the HTTP parser refuses before Fastify sees them (Fastify's `clientErrorHandler`):
+ * headers (the request line included) over Node's limit, a request that did not arrive in time,
+ * or bytes that are not HTTP. There is no request to read a language from: English. The
+ * connection is closed after the problem, as Node does.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'MALFORMED_REQUEST';
+  const status = ErrorCodes[code];
+  const text = problemText(FALLBACK_LANGUAGE, code);
+  const body = JSON.stringify({ type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`, title: text.title, status, code, detail: text.message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${text.title}\r\nContent-Type: application/problem+json\r\nContent-Language: ${FALLBACK_LANGUAGE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** Fastify's default, stated here because the problem above names it. */
 export const MAX_PARAM_LENGTH = 100;
 
@@ -164,6 +186,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => known.add(route.url, route.method));
   app.setNotFoundHandler((request, reply) => {
     const allowed = known.allowed(request.url.split('?')[0] ?? '');
+    // A route with this very method and path shape was missed: only a parameter over the router's
+    // length does that (a catch-all route, e.g. the console's, took it instead of frameworkErrors).
+    if (allowed.includes(request.method)) {
+      return sendProblem(request, reply, 'URI_TOO_LONG', `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`, { instance: false });
+    }
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return sendProblem(request, reply, 'METHOD_NOT_ALLOWED', `this path answers ${allowed.join(', ')}`);

@@ -86,12 +86,13 @@ test("when a route's schemas or handler answer their own codes, then its enum ha
   const onboard = op('POST /api/v1/admin/enterprises');
   expect(codesOf(onboard, '400')).toEqual(expect.arrayContaining(['NISS_INVALID', 'ENTERPRISE_NUMBER_INVALID', 'PASSWORD_POLICY', 'USERNAME_POLICY', 'UNKNOWN_FIELD']));
   expect(codesOf(onboard, '409')).toEqual(expect.arrayContaining(['ENTERPRISE_EXISTS', 'USERNAME_TAKEN']));
-  expect(codesOf(onboard, '403')).toEqual(['FORBIDDEN', 'ROLE_NOT_CHOSEN']);
+  expect(codesOf(onboard, '403')).toEqual(['FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', 'ROLE_NOT_CHOSEN']);
   const deleteChannel = op('DELETE /api/v1/enterprises/{enterpriseNumber}/batch-channels/{channelId}');
   expect(codesOf(deleteChannel, '403')).toContain('CHANNEL_USED_BY_OTHER_QUALITY');
   expect(codesOf(deleteChannel, '409')).toEqual(['CHANNEL_NOT_DELETABLE']);
   expect(codesOf(op('POST /api/v1/auth/login'), '401')).toEqual(['INVALID_CREDENTIALS']);
-  expect(codesOf(op('GET /api/v1/me'), '403')).toEqual([]);
+  expect(codesOf(op('GET /api/v1/me'), '403')).toEqual(['PASSWORD_CHANGE_REQUIRED']);
+  expect(codesOf(op('PUT /api/v1/me/password'), '403')).toEqual([]);
 });
 
 test('when operation ids are derived, then they read as verb and nouns', () => {

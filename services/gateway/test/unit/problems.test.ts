@@ -2,8 +2,9 @@
  * Every error the gateway answers itself is a problem+json with a stable code and the right status,
  * and the checks run in the order authenticate → authorise → validate.
  */
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { ErrorCodes } from '@um/contracts';
+import { MAX_PARAM_LENGTH, registerProblemHandlers } from '../../src/plugins/problems.js';
 import { EN, TOKENS, bearer, buildTestApp, type StandIn } from './support.js';
 
 let app: FastifyInstance;
@@ -40,6 +41,22 @@ describe('errors of every layer as problems', () => {
     expect(res.headers['content-security-policy']).toBeDefined();
   });
 
+  test('when a catch-all GET route (the console) takes a path whose parameter is too long, then still 414 URI_TOO_LONG, not 405', async () => {
+    const bare = Fastify({ routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
+    registerProblemHandlers(bare);
+    bare.get('/api/v1/things/:id', async () => ({ ok: true }));
+    bare.get('/*', async (_request, reply) => reply.callNotFound());
+    const base = await bare.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await fetch(`${base}/api/v1/things/${'1'.repeat(101)}`);
+      expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status: 414, code: 'URI_TOO_LONG' });
+      const known = await fetch(`${base}/api/v1/things/1`, { method: 'DELETE' });
+      expect({ status: known.status, allow: known.headers.get('allow') }).toEqual({ status: 405, allow: 'GET, HEAD' });
+    } finally {
+      await bare.close();
+    }
+  });
+
   test('when a path parameter is exactly 100 characters, then the route answers (here: the parameter is invalid)', async () => {
     const res = await send({ method: 'GET', url: `/api/v1/enterprises/${'9'.repeat(100)}`, headers: bearer(TOKENS.rae) });
     expectProblem(res, 400, 'ENTERPRISE_NUMBER_INVALID');
@@ -58,6 +75,12 @@ describe('errors of every layer as problems', () => {
     const res = await send({ method: 'POST', url: '/api/v1/admin/enterprises', headers: { ...bearer(TOKENS.operator), 'content-type': type }, payload });
     expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(calls).toEqual([]);
+  });
+
+  test('when the request line and headers are larger than Node accepts, then 431 HEADERS_TOO_LARGE as a problem', async () => {
+    const res = await send({ method: 'GET', url: `/api/v1/me?q=${'x'.repeat(20_000)}` });
+    expect({ status: res.statusCode, type: res.headers['content-type'], code: JSON.parse(res.body).code }).toEqual({ status: 431, type: 'application/problem+json', code: 'HEADERS_TOO_LARGE' });
+    expect(res.body).not.toContain('xxxxxxxxxx');
   });
 
   test('when the body is larger than UM_BODY_LIMIT_BYTES, then 413 BODY_TOO_LARGE', async () => {
