@@ -122,7 +122,7 @@ describe('over mutual TLS', () => {
     const a = await rae();
     const res = await tlsLogin(issueCertificate({ issuer: eidCa, serialNumber: a.body.accessManager.niss, commonName: 'Ann Peeters (Authentication)' }));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ token: expect.any(String), roles: [{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber }] });
+    expect(res.body).toEqual({ token: expect.any(String), roles: [{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }] });
     const chosen = await sys.api.post('/auth/session/role', { roleId: a.roleId }, res.body.token);
     expect(chosen.status).toBe(200);
     expect((await sys.api.get(`/enterprises/${a.body.enterpriseNumber}`, chosen.body.token)).status).toBe(200);
@@ -177,7 +177,7 @@ describe('forwarded by a TLS terminator', () => {
     const a = await rae();
     const res = await headerLogin(forwardedHeaderValue(issueCertificate({ issuer: eidCa, serialNumber: a.body.accessManager.niss })));
     expect(res.status).toBe(200);
-    expect(res.body.roles).toEqual([{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber }]);
+    expect(res.body.roles).toEqual([{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }]);
   });
 
   test('when the same header comes from an address that is not a trusted proxy, then it is ignored: 401 CERTIFICATE_REQUIRED', async () => {

@@ -53,10 +53,10 @@ describe('onboarding and reading an enterprise', () => {
   test('when the contact centre onboards an enterprise, then its RAE can log in, choose the role and read it', async () => {
     const { res, body } = await onboard();
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ enterpriseNumber: body.enterpriseNumber, personId: expect.any(String), roleId: expect.any(String) });
+    expect(res.body).toEqual({ enterpriseNumber: body.enterpriseNumber, personId: expect.any(String), roleId: expect.any(String), created: true });
 
     const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
-    expect(rae.roles).toEqual([{ id: res.body.roleId, kind: 'access-manager', enterpriseNumber: body.enterpriseNumber }]);
+    expect(rae.roles).toEqual([{ id: res.body.roleId, kind: 'access-manager', enterpriseNumber: body.enterpriseNumber, enterpriseName: body.name }]);
     const read = await sys.api.get(`/enterprises/${body.enterpriseNumber}`, rae.token);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({
@@ -161,10 +161,10 @@ describe('bad input on the slice answers 400 with its code and field, and create
     }
   });
 
-  test('when the body is larger than the limit, then 400 BODY_TOO_LARGE', async () => {
+  test('when the body is larger than the limit, then 413 BODY_TOO_LARGE', async () => {
     const body = onboardingBody({ name: 'x'.repeat(70 * 1024) });
     const res = await sys.api.post('/admin/enterprises', body, operatorToken);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(res.body.code).toBe('BODY_TOO_LARGE');
   });
 

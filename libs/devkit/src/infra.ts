@@ -133,7 +133,7 @@ async function startLocal(log: Log): Promise<Infra> {
       logFile: path.join(dataDir, 'nats.log'),
       // One Go scheduler thread: this NATS shares the machine with every service process, and its
       // idle threads spinning for work cost CPU the services need (18 instead of 24 µs of NATS CPU
-      // per authorization check on 2 cores; README, Authorization bench). One core carries far
+      // per authorization check on 2 cores; docs/benchmarks.md). One core carries far
       // more messages than the services here can send.
       env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '1' },
     });

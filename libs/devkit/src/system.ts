@@ -12,7 +12,7 @@ import { spawnManaged, stopProcess, type ManagedProcess } from './supervisor.js'
  * How every service process is started, here and in deploy/entrypoint.sh (test/deploy checks both agree).
  * A young generation of at most 8 MB: V8's default grows it to 16-32 MB under load, and each
  * collection then stops the process for 2-5 ms while every request in it waits, which was most of
- * the gateway's p99 (README, Authorization bench). Smaller ones run more often but stop it for ~1 ms.
+ * the gateway's p99 (docs/benchmarks.md). Smaller ones run more often but stop it for ~1 ms.
  */
 export const NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=8'];
 

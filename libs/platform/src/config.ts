@@ -53,6 +53,15 @@ export const GatewayConfig = BaseConfig.extend({
   UM_CLIENT_CERT_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
   /** Direct peer addresses whose UM_CLIENT_CERT_HEADER is believed (comma-separated). */
   UM_CERT_HEADER_TRUSTED_PROXIES: z.string().default(''),
+  /**
+   * Origins (scheme://host[:port], comma-separated, exact) whose browser pages may call the API
+   * (CORS). None by default: no CORS header is ever sent.
+   */
+  UM_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'each origin is scheme://host[:port], without a path or a trailing slash'))),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

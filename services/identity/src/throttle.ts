@@ -119,6 +119,17 @@ export class LoginThrottle {
     };
   }
 
+  /** The keys a person's login failures are counted under: their account and the username they type. */
+  static keysOfPerson(personId: Types.ObjectId | string, username?: string): string[] {
+    return [LoginThrottle.accountKey(personId), ...(username ? [`username:${username}`] : [])];
+  }
+
+  /** Clears a lock-out: the failures (and stale pending attempts) of these keys are forgotten. */
+  async forget(keys: string[]): Promise<number> {
+    const result = await this.attempts.deleteMany({ key: { $in: keys } });
+    return result.deletedCount;
+  }
+
   /** Forgets attempts older than the window. */
   async prune(): Promise<number> {
     const result = await this.attempts.deleteMany({ at: { $lt: new Date(Date.now() - WINDOW_MS) } });

@@ -1,4 +1,4 @@
-/** Self-service, certificates and account lifecycle of the identity service (PRODUCT.md §5). */
+/** Self-service, certificates and account lifecycle of the identity service (docs/product.md §5). */
 import { z } from 'zod';
 import { Email, Language, ObjectId, Password } from '../fields.js';
 import { Principal, RoleView } from '../schemas.js';

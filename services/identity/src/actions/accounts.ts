@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, emitEvent, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
+import { ensureMayChangePerson } from '../person-scope.js';
 import { sessionsChanged } from './sessions.js';
 
 export function accountActions(ic: IdentityContext): Record<string, ActionSchema> {
@@ -16,6 +17,7 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
       const person = await ic.models.Person.findOne({ _id: id, account: { $exists: true } }, { account: 1 }).lean();
       const before = person?.account?.status;
       if (!before) throw notFound('account');
+      await ensureMayChangePerson(ic, ctx, personId);
       if (before === 'deleted' && status !== 'deleted') throw new ClientProblem('CONFLICT', 'a deleted account cannot be restored');
       const now = new Date();
       await ic.models.Person.updateOne(

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
-import { capabilitiesOf } from '@um/domain';
+import { capabilitiesOf, type Language } from '@um/domain';
 import type { PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
@@ -76,7 +76,7 @@ export async function sessionsChanged(ic: IdentityContext, broadcaster: Pick<Con
 async function readSession(ic: IdentityContext, sessionId: string, now: number): Promise<SessionFacts | undefined> {
   const session = await ic.models.Session.findById(sessionId).lean();
   if (!session || session.endedAt || session.expiresAt.getTime() <= now) return undefined;
-  const person = await ic.models.Person.findById(session.personId, { account: 1 }).lean();
+  const person = await ic.models.Person.findById(session.personId, { account: 1, language: 1 }).lean();
   const account = person?.account;
   if (!account || account.status !== 'active') return undefined;
   // A password change ends every session opened before it.
@@ -94,7 +94,13 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
     lastSeenAt = now;
   }
   return {
-    principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}) },
+    principal: {
+      personId: String(session.personId),
+      sessionId,
+      ...(role ? { role } : {}),
+      ...(person?.language ? { language: person.language as Language } : {}),
+      ...(account.mustChangePassword ? { passwordChangeRequired: true as const } : {}),
+    },
     verifierHash: session.verifierHash,
     expiresAt: session.expiresAt.getTime(),
     lastSeenAt,
@@ -102,10 +108,11 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
 }
 
 /** What every successful login answers: a fresh session and every active role of the person. */
-async function completeLogin(ic: IdentityContext, personId: Types.ObjectId): Promise<{ token: string; roles: RoleView[] }> {
+async function completeLogin(ic: IdentityContext, person: Pick<PersonDoc, '_id' | 'account'>): Promise<{ token: string; roles: RoleView[]; passwordChangeRequired?: true }> {
+  const personId = person._id;
   const roles = await ic.models.Role.find({ personId, status: 'active' }).sort({ createdAt: 1 }).lean();
   const token = await openSession(ic, personId);
-  return { token, roles: roles.map(roleView) };
+  return { token, roles: roles.map(roleView), ...(person.account?.mustChangePassword ? { passwordChangeRequired: true as const } : {}) };
 }
 
 /**
@@ -148,7 +155,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       if (verification.needsRehash) {
         await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.passwordHash': await hashPassword(password, ic.cost) } });
       }
-      return completeLogin(ic, person._id);
+      return completeLogin(ic, person);
     }),
 
     // Possession of the private key was proven by the TLS handshake (ours or the terminator's), so
@@ -177,7 +184,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       await reservation.succeeded();
       if (holder.person.account?.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
       ic.logger.info({ personId: String(holder.person._id), mode: holder.mode, via, sourceIp }, 'certificate login');
-      return completeLogin(ic, holder.person._id);
+      return completeLogin(ic, holder.person);
     }),
 
     ...defineAction('identity.authenticate', async ({ token }) => {
