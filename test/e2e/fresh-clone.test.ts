@@ -114,6 +114,8 @@ test(
       body: JSON.stringify({ username, password }),
     });
     expect(login.status).toBe(200);
+    // Its generated password must be changed at first use.
+    expect(((await login.json()) as { passwordChangeRequired?: boolean }).passwordChangeRequired).toBe(true);
     // Its password is in the terminal once, never in a process's log line.
     expect(output.split('\n').filter((l) => l.startsWith('{') && l.includes(password!))).toEqual([]);
 
