@@ -29,8 +29,9 @@ export async function bootstrapOperator(ic: IdentityContext): Promise<void> {
         passwordHash: await hashPassword(password, ic.cost),
         status: 'active',
         passwordChangedAt: new Date(),
-        // A generated password shown in a terminal is changed at first use, where accounts can say so.
-        ...(ic.config.UM_BOOTSTRAP_OPERATOR_IF_NONE && ic.models.Person.schema.path('account.passwordChangeRequired') ? { passwordChangeRequired: true } : {}),
+        // A generated password shown in a terminal is changed at first use (login answers
+        // passwordChangeRequired; every other call is refused until PUT /me/password).
+        ...(ic.config.UM_BOOTSTRAP_OPERATOR_IF_NONE ? { mustChangePassword: true } : {}),
       },
     });
     await ic.models.Role.create({ personId: person._id, kind: 'contact-centre' });

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       `  username: ${localOperator.username}`,
       `  password: ${localOperator.password}`,
       `  log in:   curl -s -X POST ${system.baseUrl}/api/v1/auth/login -H 'content-type: application/json' -d '{"username":"${localOperator.username}","password":"${localOperator.password}"}'`,
-      '  then change it: PUT /api/v1/me/password',
+      '  it must be changed at first login (PUT /api/v1/me/password with the token login answers)',
     );
   }
   lines.push('Ctrl-C stops everything.', '');
