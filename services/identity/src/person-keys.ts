@@ -3,9 +3,12 @@
  * the key, one for the person. A key is believed only if the person still carries that value, so
  * a key left behind (a discarded person) finds nobody.
  */
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { IdentityContext } from './context.js';
 import type { PersonDoc } from './model.js';
+
+/** An id no person has (ObjectIds are made from the time, never zero). */
+const NOBODY = new Types.ObjectId('000000000000000000000000');
 
 const usernameKey = (username: string) => `username:${username}`;
 const nissKey = (niss: string) => `niss:${niss}`;
@@ -35,9 +38,9 @@ export async function forgetPersonKeys(ic: IdentityContext, person: Keyed): Prom
 
 async function byKey(ic: IdentityContext, key: string, carries: (person: PersonDoc) => boolean): Promise<PersonDoc | null> {
   const stored = await ic.models.PersonKey.findById(key).lean();
-  if (!stored) return null;
-  const person = (await ic.models.Person.findById(stored.personId).lean()) as PersonDoc | null;
-  return person && carries(person) ? person : null;
+  // An unknown key still costs the person's read (of an id nobody has): a login looks the same either way.
+  const person = (await ic.models.Person.findById(stored?.personId ?? NOBODY).lean()) as PersonDoc | null;
+  return stored && person && carries(person) ? person : null;
 }
 
 export function findPersonByUsername(ic: IdentityContext, username: string): Promise<PersonDoc | null> {

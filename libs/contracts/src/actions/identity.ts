@@ -49,6 +49,8 @@ export const IdentityActions = {
   'identity.setCertificate': { params: SetCertificateParams, result: CertificateView, idempotent: true },
   'identity.getCertificate': { params: NoParams, result: CertificateView, idempotent: true },
   'identity.deleteCertificate': { params: NoParams, result: Void, idempotent: true },
+  /** Internal (contact centre's unlock): forgets the failed logins counted against the person's username. */
+  'identity.unlockPerson': { params: PersonIdParams, result: z.object({ cleared: z.number().int() }), idempotent: true },
   // Internal: blocking or deleting an account ends every session of the person at once.
   'identity.setAccountStatus': { params: SetAccountStatusParams, result: Void, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

@@ -19,8 +19,14 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
       schema: {
         tags: ['sessions'],
         summary: 'Log in with username and password; lists every role of the person',
+        description:
+          'A wrong password and an unknown username answer the same 401 INVALID_CREDENTIALS. Failures are counted per ' +
+          'username typed, known or not: from UM_LOGIN_USERNAME_MAX_FAILURES on, 423 ACCOUNT_LOCKED with Retry-After, ' +
+          'alike for every username. A source address with UM_LOGIN_ADDRESS_MAX_FAILURES failures within ' +
+          'UM_LOGIN_ADDRESS_WINDOW_MINUTES answers 429 TOO_MANY_ATTEMPTS with Retry-After, whatever the username ' +
+          '(addresses of UM_LOGIN_ADDRESS_ALLOWLIST excepted).',
         body: LoginBody,
-        response: { 200: LoginResult, ...problems(400, 401, 423, 503) },
+        response: { 200: LoginResult, ...problems(400, 401, 423, 429, 503) },
       },
     },
     async (request) => call(broker, 'identity.login', { ...request.body, sourceIp: request.ip }, callOptions(request)),
@@ -38,8 +44,9 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
           'UM_CLIENT_CERT_HEADER header (URL-encoded PEM) when the direct peer is in UM_CERT_HEADER_TRUSTED_PROXIES. ' +
           'Accepted: a personal certificate bound with PUT /me/certificate, or an eID certificate issued by a CA of ' +
           "UM_EID_CA_FILE whose subject serialNumber is the person's NISS. None: 401 CERTIFICATE_REQUIRED; " +
-          'not accepted: 401 CERTIFICATE_REJECTED; unreadable: 400 CERTIFICATE_MALFORMED.',
-        response: { 200: LoginResult, ...problems(400, 401, 423, 503) },
+          'not accepted: 401 CERTIFICATE_REJECTED; unreadable: 400 CERTIFICATE_MALFORMED; too many failures from the ' +
+          'source address: 429 TOO_MANY_ATTEMPTS with Retry-After.',
+        response: { 200: LoginResult, ...problems(400, 401, 423, 429, 503) },
       },
     },
     async (request, reply) => {

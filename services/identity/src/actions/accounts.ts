@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, emitEvent, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
+import { LoginThrottle } from '../throttle.js';
 import { sessionsChanged } from './sessions.js';
 
 export function accountActions(ic: IdentityContext): Record<string, ActionSchema> {
@@ -32,6 +33,17 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
         await emitEvent(ctx, 'identity.account.changed', { personId, status });
       }
       return null;
+    }),
+
+    // The contact centre's unlock: the failures counted against the person's username are
+    // forgotten (an address limit is about the address, not the person, and stays).
+    ...defineAction('identity.unlockPerson', async ({ personId }) => {
+      const person = await ic.models.Person.findOne({ _id: new Types.ObjectId(personId), account: { $exists: true } }, { account: 1 }).lean();
+      const username = person?.account?.username;
+      if (!username) throw notFound('account');
+      const cleared = await ic.throttle.clear([LoginThrottle.usernameKey(username)]);
+      if (cleared > 0) ic.logger.info({ personId, cleared }, 'login failures cleared');
+      return { cleared };
     }),
   };
 }

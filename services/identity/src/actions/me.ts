@@ -8,8 +8,8 @@ import type { MeView, Membership, RoleView } from '@um/contracts';
 import { ClientProblem, call, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
 import type { IdentityContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
-import { ACCOUNT_POLICY, LoginThrottle } from '../throttle.js';
-import { roleView, sessionsChanged } from './sessions.js';
+import { LoginThrottle } from '../throttle.js';
+import { refusalProblem, roleView, sessionsChanged } from './sessions.js';
 
 /**
  * The secure applications each role of the person reaches, and its company e-mail: user-management
@@ -75,10 +75,9 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       const person = await ic.models.Person.findById(id, { account: 1 }).lean();
       const account = person?.account;
       if (!account) throw notFound('account');
-      const reservation = await ic.throttle.reserve([{ key: LoginThrottle.accountKey(id), policy: ACCOUNT_POLICY }]);
-      if (reservation.retryAfterSeconds > 0) {
-        throw new ClientProblem('ACCOUNT_LOCKED', 'too many wrong passwords: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
-      }
+      // Counted against the username, as failed logins are: one lock for both ways of guessing.
+      const reservation = await ic.throttle.reserve([{ kind: 'username', key: LoginThrottle.usernameKey(account.username) }]);
+      if (reservation.refusal) throw refusalProblem(reservation.refusal);
       const verification = await verifyPassword(currentPassword, account.passwordHash, ic.cost);
       if (!verification.ok) {
         ic.logger.info({ personId }, 'password change refused: wrong current password');

@@ -15,13 +15,20 @@ import type { PersonDoc, RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { SessionFacts } from '../session-cache.js';
 import { findPersonByNiss, findPersonByUsername } from '../person-keys.js';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle } from '../throttle.js';
+import { normaliseUsername, type Refusal } from '../throttle.js';
 
 /** lastSeenAt is written at most this often per session. */
 const TOUCH_INTERVAL_MS = 30_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const invalidCredentials = () => new ClientProblem('INVALID_CREDENTIALS', 'unknown username or wrong password');
+
+/** A refused attempt: the address's limit (429) or the username's lock (423), the same for every username. */
+export function refusalProblem(refusal: Refusal): ClientProblem {
+  return refusal.kind === 'address'
+    ? new ClientProblem('TOO_MANY_ATTEMPTS', 'too many failed logins from this address: try again later', { retryAfterSeconds: refusal.retryAfterSeconds })
+    : new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins for this username: try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
+}
 const unauthenticated = () => new ClientProblem('UNAUTHENTICATED', 'the session is missing, expired or ended');
 
 export function roleView(role: Pick<RoleDoc, '_id' | 'kind' | 'enterpriseNumber' | 'quality'>): RoleView {
@@ -127,20 +134,18 @@ async function certificateHolder(ic: IdentityContext, cert: ParsedCertificate): 
 
 export function sessionActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
+    // Every step runs for a known and an unknown username alike (the throttle, the look-up, one
+    // argon2 verification, the failure's record), so neither the answer nor the work tells them apart.
     ...defineAction('identity.login', async ({ username, password, sourceIp }) => {
-      const person = await findPersonByUsername(ic, username);
+      const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(username, sourceIp));
+      if (reservation.refusal) throw refusalProblem(reservation.refusal);
+      const person = await findPersonByUsername(ic, normaliseUsername(username));
       const account = person && person.account?.status !== 'deleted' ? person.account : undefined;
-      const subjects = [{ key: LoginThrottle.addressKey(sourceIp), policy: ADDRESS_POLICY }];
-      if (person && account) subjects.push({ key: LoginThrottle.accountKey(person._id), policy: ACCOUNT_POLICY });
-      const reservation = await ic.throttle.reserve(subjects);
-      if (reservation.retryAfterSeconds > 0) {
-        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
-      }
       // An unknown username costs the same hash as a wrong password.
       const verification = await verifyPassword(password, account?.passwordHash ?? ic.decoyHash, ic.cost);
       if (!person || !account || !verification.ok) {
-        if (person && account) ic.logger.info({ personId: String(person._id), sourceIp }, 'failed login');
         await reservation.failed();
+        if (person && account) ic.logger.info({ personId: String(person._id), sourceIp }, 'failed login');
         throw invalidCredentials();
       }
       await reservation.succeeded();
@@ -154,10 +159,8 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
     // Possession of the private key was proven by the TLS handshake (ours or the terminator's), so
     // there is nothing to guess per account: failures are throttled per source address only.
     ...defineAction('identity.loginWithCertificate', async ({ certificate, via, sourceIp }) => {
-      const reservation = await ic.throttle.reserve([{ key: LoginThrottle.addressKey(sourceIp), policy: ADDRESS_POLICY }]);
-      if (reservation.retryAfterSeconds > 0) {
-        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
-      }
+      const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(undefined, sourceIp));
+      if (reservation.refusal) throw refusalProblem(reservation.refusal);
       let cert: ParsedCertificate;
       try {
         cert = parseCertificate(Buffer.from(certificate, 'base64'));

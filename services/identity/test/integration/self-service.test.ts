@@ -224,12 +224,12 @@ describe('certificate login', () => {
     expect(await failure(login(issueCertificate({ issuer: eidCa, serialNumber: person.niss }).pem))).toMatchObject({ type: 'ACCOUNT_BLOCKED', code: 423 });
   });
 
-  test('when a source address fails 50 times, then its next certificate login is locked (423 with a delay)', async () => {
+  test('when a source address fails 50 times, then its next certificate login is refused for the address (429 with a delay), not as an account', async () => {
     const sourceIp = '10.6.6.6';
     const unknown = issueCertificate({ commonName: 'Nobody' }).der;
     for (let i = 0; i < 50; i += 1) expect(await failure(login(unknown, sourceIp))).toMatchObject({ type: 'CERTIFICATE_REJECTED' });
     const { person } = await registered();
     const res = await failure(login(issueCertificate({ issuer: eidCa, serialNumber: person.niss }).pem, sourceIp));
-    expect(res).toMatchObject({ type: 'ACCOUNT_LOCKED', code: 423, data: { retryAfterSeconds: expect.any(Number) } });
+    expect(res).toMatchObject({ type: 'TOO_MANY_ATTEMPTS', code: 429, data: { retryAfterSeconds: expect.any(Number) } });
   });
 });
