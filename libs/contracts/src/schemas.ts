@@ -20,7 +20,16 @@ export const RoleView = z.object({
 });
 export type RoleView = z.infer<typeof RoleView>;
 
-export const LoginResult = z.object({ token: z.string(), roles: z.array(RoleView) });
+/**
+ * How a session's person proved who they are: `password`; `certificate`, the personal certificate
+ * bound with PUT /me/certificate, presented on the connection alongside the password (a second
+ * factor, never alone); `eid`, an eID certificate of a CA of UM_EID_CA_FILE (alone, or with the
+ * password).
+ */
+export const AuthMethod = z.enum(['password', 'certificate', 'eid']);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
+export const LoginResult = z.object({ token: z.string(), roles: z.array(RoleView), authMethods: z.array(AuthMethod) });
 
 export const ChooseRoleBody = z.strictObject({ roleId: z.string().min(1).max(64) });
 export const ChooseRoleResult = z.object({
@@ -34,6 +43,8 @@ export const Principal = z.object({
   personId: z.string(),
   sessionId: z.string(),
   role: RoleView.optional(),
+  /** How the session was opened (a session for a chosen role keeps those of the login). */
+  authMethods: z.array(AuthMethod).optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

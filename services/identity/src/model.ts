@@ -69,6 +69,8 @@ const SessionSchema = new Schema(
     verifierHash: { type: String, required: true },
     personId: { type: Schema.Types.ObjectId, required: true, index: true },
     roleId: { type: Schema.Types.ObjectId },
+    /** How the person proved who they are (AuthMethod): kept by the sessions of a chosen role. */
+    authMethods: { type: [{ type: String, enum: ['password', 'certificate', 'eid'] }], default: [] },
     lastSeenAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     endedAt: { type: Date },

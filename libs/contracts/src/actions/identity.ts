@@ -15,7 +15,9 @@ import {
 } from '../schemas.js';
 import {
   AuthenticatedSession,
+  CertificateBytes,
   CertificateLoginParams,
+  CertificateVia,
   CertificateView,
   ChangePasswordBody,
   MeView,
@@ -28,7 +30,8 @@ import { NoParams, Void, type ActionContract } from './types.js';
 export const IdentityActions = {
   'identity.health': { params: NoParams, result: HealthResult, idempotent: true },
   'identity.login': {
-    params: LoginBody.extend({ sourceIp: z.string().max(64) }),
+    // `certificate`: what the connection presented, if anything (the personal certificate as a second factor).
+    params: LoginBody.extend({ sourceIp: z.string().max(64), certificate: CertificateBytes.optional(), via: CertificateVia.optional() }),
     result: LoginResult,
     idempotent: false,
   },

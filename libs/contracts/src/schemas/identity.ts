@@ -1,7 +1,7 @@
 /** Self-service, certificates and account lifecycle of the identity service (PRODUCT.md §5). */
 import { z } from 'zod';
 import { Email, Language, ObjectId, Password } from '../fields.js';
-import { Principal, RoleView } from '../schemas.js';
+import { AuthMethod, Principal, RoleView } from '../schemas.js';
 import { PersonProfile } from './management.js';
 
 // ---- certificates -----------------------------------------------------------------------------
@@ -25,10 +25,12 @@ export const CertificateView = z.object({
 });
 export type CertificateView = z.infer<typeof CertificateView>;
 
+/** How a certificate reached the gateway: its own TLS handshake, or a trusted terminator's header. */
+export const CertificateVia = z.enum(['mutual-tls', 'proxy-header']);
+
 export const CertificateLoginParams = z.strictObject({
   certificate: CertificateBytes,
-  /** How the certificate reached the gateway: its own TLS handshake, or a trusted terminator's header. */
-  via: z.enum(['mutual-tls', 'proxy-header']),
+  via: CertificateVia,
   sourceIp: z.string().max(64),
 });
 
@@ -43,7 +45,11 @@ export const Membership = z.object({
 });
 export type Membership = z.infer<typeof Membership>;
 
-export const MeView = PersonProfile.extend({ memberships: z.array(Membership) });
+export const MeView = PersonProfile.extend({
+  memberships: z.array(Membership),
+  /** How the calling session was opened. */
+  authMethods: z.array(AuthMethod),
+});
 export type MeView = z.infer<typeof MeView>;
 
 export const UpdateMeBody = z.strictObject({

@@ -42,6 +42,7 @@ export async function meView(ic: IdentityContext, personId: string, ctx: Context
     language: person.language as MeView['language'],
     emails: person.emails,
     memberships,
+    authMethods: requirePrincipal(ctx).authMethods ?? [],
   };
 }
 

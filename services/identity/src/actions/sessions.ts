@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
 import { capabilitiesOf } from '@um/domain';
-import type { PayloadOf, RoleView } from '@um/contracts';
+import type { AuthMethod, PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
 import type { IdentityContext } from '../context.js';
@@ -21,7 +21,9 @@ import { normaliseUsername, type Refusal } from '../throttle.js';
 const TOUCH_INTERVAL_MS = 30_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const invalidCredentials = () => new ClientProblem('INVALID_CREDENTIALS', 'unknown username or wrong password');
+/** Every failed password login, whatever failed: the username, the password, or the missing personal certificate. */
+const invalidCredentials = () =>
+  new ClientProblem('INVALID_CREDENTIALS', 'unknown username, wrong password, or the personal certificate bound to the account not presented');
 
 /** A refused attempt: the address's limit (429) or the username's lock (423), the same for every username. */
 export function refusalProblem(refusal: Refusal): ClientProblem {
@@ -55,7 +57,7 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId?: Types.ObjectId): Promise<string> {
+async function openSession(ic: IdentityContext, personId: Types.ObjectId, authMethods: AuthMethod[], roleId?: Types.ObjectId): Promise<string> {
   const id = new Types.ObjectId();
   const verifier = randomBytes(32).toString('base64url');
   const now = new Date();
@@ -64,6 +66,7 @@ async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId
     verifierHash: sha256(verifier),
     personId,
     roleId,
+    authMethods,
     lastSeenAt: now,
     expiresAt: new Date(now.getTime() + ic.config.UM_SESSION_ABSOLUTE_HOURS * 3_600_000),
   });
@@ -101,7 +104,7 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
     lastSeenAt = now;
   }
   return {
-    principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}) },
+    principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}), authMethods: (session.authMethods ?? []) as AuthMethod[] },
     verifierHash: session.verifierHash,
     expiresAt: session.expiresAt.getTime(),
     lastSeenAt,
@@ -109,43 +112,66 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
 }
 
 /** What every successful login answers: a fresh session and every active role of the person. */
-async function completeLogin(ic: IdentityContext, personId: Types.ObjectId): Promise<{ token: string; roles: RoleView[] }> {
+async function completeLogin(ic: IdentityContext, personId: Types.ObjectId, authMethods: AuthMethod[]): Promise<{ token: string; roles: RoleView[]; authMethods: AuthMethod[] }> {
   const roles = await ic.models.Role.find({ personId, status: 'active' }).sort({ createdAt: 1 }).lean();
-  const token = await openSession(ic, personId);
-  return { token, roles: roles.map(roleView) };
+  const token = await openSession(ic, personId, authMethods);
+  return { token, roles: roles.map(roleView), authMethods };
+}
+
+/** An eID certificate: issued by a CA of UM_EID_CA_FILE, with a valid NISS in its subject; its NISS. */
+function eidNiss(ic: IdentityContext, cert: ParsedCertificate): string | undefined {
+  if (ic.eidAnchors.length === 0 || !issuedByAnchor(cert, ic.eidAnchors)) return undefined;
+  return nissOf(cert);
 }
 
 /**
- * The person a login certificate stands for: first the personal certificate bound to an account
- * (same SHA-256 fingerprint), else, for a certificate issued by a configured eID CA, the person
- * whose NISS is the subject's serialNumber.
+ * What a certificate presented on the connection of a password login adds: `certificate` when it
+ * is the personal certificate bound to the person, `eid` when it is an eID carrying their NISS.
+ * A certificate that cannot serve to log in (unreadable, expired, not for client authentication)
+ * adds nothing.
  */
-async function certificateHolder(ic: IdentityContext, cert: ParsedCertificate): Promise<{ person: PersonDoc; mode: 'personal' | 'eid' } | undefined> {
-  const live = { 'account.status': { $in: ['active' as const, 'blocked' as const] } };
-  const isLive = (person: PersonDoc) => person.account?.status === 'active' || person.account?.status === 'blocked';
-  const bound = await ic.models.Person.findOne({ 'certificate.fingerprintSha256': cert.view.fingerprintSha256, ...live }).lean();
-  if (bound) return { person: bound as PersonDoc, mode: 'personal' };
-  if (ic.eidAnchors.length === 0 || !issuedByAnchor(cert, ic.eidAnchors)) return undefined;
-  const niss = nissOf(cert);
-  if (!niss) return undefined;
-  const person = await findPersonByNiss(ic, niss);
-  return person && isLive(person) ? { person, mode: 'eid' } : undefined;
+function presentedCertificate(ic: IdentityContext, base64?: string): { fingerprintSha256: string; eidNiss?: string } | undefined {
+  if (!base64) return undefined;
+  try {
+    const cert = parseCertificate(Buffer.from(base64, 'base64'));
+    ensureUsableForLogin(cert);
+    const niss = eidNiss(ic, cert);
+    return { fingerprintSha256: cert.view.fingerprintSha256, ...(niss ? { eidNiss: niss } : {}) };
+  } catch (err) {
+    if (err instanceof CertificateError) return undefined;
+    throw err;
+  }
+}
+
+function secondFactor(person: PersonDoc, presented: ReturnType<typeof presentedCertificate>): AuthMethod | undefined {
+  if (!presented) return undefined;
+  if (person.certificate && person.certificate.fingerprintSha256 === presented.fingerprintSha256) return 'certificate';
+  if (presented.eidNiss && person.niss === presented.eidNiss) return 'eid';
+  return undefined;
 }
 
 export function sessionActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     // Every step runs for a known and an unknown username alike (the throttle, the look-up, one
     // argon2 verification, the failure's record), so neither the answer nor the work tells them apart.
-    ...defineAction('identity.login', async ({ username, password, sourceIp }) => {
+    // A person who bound a personal certificate (PUT /me/certificate) must present it, or their eID,
+    // on the connection (manual 4.2.3: given alongside username and password); without it the answer
+    // is the same 401 as a wrong password, so it reveals neither the password nor the binding.
+    ...defineAction('identity.login', async ({ username, password, sourceIp, certificate, via }) => {
       const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(username, sourceIp));
       if (reservation.refusal) throw refusalProblem(reservation.refusal);
+      const presented = presentedCertificate(ic, certificate);
       const person = await findPersonByUsername(ic, normaliseUsername(username));
       const account = person && person.account?.status !== 'deleted' ? person.account : undefined;
       // An unknown username costs the same hash as a wrong password.
       const verification = await verifyPassword(password, account?.passwordHash ?? ic.decoyHash, ic.cost);
-      if (!person || !account || !verification.ok) {
+      const factor = person ? secondFactor(person, presented) : undefined;
+      if (!person || !account || !verification.ok || (person.certificate && !factor)) {
         await reservation.failed();
-        if (person && account) ic.logger.info({ personId: String(person._id), sourceIp }, 'failed login');
+        if (person && account) {
+          const why = verification.ok ? 'the bound personal certificate was not presented' : 'wrong password';
+          ic.logger.info({ personId: String(person._id), sourceIp, why, ...(via ? { via } : {}) }, 'failed login');
+        }
         throw invalidCredentials();
       }
       await reservation.succeeded();
@@ -153,11 +179,14 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       if (verification.needsRehash) {
         await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.passwordHash': await hashPassword(password, ic.cost) } });
       }
-      return completeLogin(ic, person._id);
+      return completeLogin(ic, person._id, factor ? ['password', factor] : ['password']);
     }),
 
-    // Possession of the private key was proven by the TLS handshake (ours or the terminator's), so
-    // there is nothing to guess per account: failures are throttled per source address only.
+    // An eID certificate logs in alone; a personal certificate never does (it is a second factor,
+    // given with the password to POST /auth/login), and is refused like any other certificate, so
+    // the answer does not tell whether it is bound. Possession of the private key was proven by the
+    // TLS handshake (ours or the terminator's), so there is nothing to guess per account: failures
+    // are throttled per source address only.
     ...defineAction('identity.loginWithCertificate', async ({ certificate, via, sourceIp }) => {
       const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(undefined, sourceIp));
       if (reservation.refusal) throw refusalProblem(reservation.refusal);
@@ -171,16 +200,21 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
         if (err.code === 'CERTIFICATE_MALFORMED') throw new ClientProblem('CERTIFICATE_MALFORMED', err.message);
         throw new ClientProblem('CERTIFICATE_REJECTED', err.message);
       }
-      const holder = await certificateHolder(ic, cert);
-      if (!holder) {
-        ic.logger.info({ fingerprintSha256: cert.view.fingerprintSha256, via, sourceIp }, 'certificate login refused: no account for this certificate');
+      const niss = eidNiss(ic, cert);
+      const holder = niss ? await findPersonByNiss(ic, niss) : null;
+      const status = holder?.account?.status;
+      if (!holder || (status !== 'active' && status !== 'blocked')) {
+        ic.logger.info({ fingerprintSha256: cert.view.fingerprintSha256, via, sourceIp }, 'certificate login refused: not an eID of a known account');
         await reservation.failed();
-        throw new ClientProblem('CERTIFICATE_REJECTED', 'this certificate is not bound to an account and not an accepted eID');
+        throw new ClientProblem(
+          'CERTIFICATE_REJECTED',
+          'this certificate is not an accepted eID of an account (a personal certificate is given with the password, to POST /auth/login)',
+        );
       }
       await reservation.succeeded();
-      if (holder.person.account?.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
-      ic.logger.info({ personId: String(holder.person._id), mode: holder.mode, via, sourceIp }, 'certificate login');
-      return completeLogin(ic, holder.person._id);
+      if (status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      ic.logger.info({ personId: String(holder._id), via, sourceIp }, 'eID login');
+      return completeLogin(ic, holder._id, ['eid']);
     }),
 
     ...defineAction('identity.authenticate', async ({ token }) => {
@@ -208,7 +242,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
         ? await ic.models.Role.findOne({ _id: new Types.ObjectId(roleId), personId: new Types.ObjectId(principal.personId), status: 'active' }).lean()
         : null;
       if (!role) throw new ClientProblem('NOT_FOUND', 'no such role for this person');
-      const token = await openSession(ic, role.personId, role._id);
+      const token = await openSession(ic, role.personId, principal.authMethods ?? [], role._id);
       const view = roleView(role);
       return { token, role: view, capabilities: capabilitiesOf(view.kind) };
     }),
