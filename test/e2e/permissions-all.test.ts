@@ -135,6 +135,7 @@ const cases: Case[] = [
 
   { route: 'POST /admin/enterprises', ok: 201, send: (t) => req('POST', '/admin/enterprises', t, onboard()) },
   { route: `PUT /admin${EN}/access-manager`, ok: 200, prepare: async () => (await req('POST', '/admin/enterprises', w.tokens.cc, onboard())).body.enterpriseNumber ?? '', send: (t, en) => req('PUT', `/admin/enterprises/${en}/access-manager`, t, personBody()) },
+  { route: 'GET /admin/persons/{personId}/audit', ok: 200, send: (t) => req('GET', `/admin/persons/${w.personIds.userE}/audit`, t) },
   { route: `POST /admin${EN}/mandates`, ok: 201, send: (t) => req('POST', `/admin/enterprises/${A()}/mandates`, t, { mandataryEnterpriseNumber: w.enterpriseB, declarationTypes: ['drs-unemployment'], validFrom: '2026-01-01' }) },
 ];
 

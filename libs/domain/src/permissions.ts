@@ -96,9 +96,9 @@ export const CAPABILITIES = {
     roles: MANAGERS,
   },
   'audit.read': {
-    label: "read the enterprise's audit trail",
+    label: "read the enterprise's audit trail (GL/co-GL: their quality's part)",
     scope: 'enterprise',
-    roles: ENTERPRISE_MANAGERS,
+    roles: MANAGERS,
   },
   'self.manage': {
     label: 'own data: consult, change language/e-mails, change password, upload certificate',
@@ -112,6 +112,11 @@ export const CAPABILITIES = {
   },
   'admin.access-manager.replace': {
     label: 'replace the access manager of an enterprise',
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
+  'admin.persons.audit': {
+    label: "read a person's audit trail (logins, password and certificate changes, lock-outs)",
     scope: 'global',
     roles: ['contact-centre'],
   },
@@ -238,6 +243,7 @@ export const ROUTE_RULES = [
   { method: 'POST', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.onboard' },
   { method: 'PUT', path: `/admin${EN}/access-manager`, auth: 'role', capability: 'admin.access-manager.replace' },
   { method: 'POST', path: `/admin${EN}/mandates`, auth: 'role', capability: 'admin.mandates.register' },
+  { method: 'GET', path: '/admin/persons/{personId}/audit', auth: 'role', capability: 'admin.persons.audit' },
 ] as const satisfies readonly RouteRule[];
 
 export type RouteKey = `${(typeof ROUTE_RULES)[number]['method']} ${(typeof ROUTE_RULES)[number]['path']}`;

@@ -2,7 +2,7 @@ import type { ServiceSchema } from 'moleculer';
 import type { BaseConfig, ServiceDeps } from '@um/platform';
 import { initModels } from '@um/platform';
 import { accessManagerActions } from './actions/access-managers.js';
-import { auditActions } from './actions/audit.js';
+import { auditActions, auditEvents } from './actions/audit.js';
 import { mandateActions } from './actions/mandates.js';
 import { onboardAction } from './actions/onboard.js';
 import { readActions } from './actions/read.js';
@@ -19,6 +19,9 @@ export async function buildEnterpriseService({ db }: ServiceDeps<BaseConfig>): P
       ...accessManagerActions(models),
       ...mandateActions(models),
       ...auditActions(models),
+    },
+    events: {
+      ...auditEvents(models),
     },
   };
 }

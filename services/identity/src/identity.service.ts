@@ -2,6 +2,7 @@ import type { ServiceSchema } from 'moleculer';
 import { defineEvent, initModels, type IdentityConfig, type ServiceDeps } from '@um/platform';
 import { peopleActions } from './actions/people.js';
 import { accountActions } from './actions/accounts.js';
+import { auditActions } from './actions/audit.js';
 import { certificateActions } from './actions/certificates.js';
 import { lookupActions } from './actions/lookup.js';
 import { meActions } from './actions/me.js';
@@ -49,6 +50,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
       ...accountActions(ic),
       ...peopleActions(ic),
       ...lookupActions(ic),
+      ...auditActions(ic),
     },
     events: {
       ...defineEvent('identity.sessions.changed', async (scope) => ic.sessions.forget(scope)),

@@ -94,6 +94,27 @@ const PersonKeySchema = new Schema(
   { collection: 'person_keys' },
 );
 
+/**
+ * `person_audit`: the person's trail, written by identity itself (the lowest layer calls nobody
+ * to record it). See audit.ts for what is recorded and what reaches the enterprises' trails.
+ */
+const PersonAuditSchema = new Schema(
+  {
+    personId: { type: Schema.Types.ObjectId },
+    /** A failed login of an unknown username: the name typed (normalised), no person. */
+    username: { type: String },
+    at: { type: Date, required: true },
+    action: { type: String, required: true },
+    actor: { type: new Schema({ personId: String, roleKind: String, roleId: String }, { _id: false }) },
+    sourceIp: { type: String },
+    before: { type: Schema.Types.Mixed },
+    after: { type: Schema.Types.Mixed },
+    requestId: { type: String },
+  },
+  { collection: 'person_audit' },
+);
+PersonAuditSchema.index({ personId: 1, at: -1 });
+
 export type PersonDoc = InferSchemaType<typeof PersonSchema> & { _id: import('mongoose').Types.ObjectId };
 export type RoleDoc = InferSchemaType<typeof RoleSchema> & { _id: import('mongoose').Types.ObjectId };
 export type SessionDoc = InferSchemaType<typeof SessionSchema> & { _id: import('mongoose').Types.ObjectId };
@@ -103,6 +124,7 @@ export interface IdentityModels {
   Role: Model<InferSchemaType<typeof RoleSchema>>;
   Session: Model<InferSchemaType<typeof SessionSchema>>;
   PersonKey: Model<InferSchemaType<typeof PersonKeySchema>>;
+  PersonAudit: Model<InferSchemaType<typeof PersonAuditSchema>>;
 }
 
 export function createModels(db: Connection): IdentityModels {
@@ -111,6 +133,7 @@ export function createModels(db: Connection): IdentityModels {
     Role: db.model('Role', RoleSchema),
     Session: db.model('Session', SessionSchema),
     PersonKey: db.model('PersonKey', PersonKeySchema),
+    PersonAudit: db.model('PersonAudit', PersonAuditSchema),
   };
 }
 

@@ -21,6 +21,8 @@ import {
   CertificateView,
   ChangePasswordBody,
   MeView,
+  PersonAuditPage,
+  PersonAuditQuery,
   SetAccountStatusParams,
   SetCertificateParams,
   UpdateMeBody,
@@ -52,6 +54,8 @@ export const IdentityActions = {
   'identity.setCertificate': { params: SetCertificateParams, result: CertificateView, idempotent: true },
   'identity.getCertificate': { params: NoParams, result: CertificateView, idempotent: true },
   'identity.deleteCertificate': { params: NoParams, result: Void, idempotent: true },
+  /** A person's audit trail, newest first (contact centre: GET /admin/persons/{personId}/audit). */
+  'identity.listPersonAudit': { params: PersonAuditQuery, result: PersonAuditPage, idempotent: true },
   /** Internal (contact centre's unlock): forgets the failed logins counted against the person's username. */
   'identity.unlockPerson': { params: PersonIdParams, result: z.object({ cleared: z.number().int() }), idempotent: true },
   // Internal: blocking or deleting an account ends every session of the person at once.

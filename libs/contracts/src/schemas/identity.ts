@@ -1,8 +1,8 @@
 /** Self-service, certificates and account lifecycle of the identity service (PRODUCT.md §5). */
 import { z } from 'zod';
-import { Email, Language, ObjectId, Password } from '../fields.js';
-import { AuthMethod, Principal, RoleView } from '../schemas.js';
-import { PersonProfile } from './management.js';
+import { Email, Language, ObjectId, Password, QualityTypeCode } from '../fields.js';
+import { AuthMethod, Principal, RoleKindCode, RoleView } from '../schemas.js';
+import { PageQuery, PersonProfile } from './management.js';
 
 // ---- certificates -----------------------------------------------------------------------------
 
@@ -75,3 +75,34 @@ export const SetAccountStatusParams = z.strictObject({ personId: ObjectId, statu
  */
 export const AuthenticatedSession = z.object({ principal: Principal, validUntil: z.number().int() });
 export type AuthenticatedSession = z.infer<typeof AuthenticatedSession>;
+
+// ---- a person's audit trail (identity's `person_audit`) -----------------------------------------
+
+export const AuditActor = z.object({ personId: z.string(), roleKind: RoleKindCode.optional(), roleId: z.string().optional() });
+
+/**
+ * One event of a person's trail: logins (success, failure, lock-out, each with the source
+ * address), password changes and resets, certificates bound and removed, language and e-mail
+ * changes, account status changes, unlocks. A failed login of an unknown username has no
+ * `personId`, only the `username` typed (normalised); nobody is created for it.
+ */
+export const PersonAuditRecord = z.object({
+  auditId: z.string(),
+  at: z.string(),
+  personId: z.string().optional(),
+  username: z.string().optional(),
+  action: z.string(),
+  /** Who acted: absent for a login attempt (nobody is authenticated yet). */
+  actor: AuditActor.optional(),
+  sourceIp: z.string().optional(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  requestId: z.string().optional(),
+});
+export type PersonAuditRecord = z.infer<typeof PersonAuditRecord>;
+
+export const PersonAuditQuery = PageQuery.extend({ personId: ObjectId });
+export const PersonAuditPage = z.object({ items: z.array(PersonAuditRecord), total: z.number(), page: z.number(), pageSize: z.number() });
+
+/** Where a person holds roles: each enterprise, with the qualities of their roles there (none for RAE/co-RAE only). */
+export const PersonScope = z.object({ enterpriseNumber: z.string(), qualities: z.array(QualityTypeCode) });

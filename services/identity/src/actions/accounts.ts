@@ -6,6 +6,7 @@
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, emitEvent, notFound } from '@um/platform';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import { LoginThrottle } from '../throttle.js';
 import { sessionsChanged } from './sessions.js';
@@ -31,18 +32,20 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
       if (before !== status) {
         ic.logger.info({ personId, before, status }, 'account status changed');
         await emitEvent(ctx, 'identity.account.changed', { personId, status });
+        await auditPerson(ic, ctx, { action: 'account.status-changed', personId, before: { status: before }, after: { status } });
       }
       return null;
     }),
 
     // The contact centre's unlock: the failures counted against the person's username are
     // forgotten (an address limit is about the address, not the person, and stays).
-    ...defineAction('identity.unlockPerson', async ({ personId }) => {
+    ...defineAction('identity.unlockPerson', async ({ personId }, ctx) => {
       const person = await ic.models.Person.findOne({ _id: new Types.ObjectId(personId), account: { $exists: true } }, { account: 1 }).lean();
       const username = person?.account?.username;
       if (!username) throw notFound('account');
       const cleared = await ic.throttle.clear([LoginThrottle.usernameKey(username)]);
       if (cleared > 0) ic.logger.info({ personId, cleared }, 'login failures cleared');
+      await auditPerson(ic, ctx, { action: 'login.unlocked', personId, after: { cleared } });
       return { cleared };
     }),
   };

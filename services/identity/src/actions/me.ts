@@ -6,6 +6,7 @@ import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
 import type { MeView, Membership, RoleView } from '@um/contracts';
 import { ClientProblem, call, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { LoginThrottle } from '../throttle.js';
@@ -60,9 +61,20 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
         set.emails = emails.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
       }
       if (Object.keys(set).length > 0) {
-        const result = await ic.models.Person.updateOne({ _id: new Types.ObjectId(personId) }, { $set: set });
-        if (result.matchedCount === 0) throw notFound('person');
+        const before = await ic.models.Person.findOneAndUpdate({ _id: new Types.ObjectId(personId) }, { $set: set }, { returnDocument: 'before' }).lean();
+        if (!before) throw notFound('person');
         await emitEvent(ctx, 'identity.person.changed', { personId });
+        const was = { language: before.language, emails: before.emails };
+        const changed = Object.keys(set).filter((key) => JSON.stringify(was[key as keyof typeof was]) !== JSON.stringify(set[key]));
+        if (changed.length > 0) {
+          await auditPerson(ic, ctx, {
+            action: 'person.updated',
+            personId,
+            before: Object.fromEntries(changed.map((key) => [key, was[key as keyof typeof was]])),
+            after: Object.fromEntries(changed.map((key) => [key, set[key]])),
+            selfService: true,
+          });
+        }
       }
       return meView(ic, personId, ctx);
     }),
@@ -82,7 +94,9 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       const verification = await verifyPassword(currentPassword, account.passwordHash, ic.cost);
       if (!verification.ok) {
         ic.logger.info({ personId }, 'password change refused: wrong current password');
-        await reservation.failed();
+        const reached = await reservation.failed();
+        await auditPerson(ic, ctx, { action: 'password.change-refused', personId, after: { reason: 'wrong current password' } });
+        if (reached.includes('username')) await auditPerson(ic, ctx, { action: 'login.locked', personId });
         throw new ClientProblem('CURRENT_PASSWORD_WRONG', 'the current password is wrong', {
           errors: [{ field: 'currentPassword', code: 'CURRENT_PASSWORD_WRONG', message: 'wrong password' }],
         });
@@ -105,6 +119,7 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       await ic.models.Session.updateMany({ personId: id, endedAt: { $exists: false } }, { $set: { endedAt: now } });
       await sessionsChanged(ic, ctx, { personId });
       await emitEvent(ctx, 'identity.account.changed', { personId, status: account.status as 'active' | 'blocked' | 'deleted' });
+      await auditPerson(ic, ctx, { action: 'password.changed', personId, selfService: true });
       return null;
     }),
   };

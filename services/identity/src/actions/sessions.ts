@@ -10,6 +10,7 @@ import { capabilitiesOf } from '@um/domain';
 import type { AuthMethod, PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc, RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
@@ -157,29 +158,38 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
     // A person who bound a personal certificate (PUT /me/certificate) must present it, or their eID,
     // on the connection (manual 4.2.3: given alongside username and password); without it the answer
     // is the same 401 as a wrong password, so it reveals neither the password nor the binding.
-    ...defineAction('identity.login', async ({ username, password, sourceIp, certificate, via }) => {
+    ...defineAction('identity.login', async ({ username, password, sourceIp, certificate, via }, ctx) => {
       const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(username, sourceIp));
       if (reservation.refusal) throw refusalProblem(reservation.refusal);
       const presented = presentedCertificate(ic, certificate);
-      const person = await findPersonByUsername(ic, normaliseUsername(username));
+      const typed = normaliseUsername(username);
+      const person = await findPersonByUsername(ic, typed);
       const account = person && person.account?.status !== 'deleted' ? person.account : undefined;
       // An unknown username costs the same hash as a wrong password.
       const verification = await verifyPassword(password, account?.passwordHash ?? ic.decoyHash, ic.cost);
       const factor = person ? secondFactor(person, presented) : undefined;
       if (!person || !account || !verification.ok || (person.certificate && !factor)) {
-        await reservation.failed();
-        if (person && account) {
-          const why = verification.ok ? 'the bound personal certificate was not presented' : 'wrong password';
-          ic.logger.info({ personId: String(person._id), sourceIp, why, ...(via ? { via } : {}) }, 'failed login');
-        }
+        const reached = await reservation.failed();
+        // An unknown username is recorded as typed (normalised), and creates nobody.
+        const who = person && account ? { personId: person._id } : { username: typed };
+        const why = !person || !account ? 'unknown username' : verification.ok ? 'personal certificate not presented' : 'wrong password';
+        await auditPerson(ic, ctx, { action: 'login.failed', ...who, sourceIp, after: { reason: why } });
+        if (reached.includes('username')) await auditPerson(ic, ctx, { action: 'login.locked', ...who, sourceIp });
+        if (reached.includes('address')) await auditPerson(ic, ctx, { action: 'login.address-limited', sourceIp });
+        if (person && account) ic.logger.info({ personId: String(person._id), sourceIp, why, ...(via ? { via } : {}) }, 'failed login');
         throw invalidCredentials();
       }
       await reservation.succeeded();
-      if (account.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      if (account.status === 'blocked') {
+        await auditPerson(ic, ctx, { action: 'login.refused', personId: person._id, sourceIp, after: { reason: 'account blocked' } });
+        throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      }
       if (verification.needsRehash) {
         await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.passwordHash': await hashPassword(password, ic.cost) } });
       }
-      return completeLogin(ic, person._id, factor ? ['password', factor] : ['password']);
+      const authMethods: AuthMethod[] = factor ? ['password', factor] : ['password'];
+      await auditPerson(ic, ctx, { action: 'login.succeeded', personId: person._id, sourceIp, after: { authMethods } });
+      return completeLogin(ic, person._id, authMethods);
     }),
 
     // An eID certificate logs in alone; a personal certificate never does (it is a second factor,
@@ -187,7 +197,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
     // the answer does not tell whether it is bound. Possession of the private key was proven by the
     // TLS handshake (ours or the terminator's), so there is nothing to guess per account: failures
     // are throttled per source address only.
-    ...defineAction('identity.loginWithCertificate', async ({ certificate, via, sourceIp }) => {
+    ...defineAction('identity.loginWithCertificate', async ({ certificate, via, sourceIp }, ctx) => {
       const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(undefined, sourceIp));
       if (reservation.refusal) throw refusalProblem(reservation.refusal);
       let cert: ParsedCertificate;
@@ -205,15 +215,21 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       const status = holder?.account?.status;
       if (!holder || (status !== 'active' && status !== 'blocked')) {
         ic.logger.info({ fingerprintSha256: cert.view.fingerprintSha256, via, sourceIp }, 'certificate login refused: not an eID of a known account');
-        await reservation.failed();
+        const reached = await reservation.failed();
+        await auditPerson(ic, ctx, { action: 'login.failed', sourceIp, after: { reason: 'certificate not accepted', fingerprintSha256: cert.view.fingerprintSha256, via } });
+        if (reached.includes('address')) await auditPerson(ic, ctx, { action: 'login.address-limited', sourceIp });
         throw new ClientProblem(
           'CERTIFICATE_REJECTED',
           'this certificate is not an accepted eID of an account (a personal certificate is given with the password, to POST /auth/login)',
         );
       }
       await reservation.succeeded();
-      if (status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      if (status === 'blocked') {
+        await auditPerson(ic, ctx, { action: 'login.refused', personId: holder._id, sourceIp, after: { reason: 'account blocked' } });
+        throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      }
       ic.logger.info({ personId: String(holder._id), via, sourceIp }, 'eID login');
+      await auditPerson(ic, ctx, { action: 'login.succeeded', personId: holder._id, sourceIp, after: { authMethods: ['eid'], via } });
       return completeLogin(ic, holder._id, ['eid']);
     }),
 
