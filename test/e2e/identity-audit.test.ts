@@ -96,7 +96,7 @@ describe("the person's trail (contact centre)", () => {
     expect(actions[0]).toMatchObject({ actor: { roleKind: 'access-manager' } });
   });
 
-  test('when an unknown username fails, then it is audited under the name typed and no person is created', async () => {
+  test('when an unknown username fails, then it is audited under the name typed and no person is created; what cannot be a username is not kept', async () => {
     const db = mongoose.createConnection(process.env.MONGO_URL!, { dbName: `${sys.namespace}-identity` });
     try {
       const persons = await db.collection('persons').countDocuments();
@@ -106,6 +106,12 @@ describe("the person's trail (contact centre)", () => {
       expect(records).toEqual([expect.objectContaining({ action: 'login.failed', username: typed, sourceIp: expect.stringMatching(/127\.0\.0\.1/) })]);
       expect(records[0]).not.toHaveProperty('personId');
       expect(await db.collection('persons').countDocuments()).toBe(persons);
+
+      // What cannot be a username (a password typed in the wrong field) is not kept.
+      const misplaced = `Secret#${Date.now()}!`;
+      expect((await sys.api.post('/auth/login', { username: misplaced, password: 'Wrong#12345' })).status).toBe(401);
+      expect(await db.collection('person_audit').countDocuments({ username: misplaced.toLowerCase() })).toBe(0);
+      expect(JSON.stringify(await db.collection('person_audit').find({ action: 'login.failed', personId: { $exists: false } }).toArray())).not.toContain(misplaced.toLowerCase());
     } finally {
       await db.close();
     }

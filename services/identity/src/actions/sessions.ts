@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
-import { capabilitiesOf } from '@um/domain';
+import { USERNAME_PATTERN, capabilitiesOf } from '@um/domain';
 import type { AuthMethod, PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
@@ -170,8 +170,9 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       const factor = person ? secondFactor(person, presented) : undefined;
       if (!person || !account || !verification.ok || (person.certificate && !factor)) {
         const reached = await reservation.failed();
-        // An unknown username is recorded as typed (normalised), and creates nobody.
-        const who = person && account ? { personId: person._id } : { username: typed };
+        // An unknown username is recorded as typed (normalised), and creates nobody; unless it cannot be a
+        // username at all (a password typed in the wrong field, say), which is then not kept.
+        const who = person && account ? { personId: person._id } : USERNAME_PATTERN.test(typed) ? { username: typed } : {};
         const why = !person || !account ? 'unknown username' : verification.ok ? 'personal certificate not presented' : 'wrong password';
         await auditPerson(ic, ctx, { action: 'login.failed', ...who, sourceIp, after: { reason: why } });
         if (reached.includes('username')) await auditPerson(ic, ctx, { action: 'login.locked', ...who, sourceIp });
