@@ -36,9 +36,9 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(['mongodb', 'nats', ...APP_SERVICES].sort());
   });
 
-  test('when NATS is read, then it is 2.10 with JetStream, its store on a volume, and a health check', () => {
+  test('when NATS is read, then it is 2.15 with JetStream, its store on a volume, and a health check', () => {
     const nats = services.nats!;
-    expect(nats.image).toMatch(/^nats:2\.10/);
+    expect(nats.image).toMatch(/^nats:2\.15/);
     expect(nats.command).toContain('-js');
     const storeDir = nats.command![nats.command!.indexOf('-sd') + 1];
     expect(nats.volumes).toContainEqual(expect.stringMatching(new RegExp(`^[a-z-]+:${storeDir}$`)));

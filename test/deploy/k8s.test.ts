@@ -130,7 +130,7 @@ describe('deploy/k8s', () => {
     expect(nats.spec.replicas).toBe(3);
     expect(nats.spec.volumeClaimTemplates.map((v: any) => v.metadata.name)).toEqual(['data']);
     const container = nats.spec.template.spec.containers[0];
-    expect(container.image).toMatch(/^nats:2\.10/);
+    expect(container.image).toMatch(/^nats:2\.15/);
     expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/data/jetstream' });
     expect(container.livenessProbe.httpGet.path).toMatch(/^\/healthz/);
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);

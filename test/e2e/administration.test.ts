@@ -141,10 +141,10 @@ describe('qualities', () => {
     const e = await enterprise();
     const res = await req('POST', `/enterprises/${e.en}/qualities`, e.rae, {
       type: 'curator',
-      localManager: { niss: e.raeBody.niss, firstName: 'X', lastName: 'Y', language: 'fr' },
+      localManager: { niss: e.raeBody.niss, firstName: 'ANN', lastName: 'peeters', language: 'fr' },
     });
     expect(res.status).toBe(201);
-    expect(res.body.personId).toBe(e.raePersonId);
+    expect(res.body).toMatchObject({ personId: e.raePersonId, created: false });
     const login = await sys.api.post('/auth/login', { username: e.raeBody.username, password: GOOD_PASSWORD });
     expect(login.body.roles.map((r: { kind: string }) => r.kind).sort()).toEqual(['access-manager', 'local-manager']);
   });
@@ -216,7 +216,7 @@ describe('managers', () => {
 
   test('when the RAE designates itself as co-RAE, then 409; blocking or deleting itself through the co-RAE routes is 403', async () => {
     const e = await enterprise();
-    const self = await req('POST', `/enterprises/${e.en}/co-access-managers`, e.rae, { niss: e.raeBody.niss, firstName: 'A', lastName: 'B', language: 'nl' });
+    const self = await req('POST', `/enterprises/${e.en}/co-access-managers`, e.rae, { niss: e.raeBody.niss, firstName: 'Ann', lastName: 'Peeters', language: 'nl' });
     expect(self.status).toBe(409);
     expect((await req('POST', `/enterprises/${e.en}/co-access-managers/${e.raePersonId}/block`, e.rae)).status).toBe(403);
     expect((await req('DELETE', `/enterprises/${e.en}/co-access-managers/${e.raePersonId}`, e.rae)).status).toBe(403);
@@ -230,7 +230,7 @@ describe('managers', () => {
     const co = personBody();
     const coId = (await req('POST', `/enterprises/${e.en}/co-access-managers`, e.rae, co)).body.personId;
     // The same person is also a co-GL of curator; acting as co-RAE, they try to block that co-GL: themselves.
-    await req('POST', `/enterprises/${e.en}/qualities/curator/co-local-managers`, e.rae, { niss: co.niss, firstName: 'a', lastName: 'b', language: 'nl' });
+    await req('POST', `/enterprises/${e.en}/qualities/curator/co-local-managers`, e.rae, { niss: co.niss, firstName: 'ann', lastName: 'peeters', language: 'nl' });
     const coSession = await sys.api.loginAs(co.username, GOOD_PASSWORD, (r) => r.kind === 'co-access-manager');
     const before = await auditTotal(e.en, e.rae);
     const block = await req('POST', `/enterprises/${e.en}/qualities/curator/co-local-managers/${coId}/block`, coSession.token);

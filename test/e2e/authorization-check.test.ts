@@ -97,7 +97,7 @@ test('when the membership is deleted, then the next checks refuse within 1 s', a
   const body = { ...personBody(), applications: ['drs'] };
   const { personId } = (await sys.api.post(`/enterprises/${w.enterpriseA}/qualities/employer/users`, body, w.tokens.glE)).body;
   // Also a member elsewhere, so the session lives on after the deletion.
-  await sys.api.post(`/enterprises/${w.enterpriseA}/qualities/mandatary/users`, { niss: body.niss, firstName: 'A', lastName: 'B', language: 'nl' }, w.tokens.rae);
+  await sys.api.post(`/enterprises/${w.enterpriseA}/qualities/mandatary/users`, { niss: body.niss, firstName: 'Ann', lastName: 'Peeters', language: 'nl' }, w.tokens.rae);
   const session = (await sys.api.post('/auth/login', { username: body.username, password: GOOD_PASSWORD })).body.token;
   expect(await within1s(session, 'drs', 'employer', true)).toBe(true);
   expect((await sys.api.request('DELETE', `/enterprises/${w.enterpriseA}/qualities/employer/users/${personId}`, { token: w.tokens.glE })).status).toBe(204);

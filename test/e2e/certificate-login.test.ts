@@ -133,7 +133,7 @@ describe('over mutual TLS', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       token: expect.any(String),
-      roles: [{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber }],
+      roles: [{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }],
       authMethods: ['eid'],
     });
     const chosen = await sys.api.post('/auth/session/role', { roleId: a.roleId }, res.body.token);
@@ -194,7 +194,7 @@ describe('forwarded by a TLS terminator', () => {
     const a = await rae();
     const res = await headerLogin(forwardedHeaderValue(issueCertificate({ issuer: eidCa, serialNumber: a.body.accessManager.niss })));
     expect(res.status).toBe(200);
-    expect(res.body.roles).toEqual([{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber }]);
+    expect(res.body.roles).toEqual([{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }]);
   });
 
   test('when the same header comes from an address that is not a trusted proxy, then it is ignored: 401 CERTIFICATE_REQUIRED', async () => {

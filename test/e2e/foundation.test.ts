@@ -53,10 +53,10 @@ describe('onboarding and reading an enterprise', () => {
   test('when the contact centre onboards an enterprise, then its RAE can log in, choose the role and read it', async () => {
     const { res, body } = await onboard();
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ enterpriseNumber: body.enterpriseNumber, personId: expect.any(String), roleId: expect.any(String) });
+    expect(res.body).toEqual({ enterpriseNumber: body.enterpriseNumber, personId: expect.any(String), roleId: expect.any(String), created: true });
 
     const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
-    expect(rae.roles).toEqual([{ id: res.body.roleId, kind: 'access-manager', enterpriseNumber: body.enterpriseNumber }]);
+    expect(rae.roles).toEqual([{ id: res.body.roleId, kind: 'access-manager', enterpriseNumber: body.enterpriseNumber, enterpriseName: body.name }]);
     const read = await sys.api.get(`/enterprises/${body.enterpriseNumber}`, rae.token);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({
@@ -161,10 +161,10 @@ describe('bad input on the slice answers 400 with its code and field, and create
     }
   });
 
-  test('when the body is larger than the limit, then 400 BODY_TOO_LARGE', async () => {
+  test('when the body is larger than the limit, then 413 BODY_TOO_LARGE', async () => {
     const body = onboardingBody({ name: 'x'.repeat(70 * 1024) });
     const res = await sys.api.post('/admin/enterprises', body, operatorToken);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(res.body.code).toBe('BODY_TOO_LARGE');
   });
 
@@ -234,14 +234,15 @@ describe('sessions', () => {
 });
 
 describe('the request really crosses the processes', () => {
-  test('when a request id is sent, then the services log it', async () => {
+  test('when a request id is sent, then the services log it (a refused login: answered actions are logged at debug), never the password', async () => {
     const requestId = `e2e-${Date.now()}`;
-    await sys.api.request('POST', '/auth/login', { body: { username: 'operator0001', password: 'Operator#2026' }, headers: { 'x-request-id': requestId } });
+    await sys.api.request('POST', '/auth/login', { body: { username: 'nobodyatall1', password: 'Secret#20261' }, headers: { 'x-request-id': requestId } });
     // The answer can arrive before identity has written its log line.
     await waitForLog(path.join(sys.logDir, 'identity-1.log'), requestId, 5_000);
     const identityLog = fs.readFileSync(path.join(sys.logDir, 'identity-1.log'), 'utf8');
     expect(identityLog).toContain(requestId);
-    expect(identityLog).not.toContain('Operator#2026');
+    expect(identityLog).not.toContain('Secret#20261');
+    expect(fs.readFileSync(path.join(sys.logDir, 'gateway-1.log'), 'utf8')).not.toContain('Secret#20261');
   });
 
   test('when the enterprise service is stopped, then readiness and its routes answer 503; restarted, they recover', async () => {

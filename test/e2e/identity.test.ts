@@ -4,6 +4,7 @@
  */
 import type { ServiceBroker } from 'moleculer';
 import { call } from '@um/platform';
+import { ErrorCodes, type ErrorCode } from '@um/contracts';
 import { APPLICATIONS_BY_QUALITY } from '@um/domain';
 import { createCa, issueCertificate } from '../support/certificates';
 import { GOOD_PASSWORD, onboardingBody } from '../support/fixtures';
@@ -122,7 +123,7 @@ describe('/me (item 8)', () => {
       language: p.language,
       emails: [p.email],
       memberships: [
-        { role: { id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber }, status: 'active', applications: ['user-management'] },
+        { role: { id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }, status: 'active', applications: ['user-management'] },
       ],
       authMethods: ['password'],
     });
@@ -227,10 +228,10 @@ describe('personal certificate (item 6)', () => {
     ['sent as JSON', () => JSON.stringify({ certificate: 'x' }), 'application/json', 'UNSUPPORTED_MEDIA_TYPE'],
     ['sent as text/html', () => '<b>cert</b>', 'text/html', 'UNSUPPORTED_MEDIA_TYPE'],
     ['larger than the body limit', () => 'A'.repeat(70 * 1024), 'application/x-pem-file', 'BODY_TOO_LARGE'],
-  ])('when the certificate put is %s, then 400 %s and nothing is bound', async (_label, make, type, code) => {
+  ])('when the certificate put is %s, then the status of %s and nothing is bound', async (_label, make, type, code) => {
     const a = await rae();
     const res = await put(a.token, make(), type);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(ErrorCodes[code as ErrorCode]);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.code).toBe(code);
     expect((await sys.api.get('/me/certificate', a.token)).status).toBe(404);

@@ -63,7 +63,7 @@ const cases: RouteCase[] = [
   { name: 'GET /enterprises/{en}', audits: 'A', expect: row(200, 200, 403, 403, 403, 403, 404, 200), send: (_a, t) => req('GET', `/enterprises/${A()}`, t) },
   { name: 'GET /enterprises/{en}/qualities', audits: 'A', expect: row(200, 200, 403, 403, 403, 403, 404, 200), send: (_a, t) => req('GET', `/enterprises/${A()}/qualities`, t) },
   { name: 'GET /enterprises/{en}/eligible-qualities', audits: 'A', expect: row(200, 200, 403, 403, 403, 403, 404, 200), send: (_a, t) => req('GET', `/enterprises/${A()}/eligible-qualities`, t) },
-  { name: 'GET /enterprises/{en}/mandates', audits: 'A', expect: row(200, 200, 403, 403, 403, 403, 404, 200), send: (_a, t) => req('GET', `/enterprises/${A()}/mandates`, t) },
+  { name: 'GET /enterprises/{en}/mandates', audits: 'A', expect: row(200, 200, 200, 200, 200, 403, 404, 200), send: (_a, t) => req('GET', `/enterprises/${A()}/mandates`, t) },
   {
     name: 'POST /enterprises/{en}/qualities',
     audits: 'A',

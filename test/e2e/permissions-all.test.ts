@@ -58,6 +58,10 @@ const freshUser = async () => (await post(`${Q()}/users`, { ...personBody(), app
 const freshCoRae = async () => (await post(`/enterprises/${A()}/co-access-managers`, personBody())).personId as string;
 const freshCoGl = async () => (await post(`${Q()}/co-local-managers`, personBody())).personId as string;
 const freshChannel = async () => (await post(`/enterprises/${A()}/batch-channels`, { type: 'isabel', name: `c${Math.random()}`.slice(0, 12), parameters: { mailbox: 'mbx1' } })).channelId as string;
+let known: string | undefined;
+const knownNiss = async () => (known ??= (await req('GET', `${Q()}/users/${w.personIds.userE}`, w.tokens.rae)).body.niss as string);
+const freshMandate = async () =>
+  (await req('POST', `/admin/enterprises/${A()}/mandates`, w.tokens.cc, { mandataryEnterpriseNumber: w.enterpriseB, declarationTypes: ['drs-sickness-invalidity'], validFrom: '2026-01-01' })).body.mandateId as string;
 const TYPE_FOR: Partial<Record<Actor, string>> = { rae: 'curator', coRae: 'service-provider' };
 const roleOf: Partial<Record<Actor, string>> = {};
 const myRole = async (actor: Actor, token: string | undefined) => {
@@ -86,12 +90,14 @@ const cases: Case[] = [
   { route: 'PUT /me/certificate', ok: 400, send: (t) => req('PUT', '/me/certificate', t, undefined, { rawBody: 'not a certificate', headers: { 'content-type': 'application/x-pem-file' } }) },
   { route: 'GET /me/certificate', ok: 404, send: (t) => req('GET', '/me/certificate', t) },
   { route: 'DELETE /me/certificate', ok: 204, send: (t) => req('DELETE', '/me/certificate', t) },
+  { route: 'GET /catalogue', ok: 200, anon: 200, send: (t) => req('GET', '/catalogue', t) },
   { route: 'GET /authorizations/check', ok: 200, send: (t) => req('GET', `/authorizations/check?application=dimona&enterpriseNumber=${A()}&quality=employer`, t) },
 
   { route: `GET ${EN}`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}`, t) },
   { route: `GET ${EN}/qualities`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/qualities`, t) },
   { route: `GET ${EN}/eligible-qualities`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/eligible-qualities`, t) },
   { route: `GET ${EN}/mandates`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/mandates`, t) },
+  { route: `GET ${EN}/routing/received`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/routing/received`, t) },
   { route: `GET ${EN}/audit`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/audit`, t) },
   { route: `POST ${EN}/qualities`, ok: 201, send: (t, _x, a) => req('POST', `/enterprises/${A()}/qualities`, t, { type: TYPE_FOR[a] ?? 'full-service-secretariat', localManager: personBody() }) },
   { route: `PUT ${QT}/local-manager`, ok: 200, send: (t) => req('PUT', `/enterprises/${A()}/qualities/approved-social-secretariat/local-manager`, t, personBody()) },
@@ -103,6 +109,7 @@ const cases: Case[] = [
   { route: `POST ${EN}/co-access-managers/{personId}/unblock`, ok: 200, prepare: freshCoRae, send: (t, id) => req('POST', `/enterprises/${A()}/co-access-managers/${id}/unblock`, t) },
   { route: `PUT ${EN}/co-access-managers/{personId}/password`, ok: 204, prepare: freshCoRae, send: (t, id) => req('PUT', `/enterprises/${A()}/co-access-managers/${id}/password`, t, { password: 'Another#2026' }) },
   { route: `GET ${EN}/users`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/users?lastName=pee`, t) },
+  { route: `GET ${EN}/persons/{niss}`, ok: 200, prepare: knownNiss, send: (t, niss) => req('GET', `/enterprises/${A()}/persons/${niss}`, t) },
   { route: `GET ${EN}/batch-channels`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/batch-channels`, t) },
   { route: `POST ${EN}/batch-channels`, ok: 201, send: (t) => req('POST', `/enterprises/${A()}/batch-channels`, t, { type: 'ftp', name: `f${Math.random()}`.slice(0, 12), parameters: { host: 'ftp.acme.example' } }) },
   { route: `DELETE ${EN}/batch-channels/{channelId}`, ok: 204, prepare: freshChannel, send: (t, id) => req('DELETE', `/enterprises/${A()}/batch-channels/${id}`, t) },
@@ -119,6 +126,9 @@ const cases: Case[] = [
   { route: `PUT ${QT}/users/{personId}/password`, ok: 204, prepare: freshUser, send: (t, id) => req('PUT', `${Q()}/users/${id}/password`, t, { password: 'Another#2026' }) },
   { route: `GET ${QT}/co-local-managers`, ok: 200, send: (t) => req('GET', `${Q()}/co-local-managers`, t) },
   { route: `POST ${QT}/co-local-managers`, ok: 201, send: (t) => req('POST', `${Q()}/co-local-managers`, t, personBody()) },
+  { route: `GET ${QT}/co-local-managers/{personId}`, ok: 200, prepare: freshCoGl, send: (t, id) => req('GET', `${Q()}/co-local-managers/${id}`, t) },
+  { route: `PATCH ${QT}/co-local-managers/{personId}`, ok: 200, prepare: freshCoGl, send: (t, id) => req('PATCH', `${Q()}/co-local-managers/${id}`, t, { language: 'de' }) },
+  { route: `PUT ${QT}/co-local-managers/{personId}/password`, ok: 204, prepare: freshCoGl, send: (t, id) => req('PUT', `${Q()}/co-local-managers/${id}/password`, t, { password: 'Another#2026' }) },
   { route: `DELETE ${QT}/co-local-managers/{personId}`, ok: 204, prepare: freshCoGl, send: (t, id) => req('DELETE', `${Q()}/co-local-managers/${id}`, t) },
   { route: `POST ${QT}/co-local-managers/{personId}/block`, ok: 200, prepare: freshCoGl, send: (t, id) => req('POST', `${Q()}/co-local-managers/${id}/block`, t) },
   { route: `POST ${QT}/co-local-managers/{personId}/unblock`, ok: 200, prepare: freshCoGl, send: (t, id) => req('POST', `${Q()}/co-local-managers/${id}/unblock`, t) },
@@ -133,9 +143,16 @@ const cases: Case[] = [
   },
   { route: `GET ${QT}/structured-messages`, ok: 200, send: (t) => req('GET', `${Q()}/structured-messages`, t) },
 
+  { route: 'GET /admin/enterprises', ok: 200, send: (t) => req('GET', `/admin/enterprises?q=${A().slice(0, 6)}`, t) },
+  { route: 'GET /admin/persons', ok: 200, prepare: knownNiss, send: (t, niss) => req('GET', `/admin/persons?niss=${niss}`, t) },
+  { route: 'POST /admin/persons/{personId}/unlock', ok: 204, prepare: freshUser, send: (t, id) => req('POST', `/admin/persons/${id}/unlock`, t) },
+  { route: 'PUT /admin/persons/{personId}/password', ok: 204, prepare: freshUser, send: (t, id) => req('PUT', `/admin/persons/${id}/password`, t, { password: 'Another#2026' }) },
   { route: 'POST /admin/enterprises', ok: 201, send: (t) => req('POST', '/admin/enterprises', t, onboard()) },
   { route: `PUT /admin${EN}/access-manager`, ok: 200, prepare: async () => (await req('POST', '/admin/enterprises', w.tokens.cc, onboard())).body.enterpriseNumber ?? '', send: (t, en) => req('PUT', `/admin/enterprises/${en}/access-manager`, t, personBody()) },
   { route: 'GET /admin/persons/{personId}/audit', ok: 200, send: (t) => req('GET', `/admin/persons/${w.personIds.userE}/audit`, t) },
+  { route: `PATCH /admin${QT}`, ok: 200, send: (t) => req('PATCH', `/admin/enterprises/${A()}/qualities/employer`, t, { employerRegistrationNumber: '123456789' }) },
+  { route: `PATCH /admin${EN}/mandates/{mandateId}`, ok: 200, prepare: freshMandate, send: (t, id) => req('PATCH', `/admin/enterprises/${A()}/mandates/${id}`, t, { validTo: '2026-06-30' }) },
+  { route: `DELETE /admin${EN}/mandates/{mandateId}`, ok: 204, prepare: freshMandate, send: (t, id) => req('DELETE', `/admin/enterprises/${A()}/mandates/${id}`, t) },
   { route: `POST /admin${EN}/mandates`, ok: 201, send: (t) => req('POST', `/admin/enterprises/${A()}/mandates`, t, { mandataryEnterpriseNumber: w.enterpriseB, declarationTypes: ['drs-unemployment'], validFrom: '2026-01-01' }) },
 ];
 

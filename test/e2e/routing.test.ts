@@ -177,13 +177,30 @@ describe('routing rules', () => {
   test('when the recipient\'s channel is deleted, then the rule is marked channel-deleted until its managers choose another', async () => {
     const ftp = await expectOk('ftp', req('POST', `/enterprises/${A}/batch-channels`, w.tokens.rae, { type: 'ftp', name: 'temp', parameters: { host: '10.0.0.1' } }));
     await expectOk('rule', req('PUT', `${routing(A, 'drs-unemployment')}/channel`, w.tokens.glE, { channel: ftp.channelId }));
-    expect((await req('DELETE', `/enterprises/${A}/batch-channels/${ftp.channelId}`, w.tokens.glM)).status).toBe(204);
+    // The GL of another quality may not cut the employer's routing; the RAE side may.
+    const auditBefore = (await auditOf(A, w.tokens.rae)).total;
+    const refused = await req('DELETE', `/enterprises/${A}/batch-channels/${ftp.channelId}`, w.tokens.glM);
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'CHANNEL_USED_BY_OTHER_QUALITY' });
+    expect(await ruleOf('drs-unemployment')).toEqual(expect.objectContaining({ channel: ftp.channelId, state: 'active' }));
+    expect((await channelsOf(A, w.tokens.rae)).some((c) => c.channelId === ftp.channelId)).toBe(true);
+    expect((await auditOf(A, w.tokens.rae)).total).toBe(auditBefore);
+    expect((await req('DELETE', `/enterprises/${A}/batch-channels/${ftp.channelId}`, w.tokens.coRae)).status).toBe(204);
     expect(await ruleOf('drs-unemployment')).toEqual(expect.objectContaining({ channel: ftp.channelId, state: 'channel-deleted' }));
     expect((await auditOf(A, w.tokens.rae)).items.map((a) => a.action)).toEqual(expect.arrayContaining(['routing-rule.channel-deleted', 'batch-channel.deleted']));
     const deleted = await req('PUT', `${routing(A, 'drs-unemployment')}/channel`, w.tokens.glE, { channel: ftp.channelId });
     expect(deleted.body.code).toBe('CHANNEL_NOT_OWNED');
     await expectOk('ebox', req('PUT', `${routing(A, 'drs-unemployment')}/channel`, w.tokens.glE, { channel: 'ebox' }));
     expect(await ruleOf('drs-unemployment')).toEqual(expect.objectContaining({ channel: 'ebox', state: 'active' }));
+  });
+
+  test("when the GL or co-GL deletes a channel only its own quality's rules use, then it is deleted and the rules become channel-deleted", async () => {
+    for (const actor of ['glE', 'coGlE'] as const) {
+      const isabel = await expectOk('isabel', req('POST', `/enterprises/${A}/batch-channels`, w.tokens.rae, { type: 'isabel', name: 'own', parameters: { mailbox: 'own-q' } }));
+      await expectOk('rule', req('PUT', routing(A, 'drs-sickness-invalidity'), w.tokens.glE, { recipient: A }));
+      await expectOk('channel', req('PUT', `${routing(A, 'drs-sickness-invalidity')}/channel`, w.tokens.glE, { channel: isabel.channelId }));
+      expect((await req('DELETE', `/enterprises/${A}/batch-channels/${isabel.channelId}`, w.tokens[actor])).status).toBe(204);
+      expect(await ruleOf('drs-sickness-invalidity')).toEqual(expect.objectContaining({ channel: isabel.channelId, state: 'channel-deleted' }));
+    }
   });
 
   test.each([

@@ -12,7 +12,8 @@ let sys: TestSystem;
 let token: string;
 
 beforeAll(async () => {
-  sys = await startTestSystem({ instances: { identity: 2, 'user-management': 2 }, metrics: true });
+  // Answered actions are logged at debug (one info line per request is the gateway's).
+  sys = await startTestSystem({ instances: { identity: 2, 'user-management': 2 }, metrics: true, env: { LOG_LEVEL: 'debug' } });
   token = (await sys.api.operator()).token;
 }, 120_000);
 

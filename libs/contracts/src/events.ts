@@ -20,6 +20,13 @@ export const Events = {
   'identity.role.changed': RoleRef.extend({ status: z.enum(['active', 'blocked', 'revoked']) }),
   /** A person's account was blocked, unblocked or deleted, or their password changed. */
   'identity.account.changed': z.object({ personId: z.string(), status: z.enum(['active', 'blocked', 'deleted']) }),
+  /** A mandate was ended (validTo) or revoked: the routing rules relying on it are checked again. */
+  'enterprise.mandate.changed': z.object({
+    mandateId: z.string(),
+    enterpriseNumber: z.string(),
+    mandataryEnterpriseNumber: z.string(),
+    change: z.enum(['ended', 'revoked']),
+  }),
   'enterprise.onboarded': z.object({ enterpriseNumber: z.string(), accessManagerPersonId: z.string() }),
   /**
    * Broadcast to every identity instance and every gateway: sessions ended or lost a right (logout,

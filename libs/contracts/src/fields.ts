@@ -5,10 +5,13 @@
 import { z } from 'zod';
 import {
   LANGUAGES,
+  PERSON_NAME_MAX_LENGTH,
+  PERSON_TITLE_MAX_LENGTH,
   QUALITY_TYPES,
   isValidEnterpriseNumber,
   isValidNiss,
   passwordViolations,
+  personNameViolations,
   usernameViolations,
 } from '@um/domain';
 
@@ -71,16 +74,54 @@ export const Password = z
 
 export const Language = z.enum(LANGUAGES);
 export const QualityTypeCode = z.enum(QUALITY_TYPES);
-export const Email = z.email().max(254);
+/** RFC 5321 §4.5.3.1: a local part of at most 64 octets, a path of at most 256 (an address of 254). */
+export const EMAIL_MAX_LENGTH = 254;
+export const EMAIL_LOCAL_PART_MAX_LENGTH = 64;
+const UTF8 = new TextEncoder();
+export const Email = z
+  .email()
+  .max(EMAIL_MAX_LENGTH)
+  .superRefine((value, ctx) => {
+    const local = value.slice(0, value.lastIndexOf('@'));
+    if (UTF8.encode(local).length > EMAIL_LOCAL_PART_MAX_LENGTH) {
+      ctx.addIssue({ code: 'custom', message: `the part before @ must be at most ${EMAIL_LOCAL_PART_MAX_LENGTH} characters`, params: { code: 'INVALID_FORMAT' } });
+    }
+  })
+  .meta({ description: `e-mail address: at most ${EMAIL_MAX_LENGTH} characters, ${EMAIL_LOCAL_PART_MAX_LENGTH} before the @ (RFC 5321)` });
 export const Name = z.string().trim().min(1).max(100);
+
+function personText(maxLength: number, what: string) {
+  return z
+    .string()
+    .normalize('NFC')
+    .trim()
+    .superRefine((value, ctx) => {
+      const violations = personNameViolations(value, maxLength);
+      if (violations.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} must be 1 to ${maxLength} letters, spaces, apostrophes, hyphens or dots (${violations.join(', ')})`,
+          params: { code: 'NAME_INVALID', violations },
+        });
+      }
+    })
+    .meta({
+      description: `${what}: NFC-normalised and trimmed; 1 to ${maxLength} characters among letters (accents included), the space, ' ’ - and . (at least one letter); no control, invisible or bidirectional characters`,
+    });
+}
+
+/** A person's first or last name (libs/domain names.ts: the character class). */
+export const PersonName = personText(PERSON_NAME_MAX_LENGTH, 'a name');
+/** A person's title (Dr., Prof., …): the same class, shorter. */
+export const PersonTitle = personText(PERSON_TITLE_MAX_LENGTH, 'a title');
 export const ObjectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-hex-digit id');
 
-/** Person bodies everywhere (PRODUCT.md §5). username/password are needed only for a new person. */
+/** Person bodies everywhere (docs/product.md §5). username/password are needed only for a new person. */
 export const PersonInput = z.strictObject({
   niss: Niss,
-  firstName: Name,
-  lastName: Name,
-  title: z.string().trim().max(50).optional(),
+  firstName: PersonName,
+  lastName: PersonName,
+  title: PersonTitle.optional(),
   language: Language,
   email: Email.optional(),
   username: Username.optional(),

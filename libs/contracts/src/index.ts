@@ -7,3 +7,5 @@ export * from './schemas/management.js';
 export * from './schemas/identity.js';
 export * from './schemas/routing.js';
 export * from './schemas/users.js';
+export * from './i18n/index.js';
+export * from './schemas/catalogue.js';

@@ -1,4 +1,4 @@
-/** Request and response bodies of the HTTP contract (PRODUCT.md §5), shared with the services. */
+/** Request and response bodies of the HTTP contract (docs/product.md §5), shared with the services. */
 import { z } from 'zod';
 import { ROLE_KINDS } from '@um/domain';
 import { EnterpriseNumber, Language, Name, ObjectId, PersonInput, QualityTypeCode, Email } from './fields.js';
@@ -16,6 +16,8 @@ export const RoleView = z.object({
   id: z.string(),
   kind: RoleKindCode,
   enterpriseNumber: z.string().optional(),
+  /** The company's name (manual Ill. 1: the role list names it); set on the answers of login, role choice and /me. */
+  enterpriseName: z.string().optional(),
   quality: QualityTypeCode.optional(),
 });
 export type RoleView = z.infer<typeof RoleView>;
@@ -29,7 +31,13 @@ export type RoleView = z.infer<typeof RoleView>;
 export const AuthMethod = z.enum(['password', 'certificate', 'eid']);
 export type AuthMethod = z.infer<typeof AuthMethod>;
 
-export const LoginResult = z.object({ token: z.string(), roles: z.array(RoleView), authMethods: z.array(AuthMethod) });
+export const LoginResult = z.object({
+  token: z.string(),
+  roles: z.array(RoleView),
+  authMethods: z.array(AuthMethod),
+  /** Present (true) when the password must be changed (PUT /me/password) before anything else. */
+  passwordChangeRequired: z.literal(true).optional(),
+});
 
 export const ChooseRoleBody = z.strictObject({ roleId: z.string().min(1).max(64) });
 export const ChooseRoleResult = z.object({
@@ -45,6 +53,10 @@ export const Principal = z.object({
   role: RoleView.optional(),
   /** How the session was opened (a session for a chosen role keeps those of the login). */
   authMethods: z.array(AuthMethod).optional(),
+  /** The person's language: problems are answered in it when the request asks for none. */
+  language: Language.optional(),
+  /** The contact centre reset the password: every call but PUT /me/password answers 403 until it is changed. */
+  passwordChangeRequired: z.literal(true).optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 
@@ -71,6 +83,8 @@ export const OnboardEnterpriseResult = z.object({
   enterpriseNumber: z.string(),
   personId: z.string(),
   roleId: z.string(),
+  /** false when the access manager's NISS was already known (the person is reused, never rewritten). */
+  created: z.boolean(),
 });
 
 export const EnterpriseNumberParams = z.strictObject({ enterpriseNumber: EnterpriseNumber });
@@ -107,7 +121,8 @@ export const GrantRoleParams = z.strictObject({
   enterpriseNumber: z.string().optional(),
   quality: QualityTypeCode.optional(),
 });
-export const GrantRoleResult = z.object({ roleId: z.string() });
+/** `created: false` when the person already held this very role (nothing was granted). */
+export const GrantRoleResult = z.object({ roleId: z.string(), created: z.boolean() });
 
 export const PersonIdParams = z.strictObject({ personId: ObjectId });
 

@@ -7,3 +7,4 @@ export * from './binaries.js';
 export * from './api-client.js';
 export * from './http1.js';
 export { percentile } from './bench/types.js';
+export * from './local-operator.js';

@@ -63,18 +63,32 @@ export async function startInfra(options: InfraOptions = {}): Promise<Infra> {
 }
 
 async function startWithTestcontainers(log: Log): Promise<Infra> {
-  log('Docker engine found: starting nats:2.10 and mongo:7 with testcontainers');
+  // The servers docker-compose.yml and the local binaries run: NATS 2.15 with JetStream, and
+  // MongoDB 7 as a single-node replica set (what production runs: change streams, transactions).
+  log(`Docker engine found: starting ${NATS_IMAGE} and ${MONGO_IMAGE} (single-node replica set) with testcontainers`);
   const { GenericContainer, Wait } = await import('testcontainers');
-  const nats = await new GenericContainer('nats:2.10').withCommand(['-js']).withExposedPorts(4222).withWaitStrategy(Wait.forLogMessage(/Server is ready/)).start();
-  const mongo = await new GenericContainer('mongo:7').withExposedPorts(27017).withWaitStrategy(Wait.forLogMessage(/Waiting for connections/)).start();
+  const nats = await new GenericContainer(NATS_IMAGE).withCommand(['-js']).withExposedPorts(4222).withWaitStrategy(Wait.forLogMessage(/Server is ready/)).start();
+  const mongo = await new GenericContainer(MONGO_IMAGE)
+    .withCommand(['--replSet', 'rs0', '--bind_ip_all'])
+    .withExposedPorts(27017)
+    .withWaitStrategy(Wait.forLogMessage(/Waiting for connections/))
+    .start();
+  // Initiated as compose's health check does; the member's name is the container's own address,
+  // so clients connect directly (directConnection) through the mapped port.
+  const initiate = "try { rs.status() } catch (e) { rs.initiate({ _id: 'rs0', members: [{ _id: 0, host: '127.0.0.1:27017' }] }) } quit(db.hello().isWritablePrimary ? 0 : 1)";
+  const deadline = Date.now() + 60_000;
+  while ((await mongo.exec(['mongosh', '--quiet', '--eval', initiate])).exitCode !== 0) {
+    if (Date.now() > deadline) throw new Error('the MongoDB container did not become a replica set primary within 60 s');
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const unsupported = async () => {
     throw new Error('restarting servers is only implemented for local binaries');
   };
   return {
     mode: 'docker',
     natsUrl: `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`,
-    mongoUrl: `mongodb://${mongo.getHost()}:${mongo.getMappedPort(27017)}`,
-    store: 'MongoDB 7 (container)',
+    mongoUrl: `mongodb://${mongo.getHost()}:${mongo.getMappedPort(27017)}/?directConnection=true`,
+    store: 'MongoDB 7 (container, single-node replica set)',
     restartNats: unsupported,
     restartStore: unsupported,
     stop: async () => {
@@ -82,6 +96,10 @@ async function startWithTestcontainers(log: Log): Promise<Infra> {
     },
   };
 }
+
+/** The images of the Docker paths, as in docker-compose.yml (test/deploy checks they agree). */
+export const NATS_IMAGE = 'nats:2.15-alpine';
+export const MONGO_IMAGE = 'mongo:7';
 
 async function startWithCompose(log: Log): Promise<Infra> {
   log('Docker engine found: starting nats and mongodb with docker compose');
@@ -115,7 +133,7 @@ async function startLocal(log: Log): Promise<Infra> {
       logFile: path.join(dataDir, 'nats.log'),
       // One Go scheduler thread: this NATS shares the machine with every service process, and its
       // idle threads spinning for work cost CPU the services need (18 instead of 24 µs of NATS CPU
-      // per authorization check on 2 cores; README, Authorization bench). One core carries far
+      // per authorization check on 2 cores; docs/benchmarks.md). One core carries far
       // more messages than the services here can send.
       env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '1' },
     });

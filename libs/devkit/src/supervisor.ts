@@ -23,8 +23,8 @@ function installExitHook(): void {
 export interface SpawnManagedOptions extends SpawnOptions {
   /** Appends stdout and stderr to this file; otherwise they are inherited or ignored. */
   logFile?: string;
-  /** Called with each stdout/stderr line (after logFile). */
-  onLine?: (line: string) => void;
+  /** Called with each stdout/stderr line (after logFile), and which stream it came on. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export function spawnManaged(name: string, command: string, args: string[], options: SpawnManagedOptions): ManagedProcess {
@@ -35,7 +35,10 @@ export function spawnManaged(name: string, command: string, args: string[], opti
   live.add(child);
   if (piped) {
     const sink = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
-    for (const stream of [child.stdout, child.stderr]) {
+    for (const [stream, name] of [
+      [child.stdout, 'stdout'],
+      [child.stderr, 'stderr'],
+    ] as const) {
       if (!stream) continue;
       let pending = '';
       stream.on('data', (chunk: Buffer) => {
@@ -44,7 +47,7 @@ export function spawnManaged(name: string, command: string, args: string[], opti
         pending += chunk.toString('utf8');
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
-        for (const line of lines) onLine(line);
+        for (const line of lines) onLine(line, name);
       });
     }
     child.once('exit', () => sink?.end());

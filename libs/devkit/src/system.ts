@@ -12,7 +12,7 @@ import { spawnManaged, stopProcess, type ManagedProcess } from './supervisor.js'
  * How every service process is started, here and in deploy/entrypoint.sh (test/deploy checks both agree).
  * A young generation of at most 8 MB: V8's default grows it to 16-32 MB under load, and each
  * collection then stops the process for 2-5 ms while every request in it waits, which was most of
- * the gateway's p99 (README, Authorization bench). Smaller ones run more often but stop it for ~1 ms.
+ * the gateway's p99 (docs/benchmarks.md). Smaller ones run more often but stop it for ~1 ms.
  */
 export const NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=8'];
 
@@ -46,6 +46,8 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Folder for one log file per process; unset: logs go to this process's stdout/stderr. */
   logDir?: string;
+  /** Each line a process writes (instead of this process's stdout/stderr), unless logDir is set. */
+  onLine?: (process: string, line: string, stream: 'stdout' | 'stderr') => void;
   readyTimeoutMs?: number;
   /**
    * Prometheus metrics and probes per process (UM_METRICS_PORT): `true` gives each process a free
@@ -106,7 +108,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const proc = spawnManaged(`${name}#${index}`, process.execPath, [...NODE_FLAGS, entry], {
       env: { ...env, UM_METRICS_PORT: String(metricsPort), ...(metricsPort > 0 ? { UM_METRICS_HOST: host } : {}), ...extraEnv },
       cwd: REPO_ROOT,
-      ...(options.logDir ? { logFile: path.join(options.logDir, `${name}-${index}.log`) } : { stdio: 'inherit' }),
+      ...(options.logDir
+        ? { logFile: path.join(options.logDir, `${name}-${index}.log`) }
+        : options.onLine
+          ? { onLine: (line: string, stream: 'stdout' | 'stderr') => options.onLine!(`${name}#${index}`, line, stream) }
+          : { stdio: 'inherit' }),
     });
     processes.push(proc);
     if (metricsPort > 0) metricsOf.set(proc, metricsPort);

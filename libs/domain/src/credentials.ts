@@ -1,5 +1,5 @@
 /**
- * The manual's credential rules (PRODUCT.md §2), the one implementation used wherever a username
+ * The manual's credential rules (docs/product.md §2), the one implementation used wherever a username
  * or a password is set.
  */
 

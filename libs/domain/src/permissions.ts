@@ -1,5 +1,5 @@
 /**
- * The rights table of PRODUCT.md §2 as data. Every service decides with `authorize` from this one
+ * The rights table of docs/product.md §2 as data. Every service decides with `authorize` from this one
  * table; the portal's menu (`capabilities`) is derived from it too.
  */
 import type { QualityType } from './catalogue.js';
@@ -25,7 +25,7 @@ export interface RoleScope {
 export type Scope = 'global' | 'enterprise' | 'quality' | 'self';
 
 export interface Capability {
-  /** What the action is, for humans (README table, audit). */
+  /** What the action is, for humans (docs/permissions.md, audit). */
   label: string;
   scope: Scope;
   roles: readonly RoleKind[];
@@ -71,9 +71,14 @@ export const CAPABILITIES = {
     roles: MANAGERS,
   },
   'co-local-managers.manage': {
-    label: 'designate, block, unblock, delete co-local-managers',
+    label: 'designate, read, edit, block, unblock, delete co-local-managers, reset their password',
     scope: 'quality',
     roles: [...ENTERPRISE_MANAGERS, 'local-manager'],
+  },
+  'persons.lookup': {
+    label: 'look a person up by NISS before adding them (names pre-filled)',
+    scope: 'enterprise',
+    roles: [...MANAGERS, 'contact-centre'],
   },
   'technical-user.designate': {
     label: 'designate the technical user of a quality',
@@ -92,6 +97,16 @@ export const CAPABILITIES = {
   },
   'batch-channels.manage': {
     label: "the enterprise's batch channels (senders directory)",
+    scope: 'enterprise',
+    roles: MANAGERS,
+  },
+  'mandates.read': {
+    label: 'read the mandates the enterprise gave or holds',
+    scope: 'enterprise',
+    roles: [...MANAGERS, 'contact-centre'],
+  },
+  'routing.received': {
+    label: 'read the routing rules of other enterprises that name this one as recipient',
     scope: 'enterprise',
     roles: MANAGERS,
   },
@@ -117,11 +132,38 @@ export const CAPABILITIES = {
   },
   'admin.persons.audit': {
     label: "read a person's audit trail (logins, password and certificate changes, lock-outs)",
+  'admin.qualities.registry': {
+    label: "change a quality's registry identifiers (employer registration number, INAMI number)",
     scope: 'global',
     roles: ['contact-centre'],
   },
   'admin.mandates.register': {
     label: 'register a mandate between enterprises',
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
+  'admin.enterprises.find': {
+    label: 'find an enterprise by number or name',
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
+  'admin.persons.find': {
+    label: 'find a person by NISS or username, with their roles',
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
+  'admin.persons.unlock': {
+    label: "clear a person's login lock-out",
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
+  'admin.persons.reset-password': {
+    label: "reset a person's password (to be changed at the next login)",
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
+  'admin.mandates.end': {
+    label: 'end or revoke a mandate (the routing rules relying on it stop)',
     scope: 'global',
     roles: ['contact-centre'],
   },
@@ -143,11 +185,13 @@ export type Decision = 'allowed' | 'forbidden' | 'not-found';
 export function authorize(role: RoleScope | undefined, capability: CapabilityName, target: Target = {}): Decision {
   if (!role) return 'forbidden';
   const cap: Capability = CAPABILITIES[capability];
+  // A role kind that never holds the capability is refused whatever the target (the gateway
+  // answers this before reading the body); saying so reveals nothing about the target.
+  if (!(cap.roles as readonly RoleKind[]).includes(role.kind)) return 'forbidden';
   const global = cap.scope === 'global' || cap.scope === 'self' || role.kind === 'contact-centre';
   if (!global && (target.enterpriseNumber === undefined || role.enterpriseNumber !== target.enterpriseNumber)) {
     return 'not-found';
   }
-  if (!(cap.roles as readonly RoleKind[]).includes(role.kind)) return 'forbidden';
   // A quality-bound role acts on its own quality only (rights table: "own quality").
   if (cap.scope === 'quality' && isQualityBound(role.kind) && role.quality !== target.quality) return 'forbidden';
   return 'allowed';
@@ -164,7 +208,7 @@ export function capabilitiesOf(kind: RoleKind): CapabilityName[] {
   );
 }
 
-// ---- the permission matrix: every route of PRODUCT.md §5 → what it needs ------------------
+// ---- the permission matrix: every route of docs/product.md §5 → what it needs ------------------
 
 /** What a route needs: nothing, a session (no role chosen), or a chosen role allowed `capability`. */
 export type RouteAuth = 'none' | 'session' | 'role';
@@ -182,10 +226,10 @@ const EN = '/enterprises/{enterpriseNumber}';
 const QT = `${EN}/qualities/{type}`;
 
 /**
- * The matrix: one row per route of PRODUCT.md §5 (those not built yet included, so a new route
+ * The matrix: one row per route of docs/product.md §5 (those not built yet included, so a new route
  * needs no new rule). Services take their capability from here (`routeCapability`), the
  * exhaustive permission test derives every expected status from it, and `npm run docs:matrix`
- * renders it into the README.
+ * renders it into docs/permissions.md.
  */
 export const ROUTE_RULES = [
   { method: 'POST', path: '/auth/login', auth: 'none' },
@@ -199,11 +243,13 @@ export const ROUTE_RULES = [
   { method: 'GET', path: '/me/certificate', auth: 'session', capability: 'self.manage' },
   { method: 'DELETE', path: '/me/certificate', auth: 'session', capability: 'self.manage' },
   { method: 'GET', path: '/authorizations/check', auth: 'session' },
+  { method: 'GET', path: '/catalogue', auth: 'none' },
 
   { method: 'GET', path: EN, auth: 'role', capability: 'enterprise.read' },
   { method: 'GET', path: `${EN}/qualities`, auth: 'role', capability: 'enterprise.read' },
   { method: 'GET', path: `${EN}/eligible-qualities`, auth: 'role', capability: 'enterprise.read' },
-  { method: 'GET', path: `${EN}/mandates`, auth: 'role', capability: 'enterprise.read' },
+  { method: 'GET', path: `${EN}/mandates`, auth: 'role', capability: 'mandates.read' },
+  { method: 'GET', path: `${EN}/routing/received`, auth: 'role', capability: 'routing.received' },
   { method: 'GET', path: `${EN}/audit`, auth: 'role', capability: 'audit.read' },
   { method: 'POST', path: `${EN}/qualities`, auth: 'role', capability: 'quality.activate' },
   { method: 'PUT', path: `${QT}/local-manager`, auth: 'role', capability: 'quality.local-manager.designate' },
@@ -215,6 +261,7 @@ export const ROUTE_RULES = [
   { method: 'POST', path: `${EN}/co-access-managers/{personId}/unblock`, auth: 'role', capability: 'co-access-managers.manage' },
   { method: 'PUT', path: `${EN}/co-access-managers/{personId}/password`, auth: 'role', capability: 'co-access-managers.manage' },
   { method: 'GET', path: `${EN}/users`, auth: 'role', capability: 'users.search.enterprise' },
+  { method: 'GET', path: `${EN}/persons/{niss}`, auth: 'role', capability: 'persons.lookup' },
   { method: 'GET', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage' },
   { method: 'POST', path: `${EN}/batch-channels`, auth: 'role', capability: 'batch-channels.manage' },
   { method: 'DELETE', path: `${EN}/batch-channels/{channelId}`, auth: 'role', capability: 'batch-channels.manage' },
@@ -231,6 +278,9 @@ export const ROUTE_RULES = [
   { method: 'PUT', path: `${QT}/users/{personId}/password`, auth: 'role', capability: 'users.manage' },
   { method: 'GET', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage' },
   { method: 'POST', path: `${QT}/co-local-managers`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'GET', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'PATCH', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage' },
+  { method: 'PUT', path: `${QT}/co-local-managers/{personId}/password`, auth: 'role', capability: 'co-local-managers.manage' },
   { method: 'DELETE', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage' },
   { method: 'POST', path: `${QT}/co-local-managers/{personId}/block`, auth: 'role', capability: 'co-local-managers.manage' },
   { method: 'POST', path: `${QT}/co-local-managers/{personId}/unblock`, auth: 'role', capability: 'co-local-managers.manage' },
@@ -241,9 +291,16 @@ export const ROUTE_RULES = [
   { method: 'GET', path: `${QT}/structured-messages`, auth: 'role', capability: 'routing.manage' },
 
   { method: 'POST', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.onboard' },
+  { method: 'GET', path: '/admin/enterprises', auth: 'role', capability: 'admin.enterprises.find' },
+  { method: 'GET', path: '/admin/persons', auth: 'role', capability: 'admin.persons.find' },
+  { method: 'POST', path: '/admin/persons/{personId}/unlock', auth: 'role', capability: 'admin.persons.unlock' },
+  { method: 'PUT', path: '/admin/persons/{personId}/password', auth: 'role', capability: 'admin.persons.reset-password' },
   { method: 'PUT', path: `/admin${EN}/access-manager`, auth: 'role', capability: 'admin.access-manager.replace' },
   { method: 'POST', path: `/admin${EN}/mandates`, auth: 'role', capability: 'admin.mandates.register' },
   { method: 'GET', path: '/admin/persons/{personId}/audit', auth: 'role', capability: 'admin.persons.audit' },
+  { method: 'PATCH', path: `/admin${QT}`, auth: 'role', capability: 'admin.qualities.registry' },
+  { method: 'PATCH', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end' },
+  { method: 'DELETE', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end' },
 ] as const satisfies readonly RouteRule[];
 
 export type RouteKey = `${(typeof ROUTE_RULES)[number]['method']} ${(typeof ROUTE_RULES)[number]['path']}`;

@@ -41,16 +41,26 @@ export interface RoleScopeInput {
   quality?: QualityType;
 }
 
+/** 409 for a designation of someone who already holds that very role (also the losers of a race). */
+export function alreadyHeld(kind: RoleKind): ClientProblem {
+  return new ClientProblem('ALREADY_MEMBER', `this person is already ${kind} here`, {
+    errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: `already ${kind} here` }],
+  });
+}
+
 /**
  * Finds (by NISS) or creates the person, then grants the role; inside a saga, both are undone if a
- * later step fails (a person is removed only if this call created it).
+ * later step fails (a person is removed only if this call created it). A person who already holds
+ * the role gets 409 ALREADY_MEMBER: identity's unique role key decides, so of concurrent identical
+ * designations exactly one succeeds.
  */
 export async function designate(ctx: Ctx, saga: Saga, person: PersonInput, scope: RoleScopeInput): Promise<{ personId: string; roleId: string; created: boolean }> {
   const registered = await call(ctx, 'identity.registerPerson', { person });
   if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
-  const { roleId } = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
-  saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
-  return { personId: registered.personId, roleId, created: registered.created };
+  const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
+  if (!granted.created) throw alreadyHeld(scope.kind);
+  saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId: granted.roleId }));
+  return { personId: registered.personId, roleId: granted.roleId, created: registered.created };
 }
 
 /**
@@ -63,18 +73,19 @@ export async function replaceHolder(
   saga: Saga,
   person: PersonInput,
   scope: RoleScopeInput,
-): Promise<{ personId: string; roleId: string; previous?: RoleRecord; unchanged: boolean }> {
+): Promise<{ personId: string; roleId: string; previous?: RoleRecord; unchanged: boolean; created: boolean }> {
   const [previous] = await call(ctx, 'identity.findRoles', { enterpriseNumber: scope.enterpriseNumber, quality: scope.quality, kinds: [scope.kind] });
   const registered = await call(ctx, 'identity.registerPerson', { person });
-  if (previous?.personId === registered.personId) return { personId: previous.personId, roleId: previous.roleId, previous, unchanged: true };
+  if (previous?.personId === registered.personId) return { personId: previous.personId, roleId: previous.roleId, previous, unchanged: true, created: false };
   if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
   if (previous) {
     await call(ctx, 'identity.revokeRole', { roleId: previous.roleId });
     saga.onFailure('restore previous holder', () => call(ctx, 'identity.grantRole', { personId: previous.personId, ...scope }));
   }
-  const { roleId } = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
-  saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
-  return { personId: registered.personId, roleId, ...(previous ? { previous } : {}), unchanged: false };
+  const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
+  const { roleId } = granted;
+  if (granted.created) saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
+  return { personId: registered.personId, roleId, ...(previous ? { previous } : {}), unchanged: false, created: registered.created };
 }
 
 /** The role of `personId` of one of `kinds` in the scope, or 404 (never reveal what lies elsewhere). */

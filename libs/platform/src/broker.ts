@@ -5,12 +5,15 @@ import { Errors, MetricReporters, ServiceBroker, Strategies, type BrokerOptions,
 import type { BaseConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { CoalescingNatsTransporter } from './transporter.js';
+import { OtlpExporter, traceMiddleware } from './trace.js';
 
 export interface BrokerFactoryOptions {
   /** The process's role, used in its node id: `identity`, `gateway`, … */
   role: string;
   config: BaseConfig;
   logger: Logger;
+  /** Middlewares of the process's own, run inside the request's trace (their log lines carry its id). */
+  middlewares?: Middleware[];
   /** Extra broker options (tests). */
   overrides?: Partial<BrokerOptions>;
   /**
@@ -101,7 +104,23 @@ export class RetryAwareRoundRobin extends Strategies.RoundRobin {
   }
 }
 
-export function createBroker({ role, config, logger, overrides, readiness }: BrokerFactoryOptions): ServiceBroker {
+/** The span exporter of this process, when UM_OTLP_URL names a collector (one per process, shared with the gateway's HTTP spans). */
+const exporters = new WeakMap<BaseConfig, OtlpExporter>();
+export function exporterOf(role: string, config: BaseConfig, logger: Logger): OtlpExporter | undefined {
+  if (!config.UM_OTLP_URL) return undefined;
+  let exporter = exporters.get(config);
+  if (!exporter) {
+    exporter = new OtlpExporter(config.UM_OTLP_URL, role, (err) => logger.warn({ err: { message: (err as Error).message } }, 'could not send spans to UM_OTLP_URL'));
+    exporters.set(config, exporter);
+  }
+  return exporter;
+}
+
+const ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+/** `warn` for Moleculer's own modules, or the configured level when it is higher. */
+const quieter = (level: string) => (ORDER.indexOf(level) >= ORDER.indexOf('warn') ? level : 'warn');
+
+export function createBroker({ role, config, logger, middlewares = [], overrides, readiness }: BrokerFactoryOptions): ServiceBroker {
   // Assigned right below; the probe only runs once the server listens.
   // eslint-disable-next-line prefer-const
   let broker: ServiceBroker;
@@ -143,7 +162,8 @@ export function createBroker({ role, config, logger, overrides, readiness }: Bro
     // A stopping node first tells the others it offers nothing, then waits this long before it
     // refuses requests, so the ones already sent to it (busy peers see the news late) still land.
     registry: { strategy: RetryAwareRoundRobin, preferLocal: true, stopDelay: 1_000 },
-    middlewares: [deadlineMiddleware(config.UM_REQUEST_TIMEOUT_MS, config.UM_ATTEMPT_TIMEOUT_MS)],
+    // The first listed is the innermost: the trace wraps the process's own middlewares.
+    middlewares: [...middlewares, traceMiddleware(exporterOf(role, config, logger)), deadlineMiddleware(config.UM_REQUEST_TIMEOUT_MS, config.UM_ATTEMPT_TIMEOUT_MS)],
     // The process's own SIGTERM handler drains (the gateway: HTTP first, then the broker; a service:
     // the broker, then the store); Moleculer's would stop the broker at once and exit under it.
     skipProcessEventRegistration: true,
@@ -173,8 +193,11 @@ export function createBroker({ role, config, logger, overrides, readiness }: Bro
       type: 'Pino',
       options: {
         level: config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL,
+        // Moleculer's own modules (broker, registry, transit, transporter) say at `info` every node
+        // that connects and every service that registers: seven processes wrote 150 such lines at
+        // start. They keep their warnings and errors; LOG_LEVEL=debug shows everything.
         createLogger: (level: string, bindings: Record<string, unknown>) =>
-          logger.child({ mod: bindings.mod, svc: bindings.svc }, { level }),
+          logger.child({ mod: bindings.mod, svc: bindings.svc }, { level: bindings.svc || level === 'debug' || level === 'trace' ? level : quieter(level) }),
       },
     },
     ...overrides,

@@ -23,6 +23,10 @@ export const BaseConfig = z.object({
   /** Port of this process's Prometheus metrics (`/metrics`) and probes (`/health/live`, `/health/ready`); 0 = off. */
   UM_METRICS_PORT: Port.default(0),
   UM_METRICS_HOST: z.string().default('0.0.0.0'),
+  /** Log lines as JSON, or human-readable and coloured (`auto`: readable when stdout is a terminal). */
+  UM_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** OTLP/HTTP endpoint (base URL: spans go to `<url>/v1/traces`, JSON); unset: no span is made. */
+  UM_OTLP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 
@@ -51,12 +55,23 @@ export const GatewayConfig = BaseConfig.extend({
   UM_CLIENT_CERT_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
   /** Direct peer addresses whose UM_CLIENT_CERT_HEADER is believed (comma-separated). */
   UM_CERT_HEADER_TRUSTED_PROXIES: z.string().default(''),
+  /**
+   * Origins (scheme://host[:port], comma-separated, exact) whose browser pages may call the API
+   * (CORS). None by default: no CORS header is ever sent.
+   */
+  UM_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'each origin is scheme://host[:port], without a path or a trailing slash'))),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
 export const IdentityConfig = BaseConfig.extend({
   UM_BOOTSTRAP_OPERATOR_USERNAME: z.string().optional(),
   UM_BOOTSTRAP_OPERATOR_PASSWORD: z.string().optional(),
+  /** Create the bootstrap operator only when no contact-centre operator exists at all (`npm start`'s local operator). */
+  UM_BOOTSTRAP_OPERATOR_IF_NONE: z.stringbool().default(false),
   /** Session lifetime without activity, and in total. */
   UM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   UM_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),

@@ -9,3 +9,5 @@ export * from './principal.js';
 export * from './administration.js';
 export * from './expiring-map.js';
 export * from './transporter.js';
+export * from './trace.js';
+export * from './log-format.js';

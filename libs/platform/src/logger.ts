@@ -1,5 +1,7 @@
 /** The one pino logger factory, used by every broker and by the gateway. */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { prettyDestination, wantsPretty } from './log-format.js';
+import { traceLogFields } from './trace.js';
 
 /** Never written to a log, wherever they appear in a logged object. */
 export const REDACTED_PATHS = [
@@ -23,17 +25,31 @@ export const REDACTED_PATHS = [
   'params.person.password',
 ];
 
-/** A pino logger for `service`, writing JSON lines to stdout unless given another destination. */
-export function createLogger(options: { service: string; level?: string } & LoggerOptions, destination?: DestinationStream): Logger {
-  const { service, level, ...rest } = options;
+export interface CreateLoggerOptions extends LoggerOptions {
+  service: string;
+  level?: string;
+  /** JSON lines, or readable ones (`auto`: readable when stdout is a terminal). Default `auto`. */
+  format?: 'auto' | 'json' | 'pretty';
+  /**
+   * Every line written while serving a traced request gets its `traceId` (trace.ts). Off where the
+   * lines carry it already (the gateway's request loggers are bound to it).
+   */
+  traced?: boolean;
+}
+
+/** A pino logger for `service`, writing JSON lines to stdout unless given another destination or format. */
+export function createLogger(options: CreateLoggerOptions, destination?: DestinationStream): Logger {
+  const { service, level, format, traced, ...rest } = options;
   const loggerOptions: LoggerOptions = {
     level: level ?? 'info',
     base: { service, pid: process.pid },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    ...(traced ? { mixin: traceLogFields } : {}),
     ...rest,
   };
-  return destination ? pino(loggerOptions, destination) : pino(loggerOptions);
+  const out = destination ?? (wantsPretty(format) ? prettyDestination() : undefined);
+  return out ? pino(loggerOptions, out) : pino(loggerOptions);
 }
 
 export type { Logger };

@@ -25,6 +25,7 @@ export function requirePrincipal(ctx: Context<unknown, CallMeta>): Principal {
 
 export function requireRole(ctx: Context<unknown, CallMeta>): Principal & { role: RoleView } {
   const principal = requirePrincipal(ctx);
+  if (principal.passwordChangeRequired) throw new ClientProblem('PASSWORD_CHANGE_REQUIRED', 'change your password first (PUT /me/password)');
   if (!principal.role) throw new ClientProblem('ROLE_NOT_CHOSEN', 'choose a role first (POST /auth/session/role)');
   return principal as Principal & { role: RoleView };
 }

@@ -47,7 +47,11 @@ export function toBoundaryError(err: unknown): Errors.MoleculerError {
   return new ServerProblem('INTERNAL', 'internal error');
 }
 
-/** Logs every local action with its request id, so one request can be followed across processes. */
+/**
+ * Logs every local action with its request id (and, through the logger, its trace id), so one
+ * request can be followed across processes. One line per action, sized for the hot path: a
+ * success at `debug`, a refusal (4xx) at `info`, a failure (5xx) at `error`; a health probe never.
+ */
 export function requestLogMiddleware(logger: Logger): Middleware {
   return {
     name: 'RequestLog',
@@ -62,7 +66,7 @@ export function requestLogMiddleware(logger: Logger): Middleware {
         });
         try {
           const result = await next(ctx);
-          if (!action.name.endsWith('.health')) logger.info(fields(), 'action done');
+          if (logger.isLevelEnabled('debug') && !action.name.endsWith('.health')) logger.debug(fields(), 'action done');
           return result;
         } catch (err) {
           const boundary = toBoundaryError(err);
@@ -79,19 +83,19 @@ export function requestLogMiddleware(logger: Logger): Middleware {
 /** Starts the service; resolves once it is reachable over NATS. */
 export async function runService<C extends BaseConfig>(definition: ServiceDefinition<C>): Promise<() => Promise<void>> {
   const config = loadConfig((definition.configSchema ?? BaseConfig) as z.ZodType<C>);
-  const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
+  const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL, format: config.UM_LOG_FORMAT, traced: true });
   const db = await connectStore(config, definition.name, logger);
 
   const broker = createBroker({
     role: definition.name,
     config,
     logger,
+    middlewares: [requestLogMiddleware(logger)],
     readiness: async () => {
       const store = await pingStore(db);
       return { ready: store === 'up', store };
     },
   });
-  broker.middlewares.add(requestLogMiddleware(logger));
   const schema = await definition.build({ config, logger, db });
   broker.createService({
     ...schema,

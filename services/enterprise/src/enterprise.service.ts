@@ -3,6 +3,7 @@ import type { BaseConfig, ServiceDeps } from '@um/platform';
 import { initModels } from '@um/platform';
 import { accessManagerActions } from './actions/access-managers.js';
 import { auditActions, auditEvents } from './actions/audit.js';
+import { backOfficeActions } from './actions/back-office.js';
 import { mandateActions } from './actions/mandates.js';
 import { onboardAction } from './actions/onboard.js';
 import { readActions } from './actions/read.js';
@@ -19,6 +20,7 @@ export async function buildEnterpriseService({ db }: ServiceDeps<BaseConfig>): P
       ...accessManagerActions(models),
       ...mandateActions(models),
       ...auditActions(models),
+      ...backOfficeActions(models),
     },
     events: {
       ...auditEvents(models),

@@ -3,21 +3,24 @@
  * the shared zod schemas, which also generate the OpenAPI description at /docs.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceBroker } from 'moleculer';
-import { DeferredChildLogger, type GatewayConfig, type Logger } from '@um/platform';
+import { DeferredChildLogger, exporterOf, type GatewayConfig, type Logger } from '@um/platform';
+import { registerOpenApi } from './openapi.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerCors } from './plugins/cors.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { registerCertificates } from './plugins/certificates.js';
-import { registerProblemHandlers } from './plugins/problems.js';
+import { registerConsole } from './plugins/console.js';
+import { MAX_PARAM_LENGTH, frameworkErrorHandler, registerProblemHandlers } from './plugins/problems.js';
+import { registerTracing, RequestLogController, traceOf } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
 import { authorizationRoutes } from './routes/authorizations.js';
+import { catalogueRoutes } from './routes/catalogue.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { qualityRoutes } from './routes/qualities.js';
@@ -36,6 +39,19 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export async function buildApp({ broker, principals, config, logger }: AppDeps): Promise<FastifyInstance> {
   const trustedProxies = config.UM_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
+  // helmet's security headers and the request id on every answer, error answers included. helmet's
+  // headers do not depend on the request: they are computed once (@fastify/helmet ran helmet's
+  // middlewares for every request, rebuilding the values each time) and set with the request id
+  // in one synchronous hook.
+  // The Swagger UI needs inline scripts and styles; the API itself serves only JSON.
+  const directives = { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
+  const securityHeaders = Object.fromEntries(staticHeadersOf(helmet({ contentSecurityPolicy: { directives } })));
+  // /docs is read over plain HTTP too (a test host, a cluster-internal name): no upgrade of its scripts to HTTPS.
+  const docsCsp = new Map(staticHeadersOf(helmet({ contentSecurityPolicy: { directives: { ...directives, upgradeInsecureRequests: null } } }))).get('content-security-policy')!;
+  const decorate = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(securityHeaders);
+    reply.header('x-request-id', request.id);
+  };
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.UM_BODY_LIMIT_BYTES,
@@ -45,49 +61,32 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    // One line per request, with its request and trace ids (request-log.ts).
+    logController: new RequestLogController(),
     // A request's child logger is made only if the request logs something at an enabled level.
-    childLoggerFactory: (logger, bindings, options) =>
-      options.level || options.serializers ? logger.child(bindings, options) : (new DeferredChildLogger(logger as Logger, bindings) as unknown as FastifyBaseLogger),
-    disableRequestLogging: false,
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const withTrace = { ...bindings, traceId: traceOf(raw).traceId };
+      return options.level || options.serializers ? logger.child(withTrace, options) : (new DeferredChildLogger(logger as Logger, withTrace) as unknown as FastifyBaseLogger);
+    },
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler(decorate),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // helmet's security headers and the request id on every answer, error answers included. helmet's
-  // headers do not depend on the request: they are computed once (@fastify/helmet ran helmet's
-  // middlewares for every request, rebuilding the values each time) and set with the request id
-  // in one synchronous hook.
-  const securityHeaders = Object.fromEntries(
-    staticHeadersOf(
-      helmet({
-        // The Swagger UI needs inline scripts and styles; the API itself serves only JSON.
-        contentSecurityPolicy: {
-          directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
-        },
-      }),
-    ),
-  );
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders);
-    reply.header('x-request-id', request.id);
+    decorate(request, reply);
     done();
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'User Management',
-        version: '1.0.0',
-        description: 'Delegated access management: enterprises, access managers, local managers, users, applications and batch channels.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
+  // JSON only (and the certificate media types, plugins/certificates.ts): any other body is 415.
+  app.removeContentTypeParser('text/plain');
+  // Before any route, so that every route is known to the 405 answer.
   registerProblemHandlers(app);
+  registerTracing(app, exporterOf('gateway', config, logger));
+  // Before authentication: a preflight carries no token, and a refusal must be readable cross-origin.
+  registerCors(app, config.UM_CORS_ORIGINS);
+  await registerOpenApi(app, docsCsp);
+
   registerAuth(app, principals);
   registerCertificates(app, config);
   healthRoutes(app, broker);
@@ -101,9 +100,11 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       userRoutes(api, broker);
       routingRoutes(api, broker);
       authorizationRoutes(api, broker);
+      catalogueRoutes(api);
     },
     { prefix: '/api/v1' },
   );
+  await registerConsole(app);
   return app;
 }
 

@@ -36,7 +36,7 @@ async function listenTls(app: FastifyInstance, config: GatewayConfig): Promise<h
 
 async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
-  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL, format: config.UM_LOG_FORMAT });
   const broker = createBroker({ role: 'gateway', config, logger });
   const principals = new PrincipalCache(config.UM_SESSION_CACHE_MS, (token, requestID) => call(broker, 'identity.authenticate', { token }, { requestID }));
   // The gateway offers no action; this service only hears that sessions ended (principal-cache.ts).

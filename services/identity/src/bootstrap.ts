@@ -1,6 +1,8 @@
 /**
  * The first contact-centre operator, created at start from UM_BOOTSTRAP_OPERATOR_USERNAME and
- * UM_BOOTSTRAP_OPERATOR_PASSWORD when both are set and that username does not exist yet.
+ * UM_BOOTSTRAP_OPERATOR_PASSWORD when both are set and that username does not exist yet (with
+ * UM_BOOTSTRAP_OPERATOR_IF_NONE, only when no contact-centre operator exists at all: `npm start`
+ * generates one for a local store and prints its password when identity says it created it).
  */
 import { passwordViolations, usernameViolations } from '@um/domain';
 import { isDuplicateKey } from '@um/platform';
@@ -20,12 +22,20 @@ export async function bootstrapOperator(ic: IdentityContext): Promise<void> {
   // before person_keys existed).
   const existing = await ic.models.Person.findOne({ 'account.username': username }, { niss: 1, account: 1 }).lean();
   if (existing) return recordPersonKeys(ic, existing);
+  if (ic.config.UM_BOOTSTRAP_OPERATOR_IF_NONE && (await ic.models.Role.exists({ kind: 'contact-centre' }))) return;
   try {
     const person = await ic.models.Person.create({
       firstName: 'Contact',
       lastName: 'Centre',
       language: 'en',
-      account: { username, passwordHash: await hashPassword(password, ic.cost), status: 'active', passwordChangedAt: new Date() },
+      account: {
+        username,
+        passwordHash: await hashPassword(password, ic.cost),
+        status: 'active',
+        passwordChangedAt: new Date(),
+        // A generated password shown in a terminal is changed at first use, where accounts can say so.
+        ...(ic.config.UM_BOOTSTRAP_OPERATOR_IF_NONE && ic.models.Person.schema.path('account.passwordChangeRequired') ? { passwordChangeRequired: true } : {}),
+      },
     });
     await recordPersonKeys(ic, person);
     await ic.models.Role.create({ personId: person._id, kind: 'contact-centre' });

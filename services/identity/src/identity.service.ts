@@ -12,7 +12,7 @@ import { sessionActions } from './actions/sessions.js';
 import { bootstrapOperator } from './bootstrap.js';
 import { loadEidAnchors } from './certificates.js';
 import type { IdentityContext } from './context.js';
-import { createModels } from './model.js';
+import { backfillRoleKeys, createModels } from './model.js';
 import { decoyHash, type Argon2Cost } from './passwords.js';
 import { LoginThrottle, createAttemptModel, policiesFrom } from './throttle.js';
 import { SessionCache } from './session-cache.js';
@@ -27,6 +27,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
   const models = createModels(db);
   const attempts = createAttemptModel(db);
   await initModels(db, [...Object.values(models), attempts]);
+  await backfillRoleKeys(models, logger);
   const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts, policiesFrom(config), config.UM_LOGIN_ADDRESS_ALLOWLIST, options.now), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
   await bootstrapOperator(ic);
   let pruneTimer: NodeJS.Timeout | undefined;

@@ -8,6 +8,8 @@ const AccountSchema = new Schema(
     passwordHash: { type: String, required: true },
     status: { type: String, enum: ['active', 'blocked', 'deleted'], default: 'active', required: true },
     passwordChangedAt: { type: Date, required: true },
+    /** Set by a contact-centre reset: the person changes the password before anything else. */
+    mustChangePassword: { type: Boolean },
   },
   { _id: false },
 );
@@ -56,11 +58,20 @@ const RoleSchema = new Schema(
      * index then forbids a second one, which FerretDB cannot do with a partial index.
      */
     exclusiveKey: { type: String },
+    /**
+     * The role's identity (person, kind, enterprise, quality) in one always-present string: the
+     * unique index on it makes a second identical grant fail in the store, also under concurrency.
+     * The compound index below does not on FerretDB, which leaves a document lacking a field (an
+     * enterprise-level role has no quality) out of a unique index. Sparse only for roles stored
+     * before the key existed, which `backfillRoleKeys` completes at start.
+     */
+    roleKey: { type: String },
   },
   { timestamps: true, collection: 'roles' },
 );
 RoleSchema.index({ personId: 1, kind: 1, enterpriseNumber: 1, quality: 1 }, { unique: true });
 RoleSchema.index({ exclusiveKey: 1 }, { unique: true, sparse: true });
+RoleSchema.index({ roleKey: 1 }, { unique: true, sparse: true });
 RoleSchema.index({ enterpriseNumber: 1, quality: 1, kind: 1 });
 
 /** _id is the token's selector; the token's secret part is kept only as its SHA-256. */
@@ -135,6 +146,26 @@ export function createModels(db: Connection): IdentityModels {
     PersonKey: db.model('PersonKey', PersonKeySchema),
     PersonAudit: db.model('PersonAudit', PersonAuditSchema),
   };
+}
+
+/** A role's identity: one person holds a role of a kind in an enterprise and quality at most once. */
+export function roleKeyOf(role: { personId: unknown; kind: string; enterpriseNumber?: string | null; quality?: string | null }): string {
+  return [String(role.personId), role.kind, role.enterpriseNumber ?? '', role.quality ?? ''].join(':');
+}
+
+/**
+ * Gives roles stored before `roleKey` existed their key. A duplicate left by the old bug keeps no
+ * key (the unique index refuses it) and is reported, to be removed by an operator.
+ */
+export async function backfillRoleKeys(models: IdentityModels, logger: { warn(obj: object, msg: string): void }): Promise<void> {
+  for await (const role of models.Role.find({ roleKey: { $exists: false } }).lean().cursor({ batchSize: 1_000 })) {
+    try {
+      await models.Role.updateOne({ _id: role._id }, { $set: { roleKey: roleKeyOf(role) } });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 11000) throw err;
+      logger.warn({ roleId: String(role._id), personId: String(role.personId), kind: role.kind }, 'a duplicate role (same person, kind, enterprise and quality) was found');
+    }
+  }
 }
 
 /** The one scope for which a role kind is exclusive, if any. */

@@ -23,7 +23,15 @@ function keysOf(person: Keyed): string[] {
 
 /** Records the person's keys (after the person is stored: its unique indexes decided first). */
 export async function recordPersonKeys(ic: IdentityContext, person: Keyed): Promise<void> {
-  await Promise.all(keysOf(person).map((key) => ic.models.PersonKey.updateOne({ _id: key }, { $set: { personId: person._id } }, { upsert: true })));
+  await Promise.all(
+    keysOf(person).map((key) =>
+      ic.models.PersonKey.updateOne({ _id: key }, { $set: { personId: person._id } }, { upsert: true }).catch((err: unknown) => {
+        // Two concurrent upserts of one key: the loser's insert meets the winner's; the key exists now.
+        if ((err as { code?: unknown }).code !== 11000) throw err;
+        return ic.models.PersonKey.updateOne({ _id: key }, { $set: { personId: person._id } });
+      }),
+    ),
+  );
 }
 
 /** Removes the keys that point to this person (before the person is deleted). */

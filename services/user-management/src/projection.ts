@@ -104,7 +104,7 @@ export class Projection {
   /**
    * May this person open `application` for the enterprise (and quality)? Active membership with
    * the application granted, or GL/co-GL of the quality (its whole catalogue); RAE/co-RAE only
-   * User Management (GL/co-GL too: they manage their quality's users). Without a quality, any
+   * User Management (GL/co-GL and users too: every member manages at least their own data). Without a quality, any
    * quality of the enterprise will do.
    */
   check(personId: string, application: string, enterpriseNumber: string, quality?: QualityType): AuthorizationCheckResult {
@@ -125,7 +125,11 @@ export class Projection {
       else if (isManager(m.kind)) {
         const reach = application === USER_MANAGEMENT_APPLICATION || APPLICATIONS_BY_QUALITY[m.quality as QualityType].includes(application);
         consider(reach ? 'local-manager' : 'application-not-granted');
-      } else consider(m.applications.includes(application) ? 'granted' : 'application-not-granted');
+      } else {
+        // Manual 1.3.2: a user reaches User Management as soon as added (to consult and change their own data).
+        const reach = application === USER_MANAGEMENT_APPLICATION || m.applications.includes(application);
+        consider(reach ? 'granted' : 'application-not-granted');
+      }
     }
     return { allowed: RANK[best] === 9, reason: best };
   }

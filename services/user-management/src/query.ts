@@ -10,7 +10,7 @@ import type { MembershipDoc } from './model.js';
 
 type Searchable = Pick<
   MembershipDoc,
-  'personId' | 'enterpriseNumber' | 'quality' | 'status' | 'language' | 'niss' | 'applications' | 'usernameLower' | 'firstNameLower' | 'lastNameLower' | 'titleLower' | 'emailsLower'
+  'personId' | 'enterpriseNumber' | 'quality' | 'status' | 'kind' | 'language' | 'niss' | 'applications' | 'usernameLower' | 'firstNameLower' | 'lastNameLower' | 'titleLower' | 'emailsLower'
 >;
 
 export interface SearchPlan {
@@ -67,6 +67,7 @@ export function buildSearch(scope: { enterpriseNumber: string; quality?: Quality
   }
   if (query.language !== undefined) tests.push((m) => m.language === query.language);
   if (query.status !== undefined) tests.push((m) => m.status === query.status);
+  if (query.kind !== undefined) tests.push((m) => m.kind === query.kind);
   if (query.application !== undefined) tests.push((m) => m.applications.includes(query.application!));
 
   const keys = sortKeys(query.sort);

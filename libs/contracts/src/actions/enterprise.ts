@@ -5,10 +5,15 @@ import {
   AuditPage,
   DesignateResult,
   EligibleQualities,
+  EnterpriseSearchQuery,
+  EnterpriseSearchResult,
   ManagerList,
   ManagerView,
   Mandate,
   MandateBody,
+  MandateEndBody,
+  MandateParams,
+  MandateQuery,
   PageQuery,
   PasswordResetBody,
   PersonEditBody,
@@ -16,7 +21,7 @@ import {
   RecordAuditParams,
   ReplaceAccessManagerParams,
 } from '../schemas/management.js';
-import { EnterpriseNumber, PersonInput, QualityTypeCode } from '../fields.js';
+import { EnterpriseNumber, ObjectId, PersonInput, QualityTypeCode } from '../fields.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
 export const EnterpriseActions = {
@@ -30,11 +35,22 @@ export const EnterpriseActions = {
     result: Mandate,
     idempotent: false,
   },
-  'enterprise.listMandates': { params: EnterpriseNumberParams, result: z.object({ items: z.array(Mandate) }), idempotent: true },
+  'enterprise.listMandates': { params: EnterpriseNumberParams.extend(MandateQuery.shape), result: z.object({ items: z.array(Mandate) }), idempotent: true },
+  'enterprise.endMandate': { params: MandateParams.extend({ body: MandateEndBody }), result: Mandate, idempotent: true },
+  'enterprise.revokeMandate': { params: MandateParams, result: Void, idempotent: true },
   /** Internal: mandates held by a mandatary for an enterprise (routing). */
   'enterprise.findMandates': {
     params: z.strictObject({ enterpriseNumber: EnterpriseNumber, mandataryEnterpriseNumber: EnterpriseNumber.optional() }),
     result: z.array(Mandate),
+    idempotent: true,
+  },
+  'enterprise.search': { params: EnterpriseSearchQuery, result: EnterpriseSearchResult, idempotent: true },
+  'enterprise.adminUnlockPerson': { params: z.strictObject({ personId: ObjectId }), result: Void, idempotent: true },
+  'enterprise.adminResetPassword': { params: z.strictObject({ personId: ObjectId, body: PasswordResetBody }), result: Void, idempotent: false },
+  /** Internal: the names of these enterprises (those not known are left out), for role lists. */
+  'enterprise.names': {
+    params: z.strictObject({ enterpriseNumbers: z.array(z.string().max(20)).max(1000) }),
+    result: z.record(z.string(), z.string()),
     idempotent: true,
   },
   /** Internal: whether an enterprise exists and what it may activate (quality service). */

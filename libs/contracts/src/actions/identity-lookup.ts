@@ -1,8 +1,15 @@
 /** identity: internal look-ups for other services (structured messaging authenticates a sender by username). */
 import { z } from 'zod';
+import { ObjectId } from '../fields.js';
+import { AdminPersonList, PersonLookupParams, PersonNames, PersonSearchQuery } from '../schemas/management.js';
+import { Void } from './types.js';
 import type { ActionContract } from './types.js';
 
 export const IdentityLookupActions = {
+  'identity.findPersons': { params: PersonSearchQuery, result: AdminPersonList, idempotent: true },
+  /** Internal: forgets the login failures of the person's account (the contact centre's unlock). */
+  'identity.unlockPerson': { params: z.strictObject({ personId: ObjectId }), result: Void, idempotent: true },
+  'identity.lookupPerson': { params: PersonLookupParams, result: PersonNames, idempotent: true },
   /** Internal: the person and account status behind a username; null when no account has it. */
   'identity.findAccount': {
     params: z.strictObject({ username: z.string().min(1).max(64) }),

@@ -56,8 +56,6 @@ export const IdentityActions = {
   'identity.deleteCertificate': { params: NoParams, result: Void, idempotent: true },
   /** A person's audit trail, newest first (contact centre: GET /admin/persons/{personId}/audit). */
   'identity.listPersonAudit': { params: PersonAuditQuery, result: PersonAuditPage, idempotent: true },
-  /** Internal (contact centre's unlock): forgets the failed logins counted against the person's username. */
-  'identity.unlockPerson': { params: PersonIdParams, result: z.object({ cleared: z.number().int() }), idempotent: true },
   // Internal: blocking or deleting an account ends every session of the person at once.
   'identity.setAccountStatus': { params: SetAccountStatusParams, result: Void, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

@@ -8,6 +8,7 @@ import {
   ChannelBody,
   ChannelParams,
   CreateChannelResult,
+  ReceivedRuleList,
   RecipientBody,
   RoutingParams,
   RoutingRuleList,
@@ -27,6 +28,7 @@ export const RoutingModuleActions = {
   },
   'routing-module.deleteChannel': { params: ChannelParams, result: Void, idempotent: true },
   'routing-module.listRules': { params: QualityParams, result: RoutingRuleList, idempotent: true },
+  'routing-module.listReceived': { params: EnterpriseNumberParams, result: ReceivedRuleList, idempotent: true },
   'routing-module.setRecipient': { params: RoutingParams.extend({ body: RecipientBody }), result: RoutingRuleView, idempotent: true },
   'routing-module.setChannel': { params: RoutingParams.extend({ body: ChannelBody }), result: RoutingRuleView, idempotent: true },
   /** Internal (structured messaging): inbound channels of the enterprise and the quality's rules, states checked today. */

@@ -1,4 +1,4 @@
-/** Self-service, certificates and account lifecycle of the identity service (PRODUCT.md §5). */
+/** Self-service, certificates and account lifecycle of the identity service (docs/product.md §5). */
 import { z } from 'zod';
 import { Email, Language, ObjectId, Password, QualityTypeCode } from '../fields.js';
 import { AuthMethod, Principal, RoleKindCode, RoleView } from '../schemas.js';

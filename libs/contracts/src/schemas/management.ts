@@ -1,10 +1,10 @@
 /**
- * Enterprise- and quality-level administration (PRODUCT.md §5): qualities, managers, mandates,
+ * Enterprise- and quality-level administration (docs/product.md §5): qualities, managers, mandates,
  * audit, and the identity role primitives those use-cases are built on.
  */
 import { z } from 'zod';
 import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
-import { Email, EnterpriseNumber, Language, Name, ObjectId, Password, PersonInput, QualityTypeCode } from '../fields.js';
+import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 // ---- roles (identity primitives, internal) ------------------------------------------------
@@ -52,16 +52,44 @@ export const GetPersonsParams = z.strictObject({ personIds: z.array(ObjectId).ma
 
 /** Manager edits of a person's profile (co-RAE edit). */
 export const PersonEditBody = z.strictObject({
-  firstName: Name.optional(),
-  lastName: Name.optional(),
-  title: z.string().trim().max(50).nullable().optional(),
+  firstName: PersonName.optional(),
+  lastName: PersonName.optional(),
+  title: PersonTitle.nullable().optional(),
   language: Language.optional(),
   emails: z.array(Email).max(5).optional(),
 });
 export const UpdatePersonParams = PersonEditBody.extend({ personId: ObjectId });
 
+/** What a manager about to add a person sees of a known NISS (manual 4.1.3). */
+export const PersonNames = z.object({ niss: z.string(), firstName: z.string(), lastName: z.string(), title: z.string().optional() });
+export const PersonLookupParams = z.strictObject({ enterpriseNumber: EnterpriseNumber, niss: Niss });
+
 export const PasswordResetBody = z.strictObject({ password: Password });
-export const SetPasswordParams = PasswordResetBody.extend({ personId: ObjectId });
+export const SetPasswordParams = PasswordResetBody.extend({
+  personId: ObjectId,
+  /** The person must change it at the next login (a contact-centre reset); a manager's reset leaves it false. */
+  mustChange: z.boolean().default(false),
+});
+
+// ---- contact centre back office ------------------------------------------------------------
+
+export const EnterpriseSearchQuery = z.strictObject({
+  /** Digits: an enterprise-number prefix; anything else: a case-insensitive name prefix. */
+  q: z.string().trim().min(1).max(100),
+});
+export const EnterpriseSearchResult = z.object({
+  items: z.array(z.object({ enterpriseNumber: z.string(), name: z.string(), legalForm: z.string().optional() })),
+});
+
+export const PersonSearchQuery = z.strictObject({
+  niss: Niss.optional(),
+  username: z.string().trim().min(1).max(64).optional(),
+});
+export const AdminPersonView = PersonSummary.extend({
+  roles: z.array(RoleRecord),
+  passwordChangeRequired: z.boolean(),
+});
+export const AdminPersonList = z.object({ items: z.array(AdminPersonView) });
 
 // ---- enterprise level ----------------------------------------------------------------------
 
@@ -79,6 +107,13 @@ export const MandateBody = z
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'validTo must not be before validFrom', params: { code: 'OUT_OF_RANGE' } });
     }
   });
+
+export const MandateQuery = z.strictObject({
+  /** `given`: mandates this enterprise gave; `received`: mandates it holds as mandatary. */
+  direction: z.enum(['given', 'received']).default('given'),
+});
+export const MandateParams = z.strictObject({ enterpriseNumber: EnterpriseNumber, mandateId: ObjectId });
+export const MandateEndBody = z.strictObject({ validTo: z.iso.date() });
 
 export const Mandate = z.object({
   mandateId: z.string(),
@@ -130,7 +165,7 @@ export const AuditPage = z.object({ items: z.array(AuditRecord), total: z.number
 const EmployerRegistrationNumber = z.string().regex(/^\d{9,10}$/, 'must be 9 or 10 digits');
 const InamiNumber = z.string().regex(/^\d{8,11}$/, 'must be 8 to 11 digits');
 
-/** Per-type quality data (PRODUCT.md §5 codes): every type accepts contactEmail. */
+/** Per-type quality data (docs/product.md §5 codes): every type accepts contactEmail. */
 export const QualityDataSchemas = {
   employer: z.strictObject({ contactEmail: Email.optional(), employerRegistrationNumber: EmployerRegistrationNumber }),
   mandatary: z.strictObject({ contactEmail: Email.optional() }),
@@ -168,6 +203,11 @@ export const UpdateQualityBody = z.strictObject({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The contact centre's change of a quality's registry identifiers (each only for its quality type). */
+export const RegistryIdentifiersBody = z
+  .strictObject({ employerRegistrationNumber: EmployerRegistrationNumber.optional(), inamiNumber: InamiNumber.optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one registry identifier' });
+
 export const QualityView = z.object({
   enterpriseNumber: z.string(),
   type: QualityTypeCode,
@@ -186,8 +226,10 @@ export const EligibleQualities = z.object({
   items: z.array(z.object({ type: QualityTypeCode, active: z.boolean(), applications: z.array(z.string()) })),
 });
 
-export const ActivateQualityResult = z.object({ enterpriseNumber: z.string(), type: QualityTypeCode, personId: z.string(), roleId: z.string() });
-export const DesignateResult = z.object({ personId: z.string(), roleId: z.string().optional() });
+/** `created`: whether the person was new (false: a known NISS, reused as it is — PRODUCT.md §7.1). */
+const Created = z.boolean().meta({ description: 'true when the person was created; false when a known NISS was reused (the person is never rewritten)' });
+export const ActivateQualityResult = z.object({ enterpriseNumber: z.string(), type: QualityTypeCode, personId: z.string(), roleId: z.string(), created: Created });
+export const DesignateResult = z.object({ personId: z.string(), roleId: z.string().optional(), created: Created });
 
 /** PUT technical-user: an existing member by personId, or a person (created or reused by NISS). */
 export const TechnicalUserBody = z.union([z.strictObject({ personId: ObjectId }), PersonInput]);

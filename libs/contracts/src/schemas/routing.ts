@@ -1,5 +1,5 @@
 /**
- * Routing module and structured messages (PRODUCT.md §3 and §5): batch channels, routing rules,
+ * Routing module and structured messages (docs/product.md §3 and §5): batch channels, routing rules,
  * the JetStream envelope of a structured message and the outcomes published for it.
  */
 import { z } from 'zod';
@@ -69,6 +69,10 @@ export const RoutingRuleView = z.object({
 });
 export type RoutingRuleView = z.infer<typeof RoutingRuleView>;
 export const RoutingRuleList = z.object({ enterpriseNumber: z.string(), quality: QualityTypeCode, items: z.array(RoutingRuleView) });
+
+/** A rule of another enterprise naming this one as recipient (GET /enterprises/{en}/routing/received). */
+export const ReceivedRuleView = RoutingRuleView.extend({ enterpriseNumber: z.string(), quality: QualityTypeCode });
+export const ReceivedRuleList = z.object({ recipient: z.string(), items: z.array(ReceivedRuleView) });
 
 /** Internal (structured messaging): the enterprise's inbound channels and the quality's rules, states checked now. */
 export const RoutingSnapshot = z.object({

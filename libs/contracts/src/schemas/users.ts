@@ -1,6 +1,6 @@
 /**
  * Users of a quality (memberships), their search, and the authorization check applications call
- * (PRODUCT.md §5, issue 5).
+ * (docs/product.md §5, issue 5).
  */
 import { z } from 'zod';
 import { LANGUAGES } from '@um/domain';
@@ -58,6 +58,8 @@ export const UserSearchQuery = z.strictObject({
   email: Criterion.optional(),
   application: ApplicationCode.optional(),
   status: MembershipStatus.optional(),
+  /** The manual's checkboxes (5.1): users, co-local-managers (or the local manager). */
+  kind: z.enum(['user', 'co-local-manager', 'local-manager']).optional(),
   sort: z.enum(USER_SORTS).default('lastName'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),

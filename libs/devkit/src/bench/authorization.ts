@@ -120,7 +120,7 @@ export const scenario: BenchScenario = {
       sessions.push({ ...s, token: login.body.token as string });
     }
     loginMs.sort((a, b) => a - b);
-    // The account is found by _id (person_keys), but the person's roles by personId, which FerretDB answers by reading every role (README, Known gaps).
+    // The account is found by _id (person_keys), but the person's roles by personId, which FerretDB answers by reading every role (docs/local-infrastructure.md).
     report(`login (one at a time, ${total} persons in the store, argon2id included): median ${percentile(loginMs, 50)} ms, max ${loginMs.at(-1)} ms`);
     const conditions = `store ${infra.store}, ${os.cpus().length} cores shared by every process and the load generator, one process per service, loopback HTTP`;
     const ms = (v: number) => `${v.toFixed(2)} ms`;

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- name…]`: starts NATS, the store and the whole system (LOG_LEVEL=warn), then
+ * `npm run bench [-- name…]`: starts NATS, the store and the whole system (LOG_LEVEL=warn, or
+ * UM_BENCH_LOG_LEVEL), then
  * runs every scenario in libs/devkit/src/bench/ (or the named ones) and prints their figures with
  * the conditions they were measured in.
  */
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
     instances: parseInstances(process.env.UM_INSTANCES),
     logDir,
     env: {
-      LOG_LEVEL: 'warn',
+      // warn unless UM_BENCH_LOG_LEVEL says otherwise (info: what request logs cost, bench request-logs).
+      LOG_LEVEL: process.env.UM_BENCH_LOG_LEVEL ?? 'warn',
       UM_DB_PREFIX: `bench${process.pid}`,
       UM_BOOTSTRAP_OPERATOR_USERNAME: OPERATOR.username,
       UM_BOOTSTRAP_OPERATOR_PASSWORD: OPERATOR.password,

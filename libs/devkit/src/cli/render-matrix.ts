@@ -1,7 +1,7 @@
 /**
  * `npm run docs:matrix`: renders the permission matrix (libs/domain ROUTE_RULES + CAPABILITIES)
- * into README.md between `<!-- matrix:start -->` and `<!-- matrix:end -->`. The table is data in
- * libs/domain; this only prints it, so the README cannot drift from what the services enforce.
+ * into docs/permissions.md between `<!-- matrix:start -->` and `<!-- matrix:end -->`. The table is
+ * data in libs/domain; this only prints it, so the docs cannot drift from what the services enforce.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,8 @@ export interface MatrixCapability {
 
 export const START = '<!-- matrix:start -->';
 export const END = '<!-- matrix:end -->';
+/** The page that carries the table, relative to the repository root. */
+export const TARGET = 'docs/permissions.md';
 
 const COLUMNS = [
   ['access-manager', 'RAE'],
@@ -59,18 +61,18 @@ export function renderMatrix(rules: readonly MatrixRule[], capabilities: Readonl
 export function replaceBlock(document: string, table: string): string {
   const start = document.indexOf(START);
   const end = document.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md needs ${START} … ${END}`);
+  if (start < 0 || end < start) throw new Error(`${TARGET} needs ${START} … ${END}`);
   return `${document.slice(0, start + START.length)}\n${table}\n${document.slice(end)}`;
 }
 
 function main(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- built workspace package, loaded at run time
   const domain = require('@um/domain') as { ROUTE_RULES: MatrixRule[]; CAPABILITIES: Record<string, MatrixCapability> };
-  const readme = path.join(REPO_ROOT, 'README.md');
-  const before = fs.readFileSync(readme, 'utf8');
+  const page = path.join(REPO_ROOT, TARGET);
+  const before = fs.readFileSync(page, 'utf8');
   const after = replaceBlock(before, renderMatrix(domain.ROUTE_RULES, domain.CAPABILITIES));
-  if (after !== before) fs.writeFileSync(readme, after);
-  process.stdout.write(`permission matrix: ${domain.ROUTE_RULES.length} routes ${after === before ? 'already current' : 'written'} in README.md\n`);
+  if (after !== before) fs.writeFileSync(page, after);
+  process.stdout.write(`permission matrix: ${domain.ROUTE_RULES.length} routes ${after === before ? 'already current' : 'written'} in ${TARGET}\n`);
 }
 
 if (require.main === module) main();

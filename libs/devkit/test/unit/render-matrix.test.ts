@@ -16,7 +16,7 @@ describe('permission matrix rendering', () => {
     expect(table).toContain('| `POST /auth/login` | none (public) | anyone | anyone | anyone | anyone | anyone | anyone |');
   });
 
-  test('when the README block is replaced, then only what lies between the markers changes', () => {
+  test('when the block of the page is replaced, then only what lies between the markers changes', () => {
     const doc = `intro\n${START}\nold table\n${END}\noutro\n`;
     const out = replaceBlock(doc, 'NEW');
     expect(out).toBe(`intro\n${START}\nNEW\n${END}\noutro\n`);

@@ -23,6 +23,12 @@ describe('authorize (rights table as data)', () => {
     expect(authorize({ kind: 'co-local-manager', enterpriseNumber: EN, quality: 'employer' }, 'co-local-managers.manage', { enterpriseNumber: EN, quality: 'employer' })).toBe('forbidden');
   });
 
+  test('when a role kind never holds the capability, then it is forbidden even outside its enterprise (as the gateway answers)', () => {
+    expect(authorize({ kind: 'local-manager', enterpriseNumber: EN, quality: 'employer' }, 'co-access-managers.manage', { enterpriseNumber: OTHER })).toBe('forbidden');
+    expect(authorize({ kind: 'user', enterpriseNumber: EN, quality: 'employer' }, 'users.manage', { enterpriseNumber: OTHER, quality: 'employer' })).toBe('forbidden');
+    expect(authorize({ kind: 'local-manager', enterpriseNumber: EN, quality: 'employer' }, 'users.manage', { enterpriseNumber: OTHER, quality: 'employer' })).toBe('not-found');
+  });
+
   test('when there is no role, then everything is forbidden', () => {
     expect(authorize(undefined, 'self.manage')).toBe('forbidden');
   });

@@ -52,7 +52,7 @@ test('when documents lack a sparse unique field, then several may coexist', asyn
   expect(isDuplicateKey(dup)).toBe(true);
 });
 
-test('when 20 inserts run in parallel, then each is stored once (the services count with inserts, see README)', async () => {
+test('when 20 inserts run in parallel, then each is stored once (the services count with inserts, see docs/local-infrastructure.md)', async () => {
   const Event = db.model('Event', new Schema({ key: String }));
   await Promise.all(Array.from({ length: 20 }, () => Event.create({ key: 'k' })));
   expect(await Event.countDocuments({ key: 'k' })).toBe(20);

@@ -1,6 +1,6 @@
 /**
  * The RAE (replaced only by the contact centre, by transfer) and the co-RAEs (designated, edited,
- * blocked, unblocked, deleted and reset by the RAE only — PRODUCT.md §2, footnote 1).
+ * blocked, unblocked, deleted and reset by the RAE only — docs/product.md §2, footnote 1).
  */
 import type { ActionSchema, Context } from 'moleculer';
 import type { CallMeta, ManagerView } from '@um/contracts';
@@ -46,7 +46,7 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
           if (coRole) await call(ctx, 'identity.revokeRole', { roleId: coRole.roleId });
           await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { accessManagerPersonId: rae.personId } });
         }
-        return { result: { personId: rae.personId, roleId: rae.roleId }, previous: rae.previous };
+        return { result: { personId: rae.personId, roleId: rae.roleId, created: rae.created }, previous: rae.previous };
       });
       await recordAudit(ctx, {
         enterpriseNumber,
@@ -73,7 +73,7 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
         const designated = await designate(ctx, saga, person, { kind: 'co-access-manager', enterpriseNumber });
         const [rae] = await call(ctx, 'identity.findRoles', { enterpriseNumber, kinds: ['access-manager'], personId: designated.personId });
         if (rae) throw new ClientProblem('CONFLICT', 'this person is the access manager of the enterprise');
-        return { personId: designated.personId, roleId: designated.roleId };
+        return { personId: designated.personId, roleId: designated.roleId, created: designated.created };
       });
       await recordAudit(ctx, {
         enterpriseNumber,

@@ -1,7 +1,7 @@
 /** Mandates, registered by the contact centre, read by the enterprise's managers and by routing. */
 import type { ActionSchema } from 'moleculer';
 import type { Mandate } from '@um/contracts';
-import { ClientProblem, defineAction, ensureAllowed, notFound, recordAudit } from '@um/platform';
+import { ClientProblem, defineAction, emitEvent, ensureAllowed, notFound, recordAudit } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 function view(doc: { _id: unknown; enterpriseNumber: string; mandataryEnterpriseNumber: string; declarationTypes: string[]; validFrom: string; validTo?: string | null }): Mandate {
@@ -32,10 +32,36 @@ export function mandateActions(models: EnterpriseModels): Record<string, ActionS
       return result;
     }),
 
-    ...defineAction('enterprise.listMandates', async ({ enterpriseNumber }, ctx) => {
-      ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
-      const mandates = await models.Mandate.find({ enterpriseNumber }).sort({ createdAt: 1 }).lean();
+    ...defineAction('enterprise.listMandates', async ({ enterpriseNumber, direction }, ctx) => {
+      ensureAllowed(ctx, 'mandates.read', { enterpriseNumber });
+      const filter = direction === 'received' ? { mandataryEnterpriseNumber: enterpriseNumber } : { enterpriseNumber };
+      const mandates = await models.Mandate.find(filter).sort({ createdAt: 1 }).lean();
       return { items: mandates.map(view) };
+    }),
+
+    ...defineAction('enterprise.endMandate', async ({ enterpriseNumber, mandateId, body }, ctx) => {
+      ensureAllowed(ctx, 'admin.mandates.end');
+      const before = await models.Mandate.findOne({ _id: mandateId, enterpriseNumber }).lean();
+      if (!before) throw notFound('mandate');
+      if (body.validTo < before.validFrom) {
+        const message = `validTo must not be before validFrom (${before.validFrom})`;
+        throw new ClientProblem('OUT_OF_RANGE', message, { errors: [{ field: 'validTo', code: 'OUT_OF_RANGE', message }] });
+      }
+      const after = await models.Mandate.findOneAndUpdate({ _id: mandateId, enterpriseNumber }, { $set: { validTo: body.validTo } }, { returnDocument: 'after' }).lean();
+      if (!after) throw notFound('mandate');
+      const result = view(after);
+      await recordAudit(ctx, { enterpriseNumber, action: 'mandate.ended', target: { type: 'mandate', id: mandateId }, before: view(before), after: result });
+      await emitEvent(ctx, 'enterprise.mandate.changed', { mandateId, enterpriseNumber, mandataryEnterpriseNumber: result.mandataryEnterpriseNumber, change: 'ended' });
+      return result;
+    }),
+
+    ...defineAction('enterprise.revokeMandate', async ({ enterpriseNumber, mandateId }, ctx) => {
+      ensureAllowed(ctx, 'admin.mandates.end');
+      const before = await models.Mandate.findOneAndDelete({ _id: mandateId, enterpriseNumber }).lean();
+      if (!before) throw notFound('mandate');
+      await recordAudit(ctx, { enterpriseNumber, action: 'mandate.revoked', target: { type: 'mandate', id: mandateId }, before: view(before) });
+      await emitEvent(ctx, 'enterprise.mandate.changed', { mandateId, enterpriseNumber, mandataryEnterpriseNumber: before.mandataryEnterpriseNumber, change: 'revoked' });
+      return null;
     }),
 
     ...defineAction('enterprise.findMandates', async ({ enterpriseNumber, mandataryEnterpriseNumber }) => {

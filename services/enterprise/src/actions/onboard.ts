@@ -37,7 +37,7 @@ export function onboardAction(models: EnterpriseModels): Record<string, ActionSc
       saga.onFailure('release enterprise', () => models.Enterprise.deleteOne({ _id: enterpriseNumber, status: 'pending' }));
       const rae = await designate(ctx, saga, accessManager, { kind: 'access-manager', enterpriseNumber });
       await models.Enterprise.updateOne({ _id: enterpriseNumber }, { $set: { status: 'active', accessManagerPersonId: rae.personId } });
-      return { enterpriseNumber, personId: rae.personId, roleId: rae.roleId };
+      return { enterpriseNumber, personId: rae.personId, roleId: rae.roleId, created: rae.created };
     });
     await emitEvent(ctx, 'enterprise.onboarded', { enterpriseNumber, accessManagerPersonId: result.personId });
     await recordAudit(ctx, {

@@ -39,6 +39,14 @@ export function readActions(models: EnterpriseModels): Record<string, ActionSche
       };
     }),
 
+    ...defineAction('enterprise.names', async ({ enterpriseNumbers }) => {
+      // One lookup by _id each: the one query every MongoDB-wire store serves from its index.
+      const found = await Promise.all(
+        [...new Set(enterpriseNumbers)].map((id) => models.Enterprise.findOne({ _id: id, status: 'active' }, { name: 1 }).lean()),
+      );
+      return Object.fromEntries(found.filter((e) => e !== null).map((e) => [e._id, e.name]));
+    }),
+
     ...defineAction('enterprise.eligibility', async ({ enterpriseNumber }) => {
       const enterprise = await models.Enterprise.findOne({ _id: enterpriseNumber, status: 'active' }, { eligibleQualities: 1 }).lean();
       return { exists: Boolean(enterprise), eligibleQualities: enterprise?.eligibleQualities ?? [] };

@@ -1,43 +1,55 @@
 /**
  * Every error becomes an RFC 9457 problem with a stable `code`, in this one place: bad input
  * names each offending field, service errors keep their code across the hop, 5xx hide details.
+ * Title, detail and field messages come in the request's language (Accept-Language, else the
+ * session person's, else English), translated by code from the message catalogues; English keeps
+ * the precise wording of the service that refused, when it gave one.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ErrorCodes, isErrorCode, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import { ErrorCodes, FALLBACK_LANGUAGE, isErrorCode, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import type { Language } from '@um/domain';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  423: 'Locked',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+/** The language of the answer: the first of Accept-Language we serve, else the session person's, else English. */
+export function languageOf(request: FastifyRequest): Language {
+  return negotiateLanguage(request.headers['accept-language']) ?? request.principal?.language ?? FALLBACK_LANGUAGE;
+}
 
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   code: ErrorCode,
   detail?: string,
-  extra: { errors?: FieldError[]; status?: number } = {},
+  extra: { errors?: FieldError[]; status?: number; instance?: false } = {},
 ): FastifyReply {
   const status = extra.status ?? ErrorCodes[code];
+  const language = languageOf(request);
+  const text = problemText(language, code);
+  const inEnglish = language === 'en';
   const problem: Problem = {
     type: `urn:user-management:problem:${code.toLowerCase().replaceAll('_', '-')}`,
-    title: TITLES[status] ?? 'Error',
+    title: text.title,
     status,
     code,
-    ...(detail ? { detail } : {}),
-    instance: request.url.split('?')[0],
+    detail: inEnglish && detail ? detail : text.message,
+    ...(extra.instance === false ? {} : instanceOf(request)),
     requestId: request.id,
-    ...(extra.errors ? { errors: extra.errors } : {}),
+    ...(extra.errors
+      ? { errors: extra.errors.map((e) => ({ ...e, message: inEnglish && e.message ? e.message : problemText(language, e.code).message })) }
+      : {}),
   };
-  return reply.code(status).type('application/problem+json').send(problem);
+  return reply.code(status).header('content-language', language).header('vary', 'Accept-Language').type('application/problem+json').send(problem);
 }
+
+/**
+ * The problem's `instance`: the request's path, left out when it is longer than any path the API
+ * serves (a fuzzer's megabyte of path is not echoed back).
+ */
+function instanceOf(request: FastifyRequest): { instance?: string } {
+  const path = request.url.split('?')[0] ?? '';
+  return path.length <= MAX_ECHOED_PATH ? { instance: path } : {};
+}
+const MAX_ECHOED_PATH = 256;
 
 interface ZodValidationEntry {
   keyword: string;
@@ -101,8 +113,63 @@ const UNAVAILABLE = new Set([
   'BROKER_DISCONNECTED',
 ]);
 
+/**
+ * Errors the router meets before any route or hook runs (Fastify's `frameworkErrors`): a path
+ * parameter longer than the router accepts, or a path that is not valid percent-encoding. The path
+ * is not echoed. `decorate` sets what the onRequest hooks set on every other answer.
+ */
+export function frameworkErrorHandler(decorate: (request: FastifyRequest, reply: FastifyReply) => void) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    decorate(request, reply);
+    const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+    void sendProblem(request, reply, tooLong ? 'URI_TOO_LONG' : 'INVALID_URL', tooLong ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` : 'the path is not a valid URL path', { instance: false });
+  };
+}
+
+/** Fastify's default, stated here because the problem above names it. */
+export const MAX_PARAM_LENGTH = 100;
+
+/** The methods served on each path pattern, to tell 405 (known path, other method) from 404. */
+class KnownPaths {
+  private readonly patterns = new Map<string, { regex: RegExp; methods: Set<string> }>();
+
+  add(url: string, methods: string | string[]): void {
+    // A catch-all (e.g. static files) would make every path "known": it is left out.
+    if (url.includes('*')) return;
+    let entry = this.patterns.get(url);
+    if (!entry) {
+      const source = url
+        .split('/')
+        .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
+      entry = { regex: new RegExp(`^${source}$`), methods: new Set() };
+      this.patterns.set(url, entry);
+    }
+    for (const method of [methods].flat()) entry.methods.add(method.toUpperCase());
+  }
+
+  /** The methods allowed on `path`, empty when no route has this path. */
+  allowed(path: string): string[] {
+    const methods = new Set<string>();
+    for (const { regex, methods: served } of this.patterns.values()) {
+      if (regex.test(path)) for (const m of served) methods.add(m);
+    }
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  }
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  const known = new KnownPaths();
+  app.addHook('onRoute', (route) => known.add(route.url, route.method));
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = known.allowed(request.url.split('?')[0] ?? '');
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(request, reply, 'METHOD_NOT_ALLOWED', `this path answers ${allowed.join(', ')}`);
+    }
+    return sendProblem(request, reply, 'NOT_FOUND', 'no route has this method and path');
+  });
 
   app.setErrorHandler((error: FastifyError & { type?: string; data?: { errors?: FieldError[]; retryAfterSeconds?: number } }, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {

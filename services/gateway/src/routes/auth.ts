@@ -1,4 +1,4 @@
-/** Sessions: password or certificate login, role choice, logout (PRODUCT.md §5). */
+/** Sessions: password or certificate login, role choice, logout (docs/product.md §5). */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -8,6 +8,7 @@ import { call } from '@um/platform';
 import { callOptions } from '../plugins/auth.js';
 import { sendProblem } from '../plugins/problems.js';
 import { bearer, problems } from './common.js';
+import { withEnterpriseNames } from './enterprise-names.js';
 
 export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -35,7 +36,8 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
     async (request) => {
       // The certificate the connection presents, if any: the second factor of a personal certificate.
       const presented = request.clientCertificate();
-      return call(broker, 'identity.login', { ...request.body, sourceIp: request.ip, ...(presented ?? {}) }, callOptions(request));
+      const answer = await call(broker, 'identity.login', { ...request.body, sourceIp: request.ip, ...(presented ?? {}) }, callOptions(request));
+      return { ...answer, roles: await withEnterpriseNames(broker, request, answer.roles) };
     },
   );
 
@@ -61,7 +63,8 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
     async (request, reply) => {
       const presented = request.clientCertificate();
       if (!presented) return sendProblem(request, reply, 'CERTIFICATE_REQUIRED', 'no client certificate was presented');
-      return call(broker, 'identity.loginWithCertificate', { ...presented, sourceIp: request.ip }, callOptions(request));
+      const answer = await call(broker, 'identity.loginWithCertificate', { ...presented, sourceIp: request.ip }, callOptions(request));
+      return { ...answer, roles: await withEnterpriseNames(broker, request, answer.roles) };
     },
   );
 
@@ -77,7 +80,11 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
         response: { 200: ChooseRoleResult, ...problems(400, 401, 404, 503) },
       },
     },
-    async (request) => call(broker, 'identity.chooseRole', request.body, callOptions(request)),
+    async (request) => {
+      const answer = await call(broker, 'identity.chooseRole', request.body, callOptions(request));
+      const [role] = await withEnterpriseNames(broker, request, [answer.role]);
+      return { ...answer, role: role ?? answer.role };
+    },
   );
 
   r.post(

@@ -14,10 +14,13 @@ import {
   ManagerList,
   ManagerView,
   Mandate,
+  MandateQuery,
   PageQuery,
   PasswordResetBody,
   PersonEditBody,
   PersonInput,
+  PersonLookupParams,
+  PersonNames,
   PersonRefParams,
   QualityList,
 } from '@um/contracts';
@@ -90,11 +93,25 @@ export function enterpriseRoutes(app: FastifyInstance, broker: ServiceBroker): v
     schema: { ...doc("Reset a co-access-manager's password (their sessions end)", tags), params: PersonRefParams, body: PasswordResetBody, response: { 204: z.null(), ...problems(400, 401, 403, 404, 503) } },
   }, forward(broker, 'enterprise.resetCoAccessManagerPassword', (req) => ({ ...(req.params as P), body: req.body as { password: string } }), 204));
 
+  r.get('/enterprises/:enterpriseNumber/persons/:niss', {
+    ...base,
+    schema: {
+      ...doc('Look a person up by NISS before adding them: the names to pre-fill (404 when unknown)', ['persons']),
+      params: PersonLookupParams,
+      response: { 200: PersonNames, ...problems(400, 401, 403, 404, 503) },
+    },
+  }, forward(broker, 'identity.lookupPerson', (req) => req.params as { enterpriseNumber: string; niss: string }));
+
   // ---- mandates and audit ----
   r.get('/enterprises/:enterpriseNumber/mandates', {
     ...base,
-    schema: { ...doc('Mandates the enterprise gave'), params: EnterpriseNumberParams, response: { 200: z.object({ items: z.array(Mandate) }), ...problems(400, 401, 403, 404, 503) } },
-  }, forward(broker, 'enterprise.listMandates', (req) => req.params as { enterpriseNumber: string }));
+    schema: {
+      ...doc('Mandates the enterprise gave (direction=given, the default) or holds as mandatary (direction=received)'),
+      params: EnterpriseNumberParams,
+      querystring: MandateQuery,
+      response: { 200: z.object({ items: z.array(Mandate) }), ...problems(400, 401, 403, 404, 503) },
+    },
+  }, forward(broker, 'enterprise.listMandates', (req) => ({ ...(req.params as { enterpriseNumber: string }), ...(req.query as z.input<typeof MandateQuery>) })));
 
   r.get('/enterprises/:enterpriseNumber/audit', {
     ...base,

@@ -1,5 +1,5 @@
 /** Self-service: /me, password, personal certificate (any session, no role needed). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,9 +9,14 @@ import { callOptions } from '../plugins/auth.js';
 import { CERTIFICATE_MEDIA_TYPES, MAX_CERTIFICATE_BYTES } from '../plugins/certificates.js';
 import { sendProblem } from '../plugins/problems.js';
 import { bearer, problems } from './common.js';
+import { withEnterpriseNames } from './enterprise-names.js';
 
 export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const named = async (request: FastifyRequest, me: MeView): Promise<MeView> => {
+    const roles = await withEnterpriseNames(broker, request, me.memberships.map((m) => m.role));
+    return { ...me, memberships: me.memberships.map((m, i) => ({ ...m, role: roles[i] ?? m.role })) };
+  };
 
   r.get(
     '/me',
@@ -24,7 +29,7 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
         response: { 200: MeView, ...problems(401, 503) },
       },
     },
-    async (request) => call(broker, 'identity.getMe', {}, callOptions(request)),
+    async (request) => named(request, await call(broker, 'identity.getMe', {}, callOptions(request))),
   );
 
   r.patch(
@@ -39,7 +44,7 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
         response: { 200: MeView, ...problems(400, 401, 503) },
       },
     },
-    async (request) => call(broker, 'identity.updateMe', request.body, callOptions(request)),
+    async (request) => named(request, await call(broker, 'identity.updateMe', request.body, callOptions(request))),
   );
 
   r.put(

@@ -7,6 +7,8 @@ import {
   DesignateResult,
   ManagerList,
   ManagerView,
+  PasswordResetBody,
+  PersonEditBody,
   PersonInput,
   QualityParams,
   QualityPersonParams,
@@ -33,7 +35,7 @@ export function qualityRoutes(app: FastifyInstance, broker: ServiceBroker): void
 
   r.patch(quality, {
     ...base,
-    schema: { ...doc('Change the contact e-mail or the type-specific data'), params: QualityParams, body: UpdateQualityBody, response: { 200: QualityView, ...problems(400, 401, 403, 404, 503) } },
+    schema: { ...doc('Change the contact e-mail or the type-specific data (registry identifiers: the contact centre only, 403 REGISTRY_IDENTIFIER_CONTACT_CENTRE_ONLY)'), params: QualityParams, body: UpdateQualityBody, response: { 200: QualityView, ...problems(400, 401, 403, 404, 503) } },
   }, forward(broker, 'quality.update', (req) => ({ ...(req.params as Q), changes: req.body as z.input<typeof UpdateQualityBody> })));
 
   r.put(`${quality}/local-manager`, {
@@ -62,6 +64,21 @@ export function qualityRoutes(app: FastifyInstance, broker: ServiceBroker): void
     ...base,
     schema: { ...doc('Designate a co-local-manager (by NISS: an existing person is reused)', tags), params: QualityParams, body: PersonInput, response: { 201: DesignateResult, ...problems(400, 401, 403, 404, 409, 503) } },
   }, forward(broker, 'quality.designateCoLocalManager', (req) => ({ ...(req.params as Q), person: req.body as z.input<typeof PersonInput> }), 201));
+
+  r.get(`${coGl}/:personId`, {
+    ...base,
+    schema: { ...doc('A co-local-manager of the quality', tags), params: QualityPersonParams, response: { 200: ManagerView, ...problems(400, 401, 403, 404, 503) } },
+  }, forward(broker, 'quality.getCoLocalManager', (req) => req.params as QP));
+
+  r.patch(`${coGl}/:personId`, {
+    ...base,
+    schema: { ...doc("Edit a co-local-manager's names, title, language, e-mails", tags), params: QualityPersonParams, body: PersonEditBody, response: { 200: ManagerView, ...problems(400, 401, 403, 404, 503) } },
+  }, forward(broker, 'quality.editCoLocalManager', (req) => ({ ...(req.params as QP), changes: req.body as z.input<typeof PersonEditBody> })));
+
+  r.put(`${coGl}/:personId/password`, {
+    ...base,
+    schema: { ...doc("Reset a co-local-manager's password (their sessions end)", tags), params: QualityPersonParams, body: PasswordResetBody, response: { 204: z.null(), ...problems(400, 401, 403, 404, 503) } },
+  }, forward(broker, 'quality.resetCoLocalManagerPassword', (req) => ({ ...(req.params as QP), body: req.body as { password: string } }), 204));
 
   r.delete(`${coGl}/:personId`, {
     ...base,

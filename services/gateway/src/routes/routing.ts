@@ -1,4 +1,4 @@
-/** Batch channels, routing rules and structured messages (PRODUCT.md §3, §5). */
+/** Batch channels, routing rules and structured messages (docs/product.md §3, §5). */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -11,6 +11,7 @@ import {
   CreateChannelResult,
   EnterpriseNumberParams,
   QualityParams,
+  ReceivedRuleList,
   RecipientBody,
   RoutingParams,
   RoutingRuleList,
@@ -58,6 +59,15 @@ export function routingRoutes(app: FastifyInstance, broker: ServiceBroker): void
     ...base,
     schema: { ...doc('Routing rules of the quality: per declaration type, recipient, channel and state', routingTags), params: QualityParams, response: { 200: RoutingRuleList, ...problems(400, 401, 403, 404, 503) } },
   }, forward(broker, 'routing-module.listRules', (req) => req.params as Q));
+
+  r.get('/enterprises/:enterpriseNumber/routing/received', {
+    ...base,
+    schema: {
+      ...doc("Routing rules of other enterprises that name this one as recipient (its managers choose the channel)", routingTags),
+      params: EnterpriseNumberParams,
+      response: { 200: ReceivedRuleList, ...problems(400, 401, 403, 404, 503) },
+    },
+  }, forward(broker, 'routing-module.listReceived', (req) => req.params as En));
 
   r.put(`${routing}/:declarationType`, {
     ...base,

@@ -8,7 +8,7 @@ import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, emitEvent, notFound } from '@um/platform';
 import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
-import { LoginThrottle } from '../throttle.js';
+import { ensureMayChangePerson } from '../person-scope.js';
 import { sessionsChanged } from './sessions.js';
 
 export function accountActions(ic: IdentityContext): Record<string, ActionSchema> {
@@ -18,6 +18,7 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
       const person = await ic.models.Person.findOne({ _id: id, account: { $exists: true } }, { account: 1 }).lean();
       const before = person?.account?.status;
       if (!before) throw notFound('account');
+      await ensureMayChangePerson(ic, ctx, personId);
       if (before === 'deleted' && status !== 'deleted') throw new ClientProblem('CONFLICT', 'a deleted account cannot be restored');
       const now = new Date();
       await ic.models.Person.updateOne(
@@ -35,18 +36,6 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
         await auditPerson(ic, ctx, { action: 'account.status-changed', personId, before: { status: before }, after: { status } });
       }
       return null;
-    }),
-
-    // The contact centre's unlock: the failures counted against the person's username are
-    // forgotten (an address limit is about the address, not the person, and stays).
-    ...defineAction('identity.unlockPerson', async ({ personId }, ctx) => {
-      const person = await ic.models.Person.findOne({ _id: new Types.ObjectId(personId), account: { $exists: true } }, { account: 1 }).lean();
-      const username = person?.account?.username;
-      if (!username) throw notFound('account');
-      const cleared = await ic.throttle.clear([LoginThrottle.usernameKey(username)]);
-      if (cleared > 0) ic.logger.info({ personId, cleared }, 'login failures cleared');
-      await auditPerson(ic, ctx, { action: 'login.unlocked', personId, after: { cleared } });
-      return { cleared };
     }),
   };
 }

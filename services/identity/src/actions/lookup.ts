@@ -1,11 +1,48 @@
 /** Internal look-ups for other services: the account behind a username (structured-messaging's sender check). */
 import type { ActionSchema } from 'moleculer';
-import { defineAction } from '@um/platform';
+import { Types } from 'mongoose';
+import { ClientProblem, defineAction, ensureAllowed, notFound } from '@um/platform';
+import { LoginThrottle } from '../throttle.js';
+import { personSummary } from './people.js';
+import { roleRecord } from './roles.js';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
-import { findPersonByUsername } from '../person-keys.js';
+import { findPersonByNiss, findPersonByUsername } from '../person-keys.js';
 
 export function lookupActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
+    // Contact centre (manual ch. 7): a person by NISS or username, with every role they hold.
+    ...defineAction('identity.findPersons', async ({ niss, username }, ctx) => {
+      ensureAllowed(ctx, 'admin.persons.find');
+      if ((niss === undefined) === (username === undefined)) {
+        const message = 'give exactly one of niss and username';
+        throw new ClientProblem('VALIDATION_FAILED', message, { errors: [{ field: niss === undefined ? 'niss' : 'username', code: 'VALIDATION_FAILED', message }] });
+      }
+      const person = niss !== undefined ? await findPersonByNiss(ic, niss) : await findPersonByUsername(ic, username!);
+      if (!person) return { items: [] };
+      const roles = await ic.models.Role.find({ personId: person._id }).sort({ createdAt: 1 }).lean();
+      return { items: [{ ...personSummary(person), roles: roles.map(roleRecord), passwordChangeRequired: Boolean(person.account?.mustChangePassword) }] };
+    }),
+
+    // The failures counted against the person's username are forgotten (an address limit is about
+    // the address, not the person, and stays).
+    ...defineAction('identity.unlockPerson', async ({ personId }, ctx) => {
+      const person = await ic.models.Person.findById(new Types.ObjectId(personId), { account: 1 }).lean();
+      if (!person?.account) throw notFound('account');
+      const cleared = await ic.throttle.clear([LoginThrottle.usernameKey(person.account.username)]);
+      ic.logger.info({ personId, cleared }, 'login lock-out cleared');
+      await auditPerson(ic, ctx, { action: 'login.unlocked', personId, after: { cleared } });
+      return null;
+    }),
+
+    // Manual 4.1.3: before adding a person, a manager sees the names a known NISS carries.
+    ...defineAction('identity.lookupPerson', async ({ enterpriseNumber, niss }, ctx) => {
+      ensureAllowed(ctx, 'persons.lookup', { enterpriseNumber });
+      const person = await findPersonByNiss(ic, niss);
+      if (!person?.niss) throw notFound('person');
+      return { niss: person.niss, firstName: person.firstName, lastName: person.lastName, ...(person.title ? { title: person.title } : {}) };
+    }),
+
     ...defineAction('identity.findAccount', async ({ username }) => {
       const person = await findPersonByUsername(ic, username);
       if (!person?.account) return null;

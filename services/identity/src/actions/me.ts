@@ -75,6 +75,8 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
             selfService: true,
           });
         }
+        // The cached principals carry the language problems are answered in: read them again.
+        if (language) await sessionsChanged(ic, ctx, { personId });
       }
       return meView(ic, personId, ctx);
     }),
@@ -111,7 +113,7 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       // Only over the hash just verified: of two concurrent changes, the second one is refused.
       const result = await ic.models.Person.updateOne(
         { _id: id, 'account.passwordHash': account.passwordHash },
-        { $set: { 'account.passwordHash': await hashPassword(newPassword, ic.cost), 'account.passwordChangedAt': now } },
+        { $set: { 'account.passwordHash': await hashPassword(newPassword, ic.cost), 'account.passwordChangedAt': now }, $unset: { 'account.mustChangePassword': 1 } },
       );
       if (result.matchedCount === 0) throw new ClientProblem('CONFLICT', 'the password was changed meanwhile');
       // identity.authenticate already refuses sessions older than passwordChangedAt; ending them

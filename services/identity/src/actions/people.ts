@@ -1,6 +1,7 @@
 /**
  * Person primitives for managers' use-cases (list, edit, reset a password). Internal: the calling
- * service has checked that its caller may act on this person.
+ * service has checked that its caller manages this person's membership; identity itself checks
+ * that the person lies wholly in the caller's scope before changing person-level data.
  */
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
@@ -10,6 +11,7 @@ import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc } from '../model.js';
 import { hashPassword } from '../passwords.js';
+import { ensureMayChangePerson } from '../person-scope.js';
 import { sessionsChanged } from './sessions.js';
 
 export function personSummary(person: Pick<PersonDoc, '_id' | 'niss' | 'firstName' | 'lastName' | 'title' | 'language' | 'emails' | 'account'>): PersonSummary {
@@ -34,7 +36,9 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
       return people.filter((person) => person !== null).map(personSummary);
     }),
 
+    // Person-level data: only within the caller's scope (person-scope.ts), checked before anything changes.
     ...defineAction('identity.updatePerson', async ({ personId, ...changes }, ctx) => {
+      await ensureMayChangePerson(ic, ctx, personId);
       const set: Record<string, unknown> = {};
       const unset: Record<string, 1> = {};
       for (const [key, value] of Object.entries(changes)) {
@@ -55,11 +59,15 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
     }),
 
     // A manager's reset: the new password ends every session the person had.
-    ...defineAction('identity.setPassword', async ({ personId, password }, ctx) => {
+    ...defineAction('identity.setPassword', async ({ personId, password, mustChange }, ctx) => {
+      await ensureMayChangePerson(ic, ctx, personId);
       const passwordHash = await hashPassword(password, ic.cost);
       const result = await ic.models.Person.updateOne(
         { _id: new Types.ObjectId(personId), 'account.username': { $exists: true } },
-        { $set: { 'account.passwordHash': passwordHash, 'account.passwordChangedAt': new Date() } },
+        {
+          $set: { 'account.passwordHash': passwordHash, 'account.passwordChangedAt': new Date(), ...(mustChange ? { 'account.mustChangePassword': true } : {}) },
+          ...(mustChange ? {} : { $unset: { 'account.mustChangePassword': 1 } }),
+        },
       );
       if (result.matchedCount === 0) throw notFound('account');
       await sessionsChanged(ic, ctx, { personId });

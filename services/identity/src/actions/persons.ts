@@ -2,14 +2,28 @@
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, isDuplicateKey, notFound } from '@um/platform';
+import { sameName } from '@um/domain';
 import type { PersonInput } from '@um/contracts';
 import type { IdentityContext } from '../context.js';
 import { hashPassword } from '../passwords.js';
 import { findPersonByNiss, forgetPersonKeys, recordPersonKeys } from '../person-keys.js';
 
+/**
+ * A known NISS is the person it names: reused as they are, never rewritten (their names, language,
+ * e-mails and credentials stay theirs, PRODUCT.md §7.1). Names sent must be theirs, ignoring case
+ * and accents, so that a typo in a NISS cannot silently make someone else a member.
+ */
+function reuse(existing: { _id: unknown; firstName: string; lastName: string }, person: PersonInput): { personId: string; created: false } {
+  const errors = (['firstName', 'lastName'] as const)
+    .filter((field) => person[field] !== undefined && !sameName(person[field], existing[field]))
+    .map((field) => ({ field, code: 'PERSON_MISMATCH', message: 'differs from the name of the person known by this NISS' }));
+  if (errors.length > 0) throw new ClientProblem('PERSON_MISMATCH', 'a person with this NISS is known under another name', { errors });
+  return { personId: String(existing._id), created: false };
+}
+
 export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput): Promise<{ personId: string; created: boolean }> {
   const existing = await findPersonByNiss(ic, person.niss);
-  if (existing) return { personId: String(existing._id), created: false };
+  if (existing) return reuse(existing, person);
   if (!person.username || !person.password) {
     const errors = [
       ...(person.username ? [] : [{ field: 'username', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
@@ -35,10 +49,10 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
     // FerretDB does not say which unique index refused the insert, so look at both values, in the
     // persons themselves (the winner of a race may not have written its keys yet).
     // Another request created the same person (same NISS) meanwhile: reuse it.
-    const raced = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1, niss: 1, account: 1 }).lean();
+    const raced = await ic.models.Person.findOne({ niss: person.niss }, { _id: 1, niss: 1, account: 1, firstName: 1, lastName: 1 }).lean();
     if (raced) {
       await recordPersonKeys(ic, raced);
-      return { personId: String(raced._id), created: false };
+      return reuse(raced, person);
     }
     if (await ic.models.Person.exists({ 'account.username': person.username })) {
       throw new ClientProblem('USERNAME_TAKEN', 'this username is already used', {

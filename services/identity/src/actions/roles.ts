@@ -9,7 +9,7 @@ import type { ActionSchema, Context } from 'moleculer';
 import type { RoleRecord } from '@um/contracts';
 import { ClientProblem, defineAction, emitEvent, isDuplicateKey, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
-import { exclusiveKeyOf, type RoleDoc } from '../model.js';
+import { exclusiveKeyOf, roleKeyOf, type RoleDoc } from '../model.js';
 import { sessionsChanged } from './sessions.js';
 
 export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'enterpriseNumber' | 'quality' | 'status'>): RoleRecord {
@@ -34,15 +34,17 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const person = await ic.models.Person.exists({ _id: new Types.ObjectId(personId) });
       if (!person) throw new ClientProblem('NOT_FOUND', 'person not found');
       const scope = { personId: new Types.ObjectId(personId), kind, enterpriseNumber, quality };
+      const roleKey = roleKeyOf(scope);
       try {
-        const role = await ic.models.Role.create({ ...scope, exclusiveKey: exclusiveKeyOf(kind, enterpriseNumber, quality) });
+        const role = await ic.models.Role.create({ ...scope, roleKey, exclusiveKey: exclusiveKeyOf(kind, enterpriseNumber, quality) });
         await announce(ctx, roleRecord(role), 'active');
-        return { roleId: String(role._id) };
+        return { roleId: String(role._id), created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        // The same grant again is a no-op; another holder of an exclusive role is a conflict.
-        const same = await ic.models.Role.findOne(scope, { _id: 1 }).lean();
-        if (same) return { roleId: String(same._id) };
+        // The same grant again changes nothing (`created: false`: the caller decides whether that
+        // is a conflict); another holder of an exclusive role is a conflict.
+        const same = await ic.models.Role.findOne({ roleKey }, { _id: 1 }).lean();
+        if (same) return { roleId: String(same._id), created: false };
         throw new ClientProblem('CONFLICT', `this ${kind} role is already held by someone else`);
       }
     }),

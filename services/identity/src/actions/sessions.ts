@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
-import { USERNAME_PATTERN, capabilitiesOf } from '@um/domain';
+import { USERNAME_PATTERN, capabilitiesOf, type Language } from '@um/domain';
 import type { AuthMethod, PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
@@ -87,7 +87,7 @@ export async function sessionsChanged(ic: IdentityContext, broadcaster: Pick<Con
 async function readSession(ic: IdentityContext, sessionId: string, now: number): Promise<SessionFacts | undefined> {
   const session = await ic.models.Session.findById(sessionId).lean();
   if (!session || session.endedAt || session.expiresAt.getTime() <= now) return undefined;
-  const person = await ic.models.Person.findById(session.personId, { account: 1 }).lean();
+  const person = await ic.models.Person.findById(session.personId, { account: 1, language: 1 }).lean();
   const account = person?.account;
   if (!account || account.status !== 'active') return undefined;
   // A password change ends every session opened before it.
@@ -105,7 +105,14 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
     lastSeenAt = now;
   }
   return {
-    principal: { personId: String(session.personId), sessionId, ...(role ? { role } : {}), authMethods: (session.authMethods ?? []) as AuthMethod[] },
+    principal: {
+      personId: String(session.personId),
+      sessionId,
+      ...(role ? { role } : {}),
+      ...(person?.language ? { language: person.language as Language } : {}),
+      ...(account.mustChangePassword ? { passwordChangeRequired: true as const } : {}),
+      authMethods: (session.authMethods ?? []) as AuthMethod[],
+    },
     verifierHash: session.verifierHash,
     expiresAt: session.expiresAt.getTime(),
     lastSeenAt,
@@ -113,10 +120,15 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
 }
 
 /** What every successful login answers: a fresh session and every active role of the person. */
-async function completeLogin(ic: IdentityContext, personId: Types.ObjectId, authMethods: AuthMethod[]): Promise<{ token: string; roles: RoleView[]; authMethods: AuthMethod[] }> {
+async function completeLogin(
+  ic: IdentityContext,
+  person: Pick<PersonDoc, '_id' | 'account'>,
+  authMethods: AuthMethod[],
+): Promise<{ token: string; roles: RoleView[]; authMethods: AuthMethod[]; passwordChangeRequired?: true }> {
+  const personId = person._id;
   const roles = await ic.models.Role.find({ personId, status: 'active' }).sort({ createdAt: 1 }).lean();
   const token = await openSession(ic, personId, authMethods);
-  return { token, roles: roles.map(roleView), authMethods };
+  return { token, roles: roles.map(roleView), authMethods, ...(person.account?.mustChangePassword ? { passwordChangeRequired: true as const } : {}) };
 }
 
 /** An eID certificate: issued by a CA of UM_EID_CA_FILE, with a valid NISS in its subject; its NISS. */
@@ -190,7 +202,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       }
       const authMethods: AuthMethod[] = factor ? ['password', factor] : ['password'];
       await auditPerson(ic, ctx, { action: 'login.succeeded', personId: person._id, sourceIp, after: { authMethods } });
-      return completeLogin(ic, person._id, authMethods);
+      return completeLogin(ic, person, authMethods);
     }),
 
     // An eID certificate logs in alone; a personal certificate never does (it is a second factor,
@@ -231,7 +243,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       }
       ic.logger.info({ personId: String(holder._id), via, sourceIp }, 'eID login');
       await auditPerson(ic, ctx, { action: 'login.succeeded', personId: holder._id, sourceIp, after: { authMethods: ['eid'], via } });
-      return completeLogin(ic, holder._id, ['eid']);
+      return completeLogin(ic, holder, ['eid']);
     }),
 
     ...defineAction('identity.authenticate', async ({ token }) => {

@@ -53,7 +53,8 @@ test('when an exclusive role is granted to a second person, then CONFLICT; the s
   const b = await call(h.broker, 'identity.registerPerson', { person: personBody() });
   const grant = { kind: 'access-manager' as const, enterpriseNumber: '0403170701' };
   const first = await call(h.broker, 'identity.grantRole', { personId: a.personId, ...grant });
-  expect(await call(h.broker, 'identity.grantRole', { personId: a.personId, ...grant })).toEqual(first);
+  expect(first.created).toBe(true);
+  expect(await call(h.broker, 'identity.grantRole', { personId: a.personId, ...grant })).toEqual({ roleId: first.roleId, created: false });
   const err = await call(h.broker, 'identity.grantRole', { personId: b.personId, ...grant }).catch((e: unknown) => e);
   expect(err).toMatchObject({ type: 'CONFLICT' });
 });
@@ -206,7 +207,8 @@ describe('login answers reveal nothing (PRODUCT.md §7.1)', () => {
     const { personId } = await call(h.broker, 'identity.registerPerson', { person });
     for (let i = 0; i < h.config.UM_LOGIN_USERNAME_MAX_FAILURES; i += 1) await attempt(person.username, 'Wrong#12345', '10.9.3.1');
     expect((await attempt(person.username, GOOD_PASSWORD, '10.9.3.1')).type).toBe('ACCOUNT_LOCKED');
-    expect(await call(h.broker, 'identity.unlockPerson', { personId })).toEqual({ cleared: h.config.UM_LOGIN_USERNAME_MAX_FAILURES });
+    await call(h.broker, 'identity.unlockPerson', { personId });
+    expect(await usernameFailures(person.username)).toBe(0);
     expect(await attempt(person.username, GOOD_PASSWORD, '10.9.3.1')).toEqual({ type: 'OK' });
   });
 });

@@ -46,7 +46,7 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
         if (!holder.unchanged) await models.Quality.updateOne({ _id: qualityId(enterpriseNumber, type) }, { $set: { localManagerPersonId: holder.personId } });
         return holder;
       });
-      const result = { personId: gl.personId, roleId: gl.roleId };
+      const result = { personId: gl.personId, roleId: gl.roleId, created: gl.created };
       await recordAudit(ctx, {
         enterpriseNumber,
         quality: type,
@@ -73,7 +73,7 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
         const designated = await designate(ctx, saga, person, { kind: 'co-local-manager', enterpriseNumber, quality: type });
         const [gl] = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, kinds: ['local-manager'], personId: designated.personId });
         if (gl) throw new ClientProblem('CONFLICT', 'this person is the local manager of this quality');
-        return { personId: designated.personId, roleId: designated.roleId };
+        return { personId: designated.personId, roleId: designated.roleId, created: designated.created };
       });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.designated', target: { type: 'person', id: result.personId }, after: { roleId: result.roleId } });
       return result;
@@ -104,6 +104,30 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
       return null;
     }),
 
+    ...defineAction('quality.getCoLocalManager', async ({ enterpriseNumber, type, personId }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      return coGlView(ctx, enterpriseNumber, type, personId);
+    }),
+
+    // Person-level data: identity applies the person rule (every role of the person in the caller's scope).
+    ...defineAction('quality.editCoLocalManager', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      const before = await coGlView(ctx, enterpriseNumber, type, personId);
+      await call(ctx, 'identity.updatePerson', { personId, ...changes });
+      const after = await coGlView(ctx, enterpriseNumber, type, personId);
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.edited', target: { type: 'person', id: personId }, before, after });
+      return after;
+    }),
+
+    ...defineAction('quality.resetCoLocalManagerPassword', async ({ enterpriseNumber, type, personId, body }, ctx) => {
+      ensureAllowed(ctx, 'co-local-managers.manage', { enterpriseNumber, quality: type });
+      refuseSelf(ctx, personId);
+      await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId });
+      await call(ctx, 'identity.setPassword', { personId, password: body.password });
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.password-reset', target: { type: 'person', id: personId } });
+      return null;
+    }),
+
     ...defineAction('quality.designateTechnicalUser', async ({ enterpriseNumber, type, body }, ctx) => {
       ensureAllowed(ctx, 'technical-user.designate', { enterpriseNumber, quality: type });
       const quality = await requireQuality(enterpriseNumber, type);
@@ -118,16 +142,22 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
             personId: body.personId,
           });
           if (!roles.some((r) => r.status === 'active')) throw notFound('member of this quality');
-          return { personId: body.personId };
+          return { personId: body.personId, created: false };
         }
         // A person by NISS (reused or created) who becomes a user of this quality if not one yet.
         const members = await call(ctx, 'identity.registerPerson', { person: body });
         if (members.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: members.personId }));
         const existing = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: members.personId });
-        if (existing.some((r) => r.status === 'active')) return { personId: members.personId };
-        // A user of the quality with its membership (user-management owns users).
-        const user = await call(ctx, 'user-management.register', { enterpriseNumber, type, body: { ...body, applications: [] } });
-        return { personId: user.personId, roleId: user.roleId };
+        if (existing.some((r) => r.status === 'active')) return { personId: members.personId, created: members.created };
+        // A user of the quality with its membership (user-management owns users). A concurrent
+        // identical designation may have made them one meanwhile: then they are the member to use.
+        try {
+          const user = await call(ctx, 'user-management.register', { enterpriseNumber, type, body: { ...body, applications: [] } });
+          return { personId: user.personId, roleId: user.roleId, created: members.created };
+        } catch (err) {
+          if ((err as { type?: string }).type !== 'ALREADY_MEMBER') throw err;
+          return { personId: members.personId, created: members.created };
+        }
       });
       // One technical user per quality: designating replaces the previous one.
       await models.Quality.updateOne({ _id: qualityId(enterpriseNumber, type) }, { $set: { technicalUserPersonId: result.personId } });

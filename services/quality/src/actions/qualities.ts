@@ -4,7 +4,7 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import { z } from 'zod';
-import { APPLICATIONS_BY_QUALITY, QUALITY_TYPES, type QualityType } from '@um/domain';
+import { APPLICATIONS_BY_QUALITY, QUALITY_TYPES, REGISTRY_IDENTIFIERS, type QualityType } from '@um/domain';
 import { QualityDataSchemas, type CallMeta, type QualityView } from '@um/contracts';
 import {
   ClientProblem,
@@ -64,6 +64,19 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
     }
   };
 
+  type Stored = NonNullable<Awaited<ReturnType<typeof findActiveQuality>>>;
+  /** The whole data must still satisfy the type's schema (unknown fields, formats); then stored. */
+  const saveData = async (type: QualityType, before: Stored, merged: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const parsed = (QualityDataSchemas[type] as z.ZodType).safeParse(merged);
+    if (!parsed.success) throw validationProblem(fieldErrors(parsed.error, ['data']));
+    const data = parsed.data as Record<string, unknown>;
+    await models.Quality.updateOne(
+      { _id: before._id },
+      data.contactEmail ? { $set: { data, contactEmail: data.contactEmail } } : { $set: { data }, $unset: { contactEmail: 1 } },
+    );
+    return data;
+  };
+
   return {
     ...defineAction('quality.list', async ({ enterpriseNumber }, ctx) => {
       ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
@@ -100,7 +113,7 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
           { _id: qualityId(enterpriseNumber, body.type) },
           { $set: { status: 'active', activatedAt: new Date(), localManagerPersonId: gl.personId } },
         );
-        return { enterpriseNumber, type: body.type, personId: gl.personId, roleId: gl.roleId };
+        return { enterpriseNumber, type: body.type, personId: gl.personId, roleId: gl.roleId, created: gl.created };
       });
       await recordAudit(ctx, {
         enterpriseNumber,
@@ -120,20 +133,37 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
     ...defineAction('quality.update', async ({ enterpriseNumber, type, changes }, ctx) => {
       ensureAllowed(ctx, 'quality.details', { enterpriseNumber, quality: type });
       const before = await activeQuality(enterpriseNumber, type);
-      const merged: Record<string, unknown> = { ...(before.data as Record<string, unknown>), ...(changes.data ?? {}) };
+      const current = (before.data ?? {}) as Record<string, unknown>;
+      // Registry identifiers are the contact centre's (PATCH /admin/…/qualities/{type}); sending the
+      // current value again changes nothing and is accepted.
+      const touched = REGISTRY_IDENTIFIERS.filter((field) => changes.data !== undefined && field in changes.data && changes.data[field] !== current[field]);
+      if (touched.length > 0) {
+        throw new ClientProblem('REGISTRY_IDENTIFIER_CONTACT_CENTRE_ONLY', 'registry identifiers are changed by the contact centre only', {
+          errors: touched.map((field) => ({ field: `data.${field}`, code: 'REGISTRY_IDENTIFIER_CONTACT_CENTRE_ONLY', message: 'changed by the contact centre only' })),
+        });
+      }
+      const merged: Record<string, unknown> = { ...current, ...(changes.data ?? {}) };
       if (changes.contactEmail !== undefined) {
         if (changes.contactEmail === null) delete merged.contactEmail;
         else merged.contactEmail = changes.contactEmail;
       }
-      // The whole data must still satisfy the type's schema (unknown fields, formats).
-      const parsed = (QualityDataSchemas[type] as z.ZodType).safeParse(merged);
-      if (!parsed.success) throw validationProblem(fieldErrors(parsed.error, ['data']));
-      const data = parsed.data as Record<string, unknown>;
-      await models.Quality.updateOne(
-        { _id: before._id },
-        data.contactEmail ? { $set: { data, contactEmail: data.contactEmail } } : { $set: { data }, $unset: { contactEmail: 1 } },
-      );
+      const data = await saveData(type, before, merged);
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'quality.updated', target: { type: 'quality', id: type }, before: before.data, after: data });
+      return view(ctx, enterpriseNumber, type);
+    }),
+
+    ...defineAction('quality.updateRegistryIdentifiers', async ({ enterpriseNumber, type, changes }, ctx) => {
+      ensureAllowed(ctx, 'admin.qualities.registry');
+      const before = await activeQuality(enterpriseNumber, type);
+      const data = await saveData(type, before, { ...(before.data as Record<string, unknown>), ...changes });
+      await recordAudit(ctx, {
+        enterpriseNumber,
+        quality: type,
+        action: 'quality.registry-identifiers-changed',
+        target: { type: 'quality', id: type },
+        before: before.data,
+        after: data,
+      });
       return view(ctx, enterpriseNumber, type);
     }),
 

@@ -1,10 +1,12 @@
 /**
  * The senders directory: the batch channels an enterprise registers (`ftp`, `mqlink`, `isabel`),
- * besides its `ebox`, which always exists and cannot be deleted. Any manager of the enterprise.
+ * besides its `ebox`, which always exists and cannot be deleted. Any manager of the enterprise;
+ * a local manager deletes only a channel no other quality's rule uses (libs/domain batch-channels.ts).
  */
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import type { BatchChannelView } from '@um/contracts';
+import { channelUsesBlockingDeletion } from '@um/domain';
 import { ClientProblem, defineAction, ensureAllowed, notFound, recordAudit } from '@um/platform';
 import type { RoutingModels } from '../model.js';
 
@@ -37,14 +39,18 @@ export function channelActions(models: RoutingModels): Record<string, ActionSche
     }),
 
     ...defineAction('routing-module.deleteChannel', async ({ enterpriseNumber, channelId }, ctx) => {
-      ensureAllowed(ctx, 'batch-channels.manage', { enterpriseNumber });
+      const { role } = ensureAllowed(ctx, 'batch-channels.manage', { enterpriseNumber });
       if (channelId === 'ebox') throw new ClientProblem('CHANNEL_NOT_DELETABLE', 'the eBox always exists and cannot be deleted');
       const existing = await models.Channel.findOne({ _id: new Types.ObjectId(channelId), enterpriseNumber, status: 'active' }).lean();
       if (!existing) throw notFound('batch channel');
+      // The rules that route to it: this enterprise's own, or those of enterprises it is the mandatary of.
+      const affected = await models.Rule.find({ recipient: enterpriseNumber, channel: channelId, state: { $ne: 'channel-deleted' } }).lean();
+      if (channelUsesBlockingDeletion(role, affected).length > 0) {
+        throw new ClientProblem('CHANNEL_USED_BY_OTHER_QUALITY', 'routing rules of another quality use this channel: the access manager or a co-access-manager may delete it');
+      }
       await models.Channel.updateOne({ _id: existing._id, status: 'active' }, { $set: { status: 'deleted', deletedAt: new Date() } });
       await recordAudit(ctx, { enterpriseNumber, action: 'batch-channel.deleted', target: { type: 'batch-channel', id: channelId }, before: view(existing) });
-      // The rules that routed to it (this enterprise's own or those of enterprises it is the mandatary of) stop, visibly.
-      const affected = await models.Rule.find({ recipient: enterpriseNumber, channel: channelId, state: { $ne: 'channel-deleted' } }).lean();
+      // Those rules stop, visibly.
       if (affected.length > 0) {
         await models.Rule.updateMany({ recipient: enterpriseNumber, channel: channelId }, { $set: { state: 'channel-deleted' } });
         for (const rule of affected) {

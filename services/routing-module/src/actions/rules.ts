@@ -6,14 +6,14 @@
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
 import { DECLARATION_TYPES, authorize, type DeclarationType, type QualityType } from '@um/domain';
-import type { CallMeta, Mandate, RoutingRuleView } from '@um/contracts';
+import type { CallMeta, Mandate, RoutingRuleView, RuleState } from '@um/contracts';
 import { ClientProblem, call, defineAction, ensureAllowed, notFound, recordAudit, requireRole } from '@um/platform';
 import type { RoutingModels } from '../model.js';
 import { isoToday, mandateCovers, ruleState } from '../rules.js';
 
 type Ctx = Context<unknown, CallMeta>;
 
-interface RuleDoc {
+export interface RuleDoc {
   _id: unknown;
   enterpriseNumber: string;
   quality: string;
@@ -34,17 +34,12 @@ function view(rule: RuleDoc): RoutingRuleView {
   };
 }
 
-export function ruleActions(models: RoutingModels): Record<string, ActionSchema> {
-  const requireActiveQuality = async (ctx: Ctx, enterpriseNumber: string, type: QualityType) => {
-    const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
-    if (!state.active) throw notFound('quality');
-  };
-
-  /**
-   * The state of each rule as of today (mandates from the enterprise service, channels from this
-   * store). A rule whose state changed is marked, and the mark is audited.
-   */
-  const refreshStates = async (ctx: Ctx, rules: RuleDoc[]): Promise<RuleDoc[]> => {
+/**
+ * The state of each rule as of today (mandates from the enterprise service, channels from this
+ * store). A rule whose state changed is marked, and the mark is audited.
+ */
+export function stateRefresher(models: RoutingModels) {
+  return async (ctx: Ctx, rules: RuleDoc[]): Promise<RuleDoc[]> => {
     const today = isoToday();
     const mandataries = [...new Set(rules.filter((r) => r.recipient !== r.enterpriseNumber).map((r) => `${r.enterpriseNumber}>${r.recipient}`))];
     const mandates = new Map<string, Mandate[]>();
@@ -70,8 +65,8 @@ export function ruleActions(models: RoutingModels): Record<string, ActionSchema>
         channelActive: activeChannels.has(`${rule.recipient}/${rule.channel}`),
         today,
       });
-      if (state !== rule.state) {
-        await models.Rule.updateOne({ _id: rule._id }, { $set: { state } });
+      // Only the writer that moves the stored state records it (two readers refreshing at once audit it once).
+      if (state !== rule.state && (await models.Rule.updateOne({ _id: rule._id, state: rule.state as Exclude<RuleState, 'unset'> }, { $set: { state } })).modifiedCount > 0) {
         await recordAudit(ctx, {
           enterpriseNumber: rule.enterpriseNumber,
           quality: rule.quality as QualityType,
@@ -85,6 +80,15 @@ export function ruleActions(models: RoutingModels): Record<string, ActionSchema>
     }
     return out;
   };
+}
+
+export function ruleActions(models: RoutingModels): Record<string, ActionSchema> {
+  const requireActiveQuality = async (ctx: Ctx, enterpriseNumber: string, type: QualityType) => {
+    const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
+    if (!state.active) throw notFound('quality');
+  };
+
+  const refreshStates = stateRefresher(models);
 
   const listViews = (rules: RuleDoc[]): RoutingRuleView[] =>
     DECLARATION_TYPES.map((declarationType) => {
@@ -101,6 +105,16 @@ export function ruleActions(models: RoutingModels): Record<string, ActionSchema>
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const rules = await models.Rule.find({ enterpriseNumber, quality: type }).lean<RuleDoc[]>();
       return { enterpriseNumber, quality: type, items: listViews(await refreshStates(ctx, rules)) };
+    }),
+
+    // Manual 5.4.1: a mandatary sees the rules of the enterprises it receives for, to choose its channel.
+    ...defineAction('routing-module.listReceived', async ({ enterpriseNumber }, ctx) => {
+      ensureAllowed(ctx, 'routing.received', { enterpriseNumber });
+      const rules = (await models.Rule.find({ recipient: enterpriseNumber }).sort({ enterpriseNumber: 1, quality: 1, declarationType: 1 }).lean<RuleDoc[]>()).filter(
+        (r) => r.enterpriseNumber !== enterpriseNumber,
+      );
+      const items = (await refreshStates(ctx, rules)).map((rule) => ({ ...view(rule), enterpriseNumber: rule.enterpriseNumber, quality: rule.quality as QualityType }));
+      return { recipient: enterpriseNumber, items };
     }),
 
     ...defineAction('routing-module.setRecipient', async ({ enterpriseNumber, type, declarationType, body }, ctx) => {

@@ -1,5 +1,5 @@
 /**
- * The users of a quality (PRODUCT.md §2: RAE, co-RAE, and the GL/co-GLs of that quality): register
+ * The users of a quality (docs/product.md §2: RAE, co-RAE, and the GL/co-GLs of that quality): register
  * by NISS, read, change (language, e-mails, applications, company e-mail), block, unblock, delete
  * the membership, reset the password. Each reads top-down: validate → load → check → change →
  * persist → announce (every instance's projection) → audit.
@@ -7,7 +7,7 @@
 import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, routeCapability, type QualityType } from '@um/domain';
 import type { CallMeta, UserView } from '@um/contracts';
-import { ClientProblem, Saga, call, defineAction, ensureAllowed, notFound, recordAudit, refuseSelf } from '@um/platform';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, ensureAllowed, notFound, recordAudit, refuseSelf } from '@um/platform';
 import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
 import { isUniqueViolation, type Sync } from '../sync.js';
 
@@ -78,7 +78,10 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
             errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
           });
         }
-        const { roleId } = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
+        const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
+        // A concurrent identical registration won the unique role key: this one changes nothing.
+        if (!granted.created) throw alreadyHeld('user');
+        const { roleId } = granted;
         saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
         const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
         if (!summary) throw notFound('person');

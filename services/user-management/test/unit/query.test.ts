@@ -104,6 +104,16 @@ describe('search plans', () => {
   });
 });
 
+describe('search by kind (manual 5.1 checkboxes)', () => {
+  test('when kind is given, then only memberships of that kind match', () => {
+    const plan = buildSearch({ enterpriseNumber: EN, quality: 'employer' }, q({ kind: 'co-local-manager' }));
+    expect(plan.matches(rec({ kind: 'co-local-manager' }))).toBe(true);
+    expect(plan.matches(rec({ kind: 'user' }))).toBe(false);
+    expect(buildSearch({ enterpriseNumber: EN }, q({})).matches(rec({ kind: 'local-manager' }))).toBe(true);
+    expect(() => q({ kind: 'access-manager' })).toThrow();
+  });
+});
+
 describe('authorization projection', () => {
   const p = new Projection();
   const u1 = rec({ personId: 'u1', applications: ['dimona'] });
@@ -118,6 +128,12 @@ describe('authorization projection', () => {
     expect(p.check('u1', 'dmfa', EN, 'employer')).toEqual({ allowed: false, reason: 'application-not-granted' });
     expect(p.check('u1', 'dimona', EN, 'mandatary')).toEqual({ allowed: false, reason: 'no-membership' });
     expect(p.check('u1', 'dimona', '0000000097')).toEqual({ allowed: false, reason: 'no-membership' });
+  });
+
+  test('when a user asks for user-management (manual 1.3.2), then allowed; blocked, then not', () => {
+    expect(p.check('u1', 'user-management', EN, 'employer')).toEqual({ allowed: true, reason: 'granted' });
+    expect(p.check('u1', 'user-management', EN)).toEqual({ allowed: true, reason: 'granted' });
+    expect(p.check('u2', 'user-management', EN, 'employer')).toEqual({ allowed: false, reason: 'membership-blocked' });
   });
 
   test('when the membership or the account is blocked, then refused with that reason', () => {

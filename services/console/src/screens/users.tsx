@@ -1,0 +1,284 @@
+/** User search (manual Ill. 13, 18), registering a user with applications, a user's page, co-GLs. */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import type { ManagerView, UserView } from '@um/contracts';
+import { api, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
+import { useCatalogue } from '../catalogue.js';
+import { LANGUAGES, useSession } from '../session.js';
+import { Checkboxes, emptyPerson, Field, Notice, Page, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
+import { ManagerActions, ManagerTable } from './enterprise.js';
+
+const CRITERIA = ['lastName', 'firstName', 'username', 'niss', 'email', 'title'] as const;
+
+/** Applications a quality offers: the quality's own list when it is known, else the catalogue's. */
+function useApplications(quality: string | undefined): string[] {
+  const { role } = useSession();
+  const { applicationsOf } = useCatalogue();
+  const [apps, setApps] = useState<string[]>([]);
+  useEffect(() => {
+    if (!quality || !role?.enterpriseNumber) return;
+    void api.quality(role.enterpriseNumber, quality).then((r) => setApps(r.ok ? r.data.applications : (applicationsOf(quality) ?? [])));
+  }, [quality, role?.enterpriseNumber]);
+  return apps;
+}
+
+export function UsersScreen() {
+  const { t } = useTranslation();
+  const { role, can } = useSession();
+  const { label } = useCatalogue();
+  const en = role?.enterpriseNumber ?? '';
+  const enterpriseWide = can('users.search.enterprise');
+  const { quality, picker } = useQualityChoice();
+  const [scope, setScope] = useState<'quality' | 'all'>('quality');
+  const [criteria, setCriteria] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<ResultPage<UserView>>();
+  const [problem, setProblem] = useState<Problem>();
+  const apps = useApplications(quality);
+  const set = (k: string) => (v: string) => setCriteria((c) => ({ ...c, [k]: v }));
+  async function search(e?: FormEvent, page = 1) {
+    e?.preventDefault();
+    const all = enterpriseWide && scope === 'all';
+    const query = { ...criteria, page, ...(all && criteria.application ? { quality } : {}) };
+    const r = all ? await api.searchEnterpriseUsers(en, query) : await api.searchQualityUsers(en, quality ?? '', query);
+    if (!r.ok) {
+      setResult(undefined);
+      return setProblem(r.problem);
+    }
+    setProblem(undefined);
+    setResult(r.data);
+  }
+  return (
+    <Page title={t('users.title')}>
+      {picker}
+      {can('users.manage') && quality ? (
+        <p>
+          <Link to="/users/new">{t('users.register')}</Link>
+        </p>
+      ) : null}
+      <form onSubmit={(e) => void search(e)} noValidate aria-labelledby="search-heading">
+        <h2 id="search-heading">{t('users.search')}</h2>
+        {enterpriseWide ? (
+          <Select label={t('users.scope')} value={scope} onChange={(v) => setScope(v as 'quality' | 'all')} options={[{ value: 'quality', label: t('users.scopeQuality') }, { value: 'all', label: t('users.scopeAll') }]} />
+        ) : null}
+        <div className="grid">
+          {CRITERIA.map((c) => (
+            <Field key={c} label={t(`person.${c}`)} name={c} value={criteria[c] ?? ''} onChange={set(c)} problem={problem} />
+          ))}
+          <Select label={t('person.language')} name="language" value={criteria.language ?? ''} onChange={set('language')} problem={problem} options={[{ value: '', label: t('common.any') }, ...LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))]} />
+          <Select label={t('common.status')} name="status" value={criteria.status ?? ''} onChange={set('status')} problem={problem} options={[{ value: '', label: t('common.any') }, { value: 'active', label: t('status.active') }, { value: 'blocked', label: t('status.blocked') }]} />
+          <Select label={t('users.kind')} name="kind" value={criteria.kind ?? ''} onChange={set('kind')} problem={problem} options={[{ value: '', label: t('users.kindAll') }, { value: 'user', label: label('roleKinds', 'user') }, { value: 'co-local-manager', label: label('roleKinds', 'co-local-manager') }]} />
+          <Select label={t('users.application')} name="application" value={criteria.application ?? ''} onChange={set('application')} problem={problem} options={[{ value: '', label: t('common.any') }, ...apps.map((a) => ({ value: a, label: label('applications', a) }))]} />
+        </div>
+        <button type="submit">{t('users.searchButton')}</button>
+      </form>
+      <ProblemAlert problem={problem} />
+      {result ? (
+        <section aria-labelledby="results-heading">
+          <h2 id="results-heading">{t('users.results', { count: result.total })}</h2>
+          {result.items.length ? (
+            <table>
+              <caption className="sr-only">{t('users.results', { count: result.total })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('person.name')}</th>
+                  <th scope="col">{t('person.username')}</th>
+                  <th scope="col">{t('person.niss')}</th>
+                  <th scope="col">{t('quality.type')}</th>
+                  <th scope="col">{t('users.kind')}</th>
+                  <th scope="col">{t('common.status')}</th>
+                  <th scope="col">{t('quality.applications')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.items.map((u) => (
+                  <tr key={`${u.personId}-${u.quality}-${u.kind}`}>
+                    <td>
+                      <Link to={`/users/${u.quality}/${u.personId}`}>{`${u.firstName} ${u.lastName}`}</Link>
+                    </td>
+                    <td>{u.username ?? '—'}</td>
+                    <td>{u.niss ?? '—'}</td>
+                    <td>{label('qualities', u.quality)}</td>
+                    <td>{label('roleKinds', u.kind)}</td>
+                    <td>{t(`status.${u.status}`)}</td>
+                    <td>{u.applications.map((a) => label('applications', a)).join(', ') || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          <nav aria-label={t('common.pages')} className="pager">
+            {result.page > 1 ? <button type="button" onClick={() => void search(undefined, result.page - 1)}>{t('common.previous')}</button> : null}{' '}
+            {result.page * result.pageSize < result.total ? <button type="button" onClick={() => void search(undefined, result.page + 1)}>{t('common.next')}</button> : null}
+          </nav>
+        </section>
+      ) : null}
+    </Page>
+  );
+}
+
+export function RegisterUserScreen() {
+  const { t } = useTranslation();
+  const { role, language } = useSession();
+  const { label } = useCatalogue();
+  const navigate = useNavigate();
+  const en = role?.enterpriseNumber ?? '';
+  const { quality, picker } = useQualityChoice();
+  const apps = useApplications(quality);
+  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
+  const [known, setKnown] = useState<boolean>();
+  const [companyEmail, setCompanyEmail] = useState('');
+  const [selected, setSelected] = useState<string[]>([]);
+  const [problem, setProblem] = useState<Problem>();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const r = await api.registerUser(en, quality ?? '', { ...personPayload(person, known === true), applications: selected, ...(companyEmail.trim() ? { companyEmail: companyEmail.trim() } : {}) });
+    if (!r.ok) return setProblem(r.problem);
+    navigate(`/users/${quality}/${r.data.personId}`);
+  }
+  return (
+    <Page title={t('register.title')}>
+      {picker}
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <PersonFields enterpriseNumber={en} value={person} onChange={setPerson} problem={problem} known={known} setKnown={setKnown} />
+        <Field label={t('person.companyEmail')} name="companyEmail" type="email" value={companyEmail} onChange={setCompanyEmail} problem={problem} />
+        <Checkboxes legend={t('quality.applications')} name="applications" options={apps.map((a) => ({ value: a, label: label('applications', a) }))} selected={selected} onChange={setSelected} problem={problem} />
+        <ProblemAlert problem={problem} />
+        <button type="submit" disabled={known === undefined || !quality}>
+          {t('register.submit')}
+        </button>
+      </form>
+    </Page>
+  );
+}
+
+export function UserScreen() {
+  const { t } = useTranslation();
+  const { role, can } = useSession();
+  const { label } = useCatalogue();
+  const navigate = useNavigate();
+  const { type = '', personId = '' } = useParams();
+  const en = role?.enterpriseNumber ?? '';
+  const [user, setUser] = useState<UserView>();
+  const [problem, setProblem] = useState<Problem>();
+  const [notice, setNotice] = useState<string>();
+  const [selected, setSelected] = useState<string[]>([]);
+  const apps = useApplications(type);
+  const reload = useCallback(
+    () =>
+      void api.user(en, type, personId).then((r) => {
+        if (!r.ok) return setProblem(r.problem);
+        setUser(r.data);
+        setSelected(r.data.applications);
+      }),
+    [en, type, personId],
+  );
+  useEffect(reload, [reload]);
+  async function done(p: Promise<{ ok: boolean; problem?: Problem }>, message: string, after?: () => void) {
+    const r = await p;
+    if (!r.ok) return setProblem(r.problem);
+    setProblem(undefined);
+    setNotice(message);
+    if (after) after();
+    else reload();
+  }
+  const manage = can('users.manage');
+  return (
+    <Page title={user ? t('user.title', { name: `${user.firstName} ${user.lastName}` }) : t('user.titleUnknown')}>
+      <Notice message={notice} />
+      <ProblemAlert problem={problem} />
+      {user ? (
+        <>
+          <dl className="details">
+            <dt>{t('person.username')}</dt>
+            <dd>{user.username ?? '—'}</dd>
+            <dt>{t('person.niss')}</dt>
+            <dd>{user.niss ?? '—'}</dd>
+            <dt>{t('person.language')}</dt>
+            <dd>{t(`languages.${user.language}`)}</dd>
+            <dt>{t('person.email')}</dt>
+            <dd>{user.emails.join(', ') || '—'}</dd>
+            <dt>{t('quality.type')}</dt>
+            <dd>{label('qualities', user.quality)}</dd>
+            <dt>{t('users.kind')}</dt>
+            <dd>{label('roleKinds', user.kind)}</dd>
+            <dt>{t('common.status')}</dt>
+            <dd>{t(`status.${user.status}`)}</dd>
+          </dl>
+          {manage ? (
+            <>
+              <form onSubmit={(e) => { e.preventDefault(); void done(api.updateUser(en, type, personId, { applications: selected }), t('user.saved')); }}>
+                <Checkboxes legend={t('quality.applications')} name="applications" options={apps.map((a) => ({ value: a, label: label('applications', a) }))} selected={selected} onChange={setSelected} problem={problem} />
+                <button type="submit">{t('common.save')}</button>
+              </form>
+              <h2>{t('common.actions')}</h2>
+              <ManagerActions
+                status={user.status}
+                onAction={(a) => void done(api.userAction(en, type, personId, a), t(`actions.done.${a}`))}
+                onDelete={() => void done(api.deleteUser(en, type, personId), t('actions.done.delete'), () => navigate('/users'))}
+                onReset={(p) => void done(api.resetUserPassword(en, type, personId, p), t('actions.done.reset'))}
+              />
+            </>
+          ) : null}
+        </>
+      ) : null}
+    </Page>
+  );
+}
+
+export function CoLocalManagersScreen() {
+  const { t } = useTranslation();
+  const { role, language } = useSession();
+  const en = role?.enterpriseNumber ?? '';
+  const { quality, picker } = useQualityChoice();
+  const [items, setItems] = useState<ManagerView[]>([]);
+  const [problem, setProblem] = useState<Problem>();
+  const [formProblem, setFormProblem] = useState<Problem>();
+  const [notice, setNotice] = useState<string>();
+  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
+  const [known, setKnown] = useState<boolean>();
+  const reload = useCallback(() => {
+    if (quality) void api.coLocalManagers(en, quality).then((r) => (r.ok ? setItems(r.data.items) : setProblem(r.problem)));
+  }, [en, quality]);
+  useEffect(reload, [reload]);
+  async function done(p: Promise<{ ok: boolean; problem?: Problem }>, message: string) {
+    const r = await p;
+    if (!r.ok) return setProblem(r.problem);
+    setProblem(undefined);
+    setNotice(message);
+    reload();
+  }
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    const r = await api.addCoLocalManager(en, quality ?? '', personPayload(person, known === true));
+    if (!r.ok) return setFormProblem(r.problem);
+    setFormProblem(undefined);
+    setNotice(t('coGl.added', { name: `${person.firstName} ${person.lastName}` }));
+    setPerson(emptyPerson(language));
+    setKnown(undefined);
+    reload();
+  }
+  const q = quality ?? '';
+  return (
+    <Page title={t('coGl.title')}>
+      {picker}
+      <Notice message={notice} />
+      <ProblemAlert problem={problem} />
+      <ManagerTable
+        items={items}
+        caption={t('coGl.title')}
+        onAction={(id, a) => void done(api.coLocalManagerAction(en, q, id, a), t(`actions.done.${a}`))}
+        onDelete={(id) => void done(api.deleteCoLocalManager(en, q, id), t('actions.done.delete'))}
+        onReset={(id, p) => void done(api.resetCoLocalManagerPassword(en, q, id, p), t('actions.done.reset'))}
+      />
+      <h2>{t('coGl.add')}</h2>
+      <form onSubmit={(e) => void add(e)} noValidate>
+        <PersonFields enterpriseNumber={en} value={person} onChange={setPerson} problem={formProblem} known={known} setKnown={setKnown} />
+        <ProblemAlert problem={formProblem} />
+        <button type="submit" disabled={known === undefined || !quality}>
+          {t('coGl.confirm')}
+        </button>
+      </form>
+    </Page>
+  );
+}

@@ -1,0 +1,593 @@
+/**
+ * The web console in a real Chromium (Debian's `chromium`, driven by playwright-core) against the
+ * real system: every flow of the manual through the screens, axe-core on every screen (no serious
+ * or critical violation), and no console error, failed request or unexpected error answer.
+ * Screenshots of every screen (French) and of the role choice and home in each language go to
+ * docs/screens/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { issueCertificate } from '../support/certificates';
+import { GOOD_PASSWORD, onboardingBody, personBody, uniqueEnterpriseNumber, uniqueNiss, uniqueUsername } from '../support/fixtures';
+import { expectOk, OPERATOR, startTestSystem, type TestSystem } from '../support/system';
+
+const CHROMIUM = process.env.UM_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENS = path.resolve(__dirname, '../../docs/screens');
+
+interface Expected {
+  method: string;
+  path: RegExp;
+  status: number;
+}
+
+/** One browser tab with its watchers: console errors, failed requests, error answers. */
+interface Tab {
+  page: Page;
+  context: BrowserContext;
+  /** Error answers this step expects (a 404 look-up of an unknown NISS, a 400 for bad input, …). */
+  expect(method: string, path: RegExp, status: number): void;
+  close(): Promise<void>;
+}
+
+let sys: TestSystem;
+let browser: Browser;
+let baseUrl: string;
+const A = onboardingBody({ name: 'Boulangerie Dupont', eligibleQualities: ['employer', 'mandatary', 'hospital-care-provider'] }, { language: 'fr', firstName: 'Marie', lastName: 'Dupont' });
+const M = onboardingBody({ name: 'Mandaco Secrétariat', eligibleQualities: ['approved-social-secretariat', 'mandatary'] }, { language: 'fr', firstName: 'Luc', lastName: 'Janssens' });
+const GERMAN = personBody({ language: 'de', firstName: 'Jonas', lastName: 'Schmitz' });
+let raePassword = GOOD_PASSWORD;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set UM_CHROMIUM`);
+  fs.mkdirSync(SCREENS, { recursive: true });
+  [sys, browser] = await Promise.all([
+    startTestSystem(),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  ]);
+  baseUrl = sys.baseUrl;
+  const cc = (await sys.api.operator()).token;
+  await expectOk('onboard A', sys.api.post('/admin/enterprises', A, cc));
+  await expectOk('onboard M', sys.api.post('/admin/enterprises', M, cc));
+  await expectOk('mandate A → M', sys.api.post(`/admin/enterprises/${A.enterpriseNumber}/mandates`, { mandataryEnterpriseNumber: M.enterpriseNumber, declarationTypes: ['drs-unemployment'], validFrom: '2026-01-01' }, cc));
+  const mRae = await sys.api.loginAs(M.accessManager.username, GOOD_PASSWORD);
+  await expectOk('M mandatary quality', sys.api.post(`/enterprises/${M.enterpriseNumber}/qualities`, { type: 'mandatary', localManager: personBody() }, mRae.token));
+  // A person whose language is German, GL of A's mandatary quality (activated for the test).
+  const aRae = await sys.api.loginAs(A.accessManager.username, GOOD_PASSWORD);
+  await expectOk('A employer quality', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities`, { type: 'employer', data: { employerRegistrationNumber: '123456789' }, localManager: personBody() }, aRae.token));
+  await expectOk('A mandatary quality', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities`, { type: 'mandatary', localManager: GERMAN }, aRae.token));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.shutdown();
+});
+
+async function openTab(locale = 'fr-BE'): Promise<Tab> {
+  const context = await browser.newContext({ baseURL: baseUrl, locale, viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const failed: string[] = [];
+  const answers: Array<{ method: string; path: string; status: number }> = [];
+  const expected: Expected[] = [];
+  page.on('console', (m) => {
+    // Chromium logs every error answer as "Failed to load resource"; those are judged below, by route.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => failed.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) answers.push({ method: r.request().method(), path: new URL(r.url()).pathname, status: r.status() });
+  });
+  return {
+    page,
+    context,
+    expect: (method, p, status) => expected.push({ method, path: p, status }),
+    async close() {
+      await page.waitForLoadState('networkidle');
+      await context.close();
+      const unexpected = answers.filter((a) => !expected.some((e) => e.method === a.method && e.status === a.status && e.path.test(a.path)));
+      expect({ errors, failed, unexpected }).toEqual({ errors: [], failed: [], unexpected: [] });
+    },
+  };
+}
+
+/** axe-core on the screen as it is (no serious or critical violation), then its screenshot. */
+async function screen(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect({ screen: name, serious }).toEqual({ screen: name, serious: [] });
+  await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+/** A field by its label (required fields' labels end with "(obligatoire)" or its translation). */
+const field = (page: Page, label: string) => page.locator('main').getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(.+\\))?$`));
+
+/** Waits until the field named `name` is marked invalid (the API's `errors[]` entry for it arrived). */
+const invalid = (page: Page, name: string) => page.locator(`main [name="${name}"][aria-invalid="true"]`).waitFor();
+
+async function login(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form button[type="submit"]').click();
+}
+
+async function chooseRole(page: Page, role: RegExp): Promise<void> {
+  await page.getByRole('button', { name: role }).click();
+  await page.getByRole('heading', { level: 1, name: /Accueil|Startpagina|Startseite|Home/ }).waitFor();
+}
+
+async function menu(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: /menu|Menü|Hoofdmenu/i }).getByRole('link', { name, exact: true }).click();
+}
+
+/** The person look-up: a NISS unknown to the system answers 404 and the full form appears. */
+async function enterNewPerson(tab: Tab, p: { niss: string; firstName: string; lastName: string; username: string; password: string; email?: string }): Promise<void> {
+  const { page } = tab;
+  tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
+  await field(page, 'Numéro de registre national (NISS)').fill(p.niss);
+  await page.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+  await page.getByText('Cette personne n’est pas encore connue').waitFor();
+  await field(page, 'Prénom').fill(p.firstName);
+  await field(page, 'Nom').fill(p.lastName);
+  if (p.email) await field(page, 'E-mail personnel').fill(p.email);
+  await field(page, 'Nom d’utilisateur').fill(p.username);
+  await field(page, 'Mot de passe').fill(p.password);
+}
+
+const RAE_MENU = ['Accueil', 'Entreprise', 'Co-Responsables Accès', 'Utilisateurs', 'Co-Gestionnaires Locaux', 'Données de la qualité', 'Module de routage', 'Canaux batch', 'Messages structurés', 'Historique (audit)', 'Mes données', 'Aide'];
+
+describe('web console (Chromium)', () => {
+  test('when the access manager logs in, then the role choice names the role and company, and the home shows exactly the menu of its capabilities', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Connexion');
+    await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
+    await screen(page, 'login');
+    await login(page, A.accessManager.username, GOOD_PASSWORD);
+    await page.getByRole('heading', { level: 1, name: 'Choisissez un rôle' }).waitFor();
+    const role = page.getByRole('button', { name: new RegExp(`Responsable Accès Entreprise.*${A.enterpriseNumber}`) });
+    await expect(role.count()).resolves.toBe(1);
+    // The company's name, once roles carry `enterpriseName` (PRODUCT.md §7.2).
+    const answer = await sys.api.post('/auth/login', { username: A.accessManager.username, password: GOOD_PASSWORD });
+    if (answer.body.roles[0].enterpriseName) await expect(role.textContent()).resolves.toContain(A.name);
+    await screen(page, 'roles');
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    const items = await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').allTextContents();
+    expect(items).toEqual(RAE_MENU);
+    await screen(page, 'home');
+    await tab.close();
+  });
+
+  test('when the access manager adds a quality with its GL, then the rules tick as they type, a bad field is named next to it, and the quality is listed', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, GOOD_PASSWORD);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Entreprise');
+    await page.getByText(A.name).waitFor();
+    await screen(page, 'enterprise');
+    await page.getByRole('link', { name: 'Ajouter une qualité' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ajouter une qualité' }).waitFor();
+    await field(page, 'Qualité').selectOption('hospital-care-provider');
+    await field(page, 'Numéro INAMI').fill('12');
+    await enterNewPerson(tab, { niss: uniqueNiss(), firstName: 'Sophie', lastName: 'Lambert', username: 'Sophie L', password: 'abc' });
+    // The manual's rules, from libs/domain, as the person types.
+    await expect(page.getByRole('list', { name: 'Règles du mot de passe' }).getByRole('listitem').first().textContent()).resolves.toContain('(non respectée)');
+    await expect(page.getByRole('list', { name: 'Règles du nom d’utilisateur' }).getByRole('listitem').last().textContent()).resolves.toContain('(non respectée)');
+    await field(page, 'Nom d’utilisateur').fill(uniqueUsername('sophie'));
+    await field(page, 'Mot de passe').fill(GOOD_PASSWORD);
+    const ticks = await page.getByRole('list', { name: 'Règles du mot de passe' }).getByRole('listitem').allTextContents();
+    expect(ticks.every((t) => t.includes('(respectée)'))).toBe(true);
+    await screen(page, 'add-quality');
+    // The INAMI number is too short: the API's message stands next to that field.
+    tab.expect('POST', /^\/api\/v1\/enterprises\/\d+\/qualities$/, 400);
+    await page.getByRole('button', { name: 'Ajouter la qualité' }).click();
+    await page.getByRole('alert').first().waitFor();
+    await invalid(page, 'inamiNumber');
+    const describedBy = (await field(page, 'Numéro INAMI').getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-error'))!;
+    await expect(page.locator(`[id="${describedBy}"]`).textContent()).resolves.toMatch(/\S/);
+    await screen(page, 'add-quality-problem');
+    await field(page, 'Numéro INAMI').fill('12345678');
+    await page.getByRole('button', { name: 'Ajouter la qualité' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Entreprise' }).waitFor();
+    await page.getByRole('cell', { name: 'Prestataire de soins : hôpital' }).waitFor();
+    await tab.close();
+  });
+
+  test('when the access manager adds a co-RAE by NISS and confirms, then it is listed and can be blocked, unblocked, given a new password and deleted', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, GOOD_PASSWORD);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Co-Responsables Accès');
+    await enterNewPerson(tab, { niss: uniqueNiss(), firstName: 'Pierre', lastName: 'Martin', username: uniqueUsername('pierre'), password: GOOD_PASSWORD });
+    await page.getByRole('button', { name: 'Confirmer le Co-Responsable Accès' }).click();
+    await page.getByText('Pierre Martin est maintenant Co-Responsable Accès.').waitFor();
+    const row = page.getByRole('row', { name: /Pierre Martin/ });
+    await row.getByRole('button', { name: 'Bloquer' }).click();
+    await row.getByRole('cell', { name: 'Bloqué', exact: true }).waitFor();
+    await screen(page, 'co-access-managers');
+    await row.getByRole('button', { name: 'Débloquer' }).click();
+    await row.getByRole('cell', { name: 'Actif', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+    await row.getByLabel(/^Nouveau mot de passe/).fill('Nouveau#2026');
+    await row.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+    await page.getByRole('status').getByText('Mot de passe réinitialisé.').waitFor();
+    await row.getByRole('button', { name: 'Supprimer' }).click();
+    await row.getByRole('button', { name: 'Oui, supprimer' }).click();
+    await page.getByRole('status').getByText('Supprimé.').waitFor();
+    await page.getByRole('row', { name: /Pierre Martin/ }).waitFor({ state: 'detached' });
+    await tab.close();
+  });
+
+  test('when the access manager registers a user with applications, then the search finds them and the user page blocks, unblocks, resets and deletes; a bad e-mail is named next to its field', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, GOOD_PASSWORD);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Utilisateurs');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await page.getByRole('link', { name: 'Enregistrer un utilisateur' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Enregistrer un utilisateur' }).waitFor();
+    await enterNewPerson(tab, { niss: uniqueNiss(), firstName: 'Élise', lastName: 'Claes', username: uniqueUsername('elise'), password: GOOD_PASSWORD, email: 'not-an-email' });
+    await page.getByRole('checkbox', { name: 'Dimona' }).check();
+    await page.getByRole('checkbox', { name: 'DmfA' }).check();
+    await screen(page, 'register-user');
+    tab.expect('POST', /^\/api\/v1\/enterprises\/\d+\/qualities\/employer\/users$/, 400);
+    await page.getByRole('button', { name: 'Enregistrer l’utilisateur' }).click();
+    await invalid(page, 'email');
+    await expect(page.locator('main .field-error').count()).resolves.toBe(1);
+    await field(page, 'E-mail personnel').fill('elise.claes@example.be');
+    await page.getByRole('button', { name: 'Enregistrer l’utilisateur' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Utilisateur Élise Claes' }).waitFor();
+    await expect(page.getByRole('checkbox', { name: 'Dimona' }).isChecked()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Bloquer' }).click();
+    await page.getByRole('definition').getByText('Bloqué', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Débloquer' }).click();
+    await page.getByRole('definition').getByText('Actif', { exact: true }).waitFor();
+    await screen(page, 'user');
+    // Search by last name, across the enterprise.
+    await menu(page, 'Utilisateurs');
+    await field(page, 'Rechercher dans').selectOption('all');
+    await field(page, 'Nom').fill('Claes');
+    await field(page, 'A accès à').selectOption('dimona');
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await page.getByRole('link', { name: 'Élise Claes' }).waitFor();
+    await screen(page, 'users');
+    await page.getByRole('link', { name: 'Élise Claes' }).click();
+    await page.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+    await page.getByLabel(/^Nouveau mot de passe/).fill('Reset#2026ab');
+    await page.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+    await page.getByRole('status').getByText('Mot de passe réinitialisé.').waitFor();
+    await page.getByRole('button', { name: 'Supprimer' }).click();
+    await page.getByRole('button', { name: 'Oui, supprimer' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Utilisateurs' }).waitFor();
+    await tab.close();
+  });
+
+  test('when the access manager designates a co-GL and edits the quality, then both show', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, GOOD_PASSWORD);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Co-Gestionnaires Locaux');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await enterNewPerson(tab, { niss: uniqueNiss(), firstName: 'Nina', lastName: 'Wouters', username: uniqueUsername('nina'), password: GOOD_PASSWORD });
+    await page.getByRole('button', { name: 'Confirmer le Co-Gestionnaire Local' }).click();
+    await page.getByRole('row', { name: /Nina Wouters/ }).waitFor();
+    await screen(page, 'co-local-managers');
+    await menu(page, 'Données de la qualité');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await field(page, 'E-mail de contact').fill('rh@dupont.example.be');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('status').getByText('Enregistré.').waitFor();
+    const technical = page.getByRole('region', { name: 'Désigner l’utilisateur technique' });
+    tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
+    await technical.getByLabel(/^Numéro de registre national/).fill(uniqueNiss());
+    await technical.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+    await technical.getByLabel(/^Prénom/).fill('Tom');
+    await technical.getByLabel(/^Nom( \(obligatoire\))?$/).fill('Technicus');
+    await technical.getByLabel(/^Nom d’utilisateur/).fill(uniqueUsername('tech'));
+    await technical.getByLabel(/^Mot de passe/).fill(GOOD_PASSWORD);
+    await technical.getByRole('button', { name: 'Désigner cet utilisateur technique' }).click();
+    await technical.getByRole('status').getByText('L’utilisateur technique est désigné.').waitFor();
+    await page.getByRole('definition').getByText(/Tom Technicus/).waitFor();
+    await screen(page, 'quality');
+    await tab.close();
+  });
+
+  test('when the access manager adds a batch channel and routes, then the mandatary is offered as recipient within its mandate and the channel is chosen among the enterprise’s own', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, GOOD_PASSWORD);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Canaux batch');
+    await field(page, 'Type').selectOption('ftp');
+    await field(page, 'Nom').fill('FTP Dupont');
+    await field(page, 'Hôte').fill('ftp.dupont.example.be');
+    await page.getByRole('button', { name: 'Ajouter le canal' }).click();
+    await page.getByRole('cell', { name: 'FTP Dupont' }).waitFor();
+    await screen(page, 'batch-channels');
+    await menu(page, 'Module de routage');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    const unemployment = page.getByRole('row', { name: /DRS chômage/ });
+    await unemployment.waitFor();
+    await page.getByText(`À ${M.enterpriseNumber} pour DRS chômage`).waitFor();
+    const recipient = unemployment.getByLabel('Destinataire pour DRS chômage');
+    await expect(recipient.locator('option').allTextContents()).resolves.toEqual(['L’entreprise elle-même', `Mandataire ${M.enterpriseNumber}`]);
+    // No mandate covers sickness: only the enterprise itself is offered.
+    await expect(page.getByLabel('Destinataire pour DRS maladie-invalidité').locator('option').allTextContents()).resolves.toEqual(['L’entreprise elle-même']);
+    await recipient.selectOption(M.enterpriseNumber);
+    await unemployment.getByRole('button', { name: 'Choisir le destinataire' }).click();
+    await unemployment.getByRole('cell', { name: `Mandataire ${M.enterpriseNumber}`, exact: true }).waitFor();
+    const sickness = page.getByRole('row', { name: /DRS maladie-invalidité/ });
+    await sickness.getByRole('button', { name: 'Choisir le destinataire' }).click();
+    await sickness.getByLabel('Canal pour DRS maladie-invalidité').waitFor();
+    await sickness.getByLabel('Canal pour DRS maladie-invalidité').selectOption({ label: 'FTP Dupont (ftp)' });
+    await sickness.getByRole('button', { name: 'Choisir le canal' }).click();
+    await sickness.getByRole('cell', { name: 'FTP Dupont', exact: true }).waitFor();
+    await screen(page, 'routing');
+    await menu(page, 'Messages structurés');
+    await page.getByText('Aucun message.').waitFor();
+    await screen(page, 'messages');
+    await menu(page, 'Historique (audit)');
+    await page.getByRole('cell', { name: 'Canal batch ajouté' }).first().waitFor();
+    await screen(page, 'audit');
+    await menu(page, 'Aide');
+    await page.getByRole('heading', { level: 2, name: 'Module de routage' }).waitFor();
+    await screen(page, 'help');
+    await tab.close();
+  });
+
+  test('when the access manager changes their language, password and certificate, then the console follows at once', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Mes données');
+    await page.getByRole('definition').getByText(A.accessManager.username).waitFor();
+    await screen(page, 'me');
+    await field(page, 'Langue').selectOption('nl');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Mijn gegevens' }).waitFor();
+    await page.locator('html[lang="nl"]').waitFor({ state: 'attached' });
+    await field(page, 'Taal').selectOption('fr');
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await page.getByRole('navigation', { name: 'Menu principal' }).waitFor();
+    await page.getByRole('link', { name: 'Mon mot de passe' }).click();
+    await field(page, 'Mot de passe actuel').fill(raePassword);
+    await field(page, 'Nouveau mot de passe').fill('court');
+    await screen(page, 'password');
+    tab.expect('PUT', /^\/api\/v1\/me\/password$/, 400);
+    await page.getByRole('button', { name: 'Modifier le mot de passe' }).click();
+    await invalid(page, 'newPassword');
+    await field(page, 'Nouveau mot de passe').fill('Change#2026z');
+    await page.getByRole('button', { name: 'Modifier le mot de passe' }).click();
+    // A new password ends every session: the console says so on the login screen.
+    await page.getByRole('status').getByText('Votre mot de passe a été modifié : connectez-vous avec le nouveau.').waitFor();
+    raePassword = 'Change#2026z';
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Mes données');
+    await page.getByRole('link', { name: 'Mon certificat' }).click();
+    tab.expect('GET', /^\/api\/v1\/me\/certificate$/, 404);
+    await page.getByText('Aucun certificat enregistré.').waitFor();
+    await page.getByLabel('Ou collez le certificat (PEM)').fill(issueCertificate({ commonName: 'Marie Dupont' }).pem);
+    await page.getByRole('button', { name: 'Enregistrer le certificat' }).click();
+    await page.getByText('Certificat enregistré.').waitFor();
+    await page.getByRole('definition').getByText(/Marie Dupont/).first().waitFor();
+    await screen(page, 'certificate');
+    await tab.close();
+  });
+
+  test('when the contact centre logs in, then only the back office and their own data are offered, and they onboard an enterprise, register a mandate and replace an access manager', async () => {
+    const cc = await openTab();
+    const p = cc.page;
+    await login(p, OPERATOR.username, OPERATOR.password);
+    // The operator's own language may differ; this test reads French.
+    await p.getByRole('heading', { level: 1, name: /role|rôle|Rolle|rol/ }).waitFor();
+    await p.waitForLoadState('networkidle');
+    await p.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption('fr');
+    await chooseRole(p, /Contact Center/);
+    const items = await p.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').allTextContents();
+    expect(items).toEqual(['Accueil', 'Back office', 'Mes données', 'Aide']);
+    await screen(p, 'home-contact-centre');
+    await menu(p, 'Back office');
+    const number = uniqueEnterpriseNumber();
+    const onboard = p.getByRole('region', { name: 'Inscrire une entreprise' });
+    await onboard.getByLabel(/^Numéro d’entreprise/).fill(number);
+    await onboard.getByLabel(/^Nom de l’entreprise/).fill('Brasserie Nouvelle');
+    await onboard.getByRole('checkbox', { name: 'Mandataire' }).check();
+    cc.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
+    await onboard.getByLabel(/^Numéro de registre national/).fill(uniqueNiss());
+    await onboard.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+    await onboard.getByLabel(/^Prénom/).fill('Hugo');
+    await onboard.getByLabel(/^Nom( \(obligatoire\))?$/).fill('Leroy');
+    await onboard.getByLabel(/^Nom d’utilisateur/).fill(uniqueUsername('hugo'));
+    await onboard.getByLabel(/^Mot de passe/).fill(GOOD_PASSWORD);
+    await onboard.getByRole('button', { name: 'Inscrire l’entreprise' }).click();
+    await p.getByRole('status').getByText('Brasserie Nouvelle est inscrite.').waitFor();
+    const mandates = p.getByRole('region', { name: 'Enregistrer un mandat' });
+    await mandates.getByLabel(/^Entreprise qui donne le mandat/).fill(number);
+    await mandates.getByLabel(/^Entreprise mandataire/).fill(M.enterpriseNumber);
+    await mandates.getByRole('checkbox', { name: 'DRS accident du travail' }).check();
+    await mandates.getByRole('button', { name: 'Enregistrer le mandat' }).click();
+    await p.getByRole('status').getByText('Mandat enregistré.').waitFor();
+    const replace = p.getByRole('region', { name: 'Remplacer un Responsable Accès' });
+    await replace.getByLabel(/^Numéro d’entreprise/).fill(number);
+    await replace.getByLabel(/^Numéro de registre national/).fill(uniqueNiss());
+    await replace.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+    await replace.getByLabel(/^Prénom/).fill('Iris');
+    await replace.getByLabel(/^Nom( \(obligatoire\))?$/).fill('Dubois');
+    await replace.getByLabel(/^Nom d’utilisateur/).fill(uniqueUsername('iris'));
+    await replace.getByLabel(/^Mot de passe/).fill(GOOD_PASSWORD);
+    await replace.getByRole('button', { name: 'Remplacer le Responsable Accès' }).click();
+    await p.getByRole('status').getByText(`Le Responsable Accès de ${number} est remplacé.`).waitFor();
+    await screen(p, 'admin');
+    await cc.close();
+  });
+
+  test('when a person whose language is German logs in from an English browser, then the console speaks German; role choice and home are shown in each language', async () => {
+    const tab = await openTab('en-GB');
+    const { page } = tab;
+    await login(page, GERMAN.username, GOOD_PASSWORD);
+    await page.getByRole('heading', { level: 1, name: 'Rolle wählen' }).waitFor();
+    await page.locator('html[lang="de"]').waitFor({ state: 'attached' });
+    const titles = { fr: ['Choisissez un rôle', 'Accueil', 'Gestionnaire Local'], nl: ['Kies een rol', 'Startpagina', 'Lokale beheerder'], de: ['Rolle wählen', 'Startseite', 'Lokaler Verwalter'], en: ['Choose a role', 'Home', 'Local manager (GL)'] } as const;
+    for (const [language, [roles, home, role]] of Object.entries(titles)) {
+      await page.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption(language);
+      await page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
+      if (!(await page.getByRole('heading', { level: 1, name: roles }).isVisible())) await page.getByRole('button', { name: /Changer de rôle|Andere rol|Rolle wechseln|Change role/ }).click();
+      await page.getByRole('heading', { level: 1, name: roles }).waitFor();
+      await screen(page, `roles-${language}`);
+      await page.getByRole('button', { name: role }).click();
+      await page.getByRole('heading', { level: 1, name: home }).waitFor();
+      await screen(page, `home-${language}`);
+    }
+    await tab.close();
+  });
+
+  test('when a manager adds a co-GL whose NISS is known, then the names come pre-filled and no credentials are asked (needs GET /enterprises/{en}/persons/{niss})', async () => {
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const lookup = await sys.api.request('GET', `/enterprises/${A.enterpriseNumber}/persons/${GERMAN.niss}`, { token: rae.token });
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Co-Gestionnaires Locaux');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await field(page, 'Numéro de registre national (NISS)').fill(GERMAN.niss);
+    if (lookup.status !== 200) {
+      // Before the look-up route exists every NISS reads as unknown: the person is entered in full.
+      tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
+      await page.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+      await page.getByText('Cette personne n’est pas encore connue').waitFor();
+      await tab.close();
+      return;
+    }
+    await page.getByRole('button', { name: 'Rechercher ce NISS' }).click();
+    await page.getByText('Cette personne est connue : vérifiez les noms et confirmez.').waitFor();
+    await expect(field(page, 'Prénom').inputValue()).resolves.toBe(GERMAN.firstName);
+    await expect(field(page, 'Nom').inputValue()).resolves.toBe(GERMAN.lastName);
+    await expect(field(page, 'Nom d’utilisateur').count()).resolves.toBe(0);
+    await screen(page, 'co-local-managers-known-person');
+    await page.getByRole('button', { name: 'Confirmer le Co-Gestionnaire Local' }).click();
+    await page.getByRole('row', { name: new RegExp(`${GERMAN.firstName} ${GERMAN.lastName}`) }).waitFor();
+    await tab.close();
+  });
+
+  test('when a manager filters the search on co-GLs, then only co-GLs are listed (needs kind=), else the refusal is shown next to the filter', async () => {
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const probe = await sys.api.request('GET', `/enterprises/${A.enterpriseNumber}/qualities/employer/users?kind=co-local-manager`, { token: rae.token });
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Utilisateurs');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await field(page, 'Type').selectOption('co-local-manager');
+    if (probe.status !== 200) tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/qualities\/employer\/users$/, probe.status);
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    if (probe.status !== 200) {
+      await page.getByRole('alert').getByText('Certaines données ne sont pas valables.').waitFor();
+      await invalid(page, 'kind');
+      await tab.close();
+      return;
+    }
+    await page.getByRole('link', { name: 'Nina Wouters' }).waitFor();
+    const kinds = await page.locator('main table tbody tr td:nth-child(5)').allTextContents();
+    expect(new Set(kinds)).toEqual(new Set(['Co-Gestionnaire Local']));
+    await tab.close();
+  });
+
+  test('when a local manager works with the keyboard alone, then every step is reachable, focus is visible, and the menu holds only the quality’s screens', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+    // Tab from the top of the page: skip link, language, then the form.
+    const focusTo = async (accessibleName: RegExp, max = 12) => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        // Evaluated in the page (a string: this file is compiled without the DOM's types).
+        const name = await page.evaluate<string>(
+          `(() => { const el = document.activeElement; if (!el) return ''; const label = el.id ? document.querySelector('label[for="' + el.id + '"]') : null; return el.getAttribute('aria-label') || (label ? label.textContent : '') || el.textContent || ''; })()`,
+        );
+        if (accessibleName.test(name ?? '')) return;
+      }
+      throw new Error(`no focusable element named ${accessibleName} within ${max} Tab presses`);
+    };
+    await focusTo(/^Nom d’utilisateur/);
+    const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
+    expect(outline).not.toBe('none');
+    await page.keyboard.type(GERMAN.username);
+    await focusTo(/^Mot de passe/);
+    await page.keyboard.type(GOOD_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: /Choisissez un rôle|Rolle wählen/ }).waitFor();
+    await focusTo(/Lokaler Verwalter|Gestionnaire Local/, 20);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: /Accueil|Startseite/ }).waitFor();
+    const items = await page.getByRole('navigation').first().getByRole('link').count();
+    const names = await page.getByRole('navigation').first().getByRole('link').allTextContents();
+    expect(names).not.toContain('Entreprise');
+    expect(names).not.toContain('Unternehmen');
+    expect(items).toBeGreaterThan(3);
+    await focusTo(/^(Benutzer|Utilisateurs)$/, 20);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: /^(Benutzer|Utilisateurs)$/ }).waitFor();
+    await tab.close();
+  });
+
+  test('when the contact centre finds a person, then it unlocks them and gives a temporary password that must be changed at the next login (needs GET /admin/persons, unlock, reset)', async () => {
+    const cc = (await sys.api.operator()).token;
+    const probe = await sys.api.request('GET', `/admin/persons?username=${M.accessManager.username}`, { token: cc });
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: /role|rôle|Rolle|rol/ }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption('fr');
+    await chooseRole(page, /Contact Center/);
+    await menu(page, 'Back office');
+    const find = page.getByRole('region', { name: 'Rechercher' });
+    await find.getByLabel(/^Nom d’utilisateur/).fill(M.accessManager.username);
+    if (probe.status !== 200) tab.expect('GET', /^\/api\/v1\/admin\/persons$/, probe.status);
+    await find.getByRole('button', { name: 'Rechercher des personnes' }).click();
+    if (probe.status !== 200) {
+      // Before the route exists, the screen says so in words.
+      await find.getByRole('alert').waitFor();
+      await expect(find.getByRole('alert').textContent()).resolves.toMatch(/Introuvable|Certaines données|autorisé/);
+      await tab.close();
+      return;
+    }
+    const row = find.getByRole('row', { name: new RegExp(M.accessManager.lastName) });
+    await row.getByRole('button', { name: 'Déverrouiller' }).click();
+    await page.getByRole('status').getByText('Compte déverrouillé.').waitFor();
+    await row.getByLabel(/^Mot de passe provisoire/).fill('Provisoire#26');
+    await row.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+    await page.getByRole('status').getByText('Mot de passe réinitialisé.').waitFor();
+    await screen(page, 'admin-find');
+    await tab.close();
+    // The person logs in with it and is taken to the password screen first.
+    const person = await openTab();
+    await login(person.page, M.accessManager.username, 'Provisoire#26');
+    await person.page.getByText('Votre mot de passe a été réinitialisé : choisissez-en un nouveau avant de continuer.').waitFor();
+    await field(person.page, 'Mot de passe actuel').fill('Provisoire#26');
+    await field(person.page, 'Nouveau mot de passe').fill('Definitif#2026');
+    await person.page.getByRole('button', { name: 'Modifier le mot de passe' }).click();
+    await person.page.getByRole('status').getByText('Votre mot de passe a été modifié : connectez-vous avec le nouveau.').waitFor();
+    await login(person.page, M.accessManager.username, 'Definitif#2026');
+    await chooseRole(person.page, /Responsable Accès Entreprise/);
+    await person.close();
+  });
+});
