@@ -132,6 +132,9 @@ export const CAPABILITIES = {
   },
   'admin.persons.audit': {
     label: "read a person's audit trail (logins, password and certificate changes, lock-outs)",
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
   'admin.qualities.registry': {
     label: "change a quality's registry identifiers (employer registration number, INAMI number)",
     scope: 'global',
