@@ -63,28 +63,32 @@ function collect(res: http.IncomingMessage, resolve: (a: Answer) => void) {
   res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
 }
 
-/** POST /auth/login/certificate over the mutual-TLS listener, with this client certificate (or none). */
-function tlsLogin(client?: TestCertificate): Promise<Answer> {
+/** A POST over the mutual-TLS listener, with this client certificate (or none) and a JSON body (or none). */
+function tlsPost(path: string, client?: TestCertificate, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       {
         host: '127.0.0.1',
         port: tlsPort,
         method: 'POST',
-        path: '/api/v1/auth/login/certificate',
+        path: `/api/v1${path}`,
         ca: serverCert.pem,
         ...(client ? { cert: client.pem, key: client.keyPem } : {}),
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' } }),
         agent: false,
       },
       (res) => collect(res, resolve),
     );
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
-/** POST /auth/login/certificate over plain HTTP with the terminator's header, from a chosen local address. */
-function headerLogin(value: string | undefined, localAddress = '127.0.0.1'): Promise<Answer> {
+/** POST /auth/login/certificate over the mutual-TLS listener, with this client certificate (or none). */
+const tlsLogin = (client?: TestCertificate) => tlsPost('/auth/login/certificate', client);
+
+/** A POST over plain HTTP with the terminator's header, from a chosen local address. */
+function headerPost(path: string, value: string | undefined, localAddress = '127.0.0.1', body?: unknown): Promise<Answer> {
   const url = new URL(sys.baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -92,17 +96,20 @@ function headerLogin(value: string | undefined, localAddress = '127.0.0.1'): Pro
         host: url.hostname,
         port: Number(url.port),
         method: 'POST',
-        path: '/api/v1/auth/login/certificate',
+        path: `/api/v1${path}`,
         localAddress,
-        headers: value === undefined ? {} : { [HEADER]: value },
+        headers: { ...(value === undefined ? {} : { [HEADER]: value }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         agent: false,
       },
       (res) => collect(res, resolve),
     );
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
+
+/** POST /auth/login/certificate over plain HTTP with the terminator's header, from a chosen local address. */
+const headerLogin = (value: string | undefined, localAddress = '127.0.0.1') => headerPost('/auth/login/certificate', value, localAddress);
 
 async function rae() {
   const body = onboardingBody();
@@ -111,8 +118,10 @@ async function rae() {
   return { body, personId: res.body.personId as string, roleId: res.body.roleId as string };
 }
 
-async function bindPersonal(username: string, cert: TestCertificate) {
-  const login = await sys.api.post('/auth/login', { username, password: GOOD_PASSWORD });
+/** Binds a personal certificate, logging in with the password (and `presenting`, once one is bound already). */
+async function bindPersonal(username: string, cert: TestCertificate, presenting?: TestCertificate) {
+  const login = presenting ? await tlsPost('/auth/login', presenting, { username, password: GOOD_PASSWORD }) : await sys.api.post('/auth/login', { username, password: GOOD_PASSWORD });
+  expect(login.status).toBe(200);
   const res = await sys.api.request('PUT', '/me/certificate', { token: login.body.token, rawBody: cert.pem, headers: { 'content-type': 'application/x-pem-file' } });
   expect(res.status).toBe(200);
 }
@@ -122,19 +131,27 @@ describe('over mutual TLS', () => {
     const a = await rae();
     const res = await tlsLogin(issueCertificate({ issuer: eidCa, serialNumber: a.body.accessManager.niss, commonName: 'Ann Peeters (Authentication)' }));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ token: expect.any(String), roles: [{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }] });
+    expect(res.body).toEqual({
+      token: expect.any(String),
+      roles: [{ id: a.roleId, kind: 'access-manager', enterpriseNumber: a.body.enterpriseNumber, enterpriseName: a.body.name }],
+      authMethods: ['eid'],
+    });
     const chosen = await sys.api.post('/auth/session/role', { roleId: a.roleId }, res.body.token);
     expect(chosen.status).toBe(200);
     expect((await sys.api.get(`/enterprises/${a.body.enterpriseNumber}`, chosen.body.token)).status).toBe(200);
+    // The session of the chosen role keeps how the person logged in.
+    expect((await sys.api.get('/me', chosen.body.token)).body.authMethods).toEqual(['eid']);
   });
 
-  test('when a self-signed personal certificate was bound with PUT /me/certificate, then it logs its person in', async () => {
+  test('when a personal certificate bound with PUT /me/certificate is presented alone, then it logs nobody in: 401 like a certificate bound to no one', async () => {
     const a = await rae();
     const personal = issueCertificate({ commonName: 'Ann personal' });
     await bindPersonal(a.body.accessManager.username, personal);
     const res = await tlsLogin(personal);
-    expect(res.status).toBe(200);
-    expect((await sys.api.get('/me', res.body.token)).body.personId).toBe(a.personId);
+    const stranger = await tlsLogin(issueCertificate({ commonName: 'Stranger' }));
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('CERTIFICATE_REJECTED');
+    expect({ ...res.body, requestId: undefined }).toEqual({ ...stranger.body, requestId: undefined });
   });
 
   test('when no client certificate is sent, then 401 CERTIFICATE_REQUIRED', async () => {
@@ -197,5 +214,58 @@ describe('forwarded by a TLS terminator', () => {
     const res = await headerLogin(undefined);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('CERTIFICATE_REQUIRED');
+  });
+});
+
+describe('personal certificate as a second factor (manual 4.2.3)', () => {
+  const credentials = (a: Awaited<ReturnType<typeof rae>>, password = GOOD_PASSWORD) => ({ username: a.body.accessManager.username, password });
+
+  test('when nothing is bound, then the password logs in alone and the session says authMethods [password], in the login answer and GET /me', async () => {
+    const a = await rae();
+    const res = await sys.api.post('/auth/login', credentials(a));
+    expect(res.status).toBe(200);
+    expect(res.body.authMethods).toEqual(['password']);
+    expect((await sys.api.get('/me', res.body.token)).body.authMethods).toEqual(['password']);
+  });
+
+  test('when a certificate is bound, then the password over a connection presenting it logs in with [password, certificate]; without it, 401 exactly as a wrong password', async () => {
+    const a = await rae();
+    const personal = issueCertificate({ commonName: 'Second factor' });
+    await bindPersonal(a.body.accessManager.username, personal);
+
+    const withIt = await tlsPost('/auth/login', personal, credentials(a));
+    expect(withIt.status).toBe(200);
+    expect(withIt.body.authMethods).toEqual(['password', 'certificate']);
+    expect((await sys.api.get('/me', withIt.body.token)).body).toMatchObject({ personId: a.personId, authMethods: ['password', 'certificate'] });
+
+    const without = await sys.api.post('/auth/login', credentials(a));
+    const overTlsWithout = await tlsPost('/auth/login', undefined, credentials(a));
+    const wrongPassword = await tlsPost('/auth/login', personal, credentials(a, 'Wrong#12345'));
+    const another = await tlsPost('/auth/login', issueCertificate({ commonName: 'Another' }), credentials(a));
+    for (const res of [without, overTlsWithout, wrongPassword, another]) {
+      expect(res.status).toBe(401);
+      expect({ ...res.body, requestId: undefined }).toEqual({ ...wrongPassword.body, requestId: undefined });
+    }
+    expect(wrongPassword.body.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  test('when a certificate is bound, then the password with the certificate in the trusted terminator header logs in; from an untrusted peer the header is ignored: 401', async () => {
+    const a = await rae();
+    const personal = issueCertificate({ commonName: 'Behind a terminator' });
+    await bindPersonal(a.body.accessManager.username, personal);
+    const trusted = await headerPost('/auth/login', forwardedHeaderValue(personal), '127.0.0.1', credentials(a));
+    expect(trusted.status).toBe(200);
+    expect(trusted.body.authMethods).toEqual(['password', 'certificate']);
+    const untrusted = await headerPost('/auth/login', forwardedHeaderValue(personal), '127.0.0.2', credentials(a));
+    expect(untrusted.status).toBe(401);
+    expect(untrusted.body.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  test('when the password comes with the eID of the same person, then [password, eid], bound certificate or not', async () => {
+    const a = await rae();
+    const eid = issueCertificate({ issuer: eidCa, serialNumber: a.body.accessManager.niss });
+    expect((await tlsPost('/auth/login', eid, credentials(a))).body.authMethods).toEqual(['password', 'eid']);
+    await bindPersonal(a.body.accessManager.username, issueCertificate({ commonName: 'Bound' }), eid);
+    expect((await tlsPost('/auth/login', eid, credentials(a))).body.authMethods).toEqual(['password', 'eid']);
   });
 });

@@ -107,7 +107,8 @@ const cases: RouteCase[] = [
     prepare: freshCoRae,
     send: (_a, t, id) => req('PUT', `/enterprises/${A()}/co-access-managers/${id}/password`, t, { password: 'Another#2026' }),
   },
-  { name: 'GET /enterprises/{en}/audit', audits: 'A', expect: row(200, 200, 403, 403, 403, 403, 404, 403), send: (_a, t) => req('GET', `/enterprises/${A()}/audit`, t) },
+  // GL/co-GL read their quality's part (PRODUCT.md §7.1).
+  { name: 'GET /enterprises/{en}/audit', audits: 'A', expect: row(200, 200, 200, 200, 200, 403, 404, 403), send: (_a, t) => req('GET', `/enterprises/${A()}/audit`, t) },
   { name: 'GET /enterprises/{en}/qualities/{type}', audits: 'A', expect: row(200, 200, 200, 403, 200, 403, 404, 403), send: (_a, t) => req('GET', `/enterprises/${A()}/qualities/employer`, t) },
   {
     name: 'PATCH /enterprises/{en}/qualities/{type}',

@@ -149,6 +149,7 @@ const cases: Case[] = [
   { route: 'PUT /admin/persons/{personId}/password', ok: 204, prepare: freshUser, send: (t, id) => req('PUT', `/admin/persons/${id}/password`, t, { password: 'Another#2026' }) },
   { route: 'POST /admin/enterprises', ok: 201, send: (t) => req('POST', '/admin/enterprises', t, onboard()) },
   { route: `PUT /admin${EN}/access-manager`, ok: 200, prepare: async () => (await req('POST', '/admin/enterprises', w.tokens.cc, onboard())).body.enterpriseNumber ?? '', send: (t, en) => req('PUT', `/admin/enterprises/${en}/access-manager`, t, personBody()) },
+  { route: 'GET /admin/persons/{personId}/audit', ok: 200, send: (t) => req('GET', `/admin/persons/${w.personIds.userE}/audit`, t) },
   { route: `PATCH /admin${QT}`, ok: 200, send: (t) => req('PATCH', `/admin/enterprises/${A()}/qualities/employer`, t, { employerRegistrationNumber: '123456789' }) },
   { route: `PATCH /admin${EN}/mandates/{mandateId}`, ok: 200, prepare: freshMandate, send: (t, id) => req('PATCH', `/admin/enterprises/${A()}/mandates/${id}`, t, { validTo: '2026-06-30' }) },
   { route: `DELETE /admin${EN}/mandates/{mandateId}`, ok: 204, prepare: freshMandate, send: (t, id) => req('DELETE', `/admin/enterprises/${A()}/mandates/${id}`, t) },

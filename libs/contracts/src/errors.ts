@@ -60,6 +60,7 @@ export const ErrorCodes = {
   ACCOUNT_BLOCKED: 423,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
+  /** Too many failed logins from the source address (UM_LOGIN_ADDRESS_MAX_FAILURES): says nothing of any account. */
   TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,

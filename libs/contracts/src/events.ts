@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RoleKindCode } from './schemas.js';
+import { AuditActor, PersonScope } from './schemas/identity.js';
 import { QualityTypeCode } from './fields.js';
 
 const RoleRef = z.object({
@@ -35,6 +36,22 @@ export const Events = {
   'identity.sessions.changed': z
     .object({ sessionId: z.string().optional(), personId: z.string().optional(), roleId: z.string().optional() })
     .refine((scope) => scope.sessionId || scope.personId || scope.roleId, 'name a session, a person or a role'),
+  /**
+   * A change a person made to their own person-level data (password, certificate, language,
+   * e-mails), as identity recorded it in the person's trail: the enterprise service copies it into
+   * the trail of each enterprise the person holds a role in (see enterprise's audit.ts).
+   */
+  'identity.person.audited': z.object({
+    auditId: z.string(),
+    personId: z.string(),
+    at: z.string(),
+    action: z.string(),
+    actor: AuditActor,
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+    requestId: z.string().optional(),
+    scopes: z.array(PersonScope).max(1_000),
+  }),
   /** A person's profile changed (names, title, language, e-mails): denormalised copies follow. */
   'identity.person.changed': z.object({ personId: z.string() }),
   /**

@@ -22,9 +22,19 @@ export const RoleView = z.object({
 });
 export type RoleView = z.infer<typeof RoleView>;
 
+/**
+ * How a session's person proved who they are: `password`; `certificate`, the personal certificate
+ * bound with PUT /me/certificate, presented on the connection alongside the password (a second
+ * factor, never alone); `eid`, an eID certificate of a CA of UM_EID_CA_FILE (alone, or with the
+ * password).
+ */
+export const AuthMethod = z.enum(['password', 'certificate', 'eid']);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
 export const LoginResult = z.object({
   token: z.string(),
   roles: z.array(RoleView),
+  authMethods: z.array(AuthMethod),
   /** Present (true) when the password must be changed (PUT /me/password) before anything else. */
   passwordChangeRequired: z.literal(true).optional(),
 });
@@ -41,6 +51,8 @@ export const Principal = z.object({
   personId: z.string(),
   sessionId: z.string(),
   role: RoleView.optional(),
+  /** How the session was opened (a session for a chosen role keeps those of the login). */
+  authMethods: z.array(AuthMethod).optional(),
   /** The person's language: problems are answered in it when the request asks for none. */
   language: Language.optional(),
   /** The contact centre reset the password: every call but PUT /me/password answers 403 until it is changed. */

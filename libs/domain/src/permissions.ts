@@ -111,9 +111,9 @@ export const CAPABILITIES = {
     roles: MANAGERS,
   },
   'audit.read': {
-    label: "read the enterprise's audit trail",
+    label: "read the enterprise's audit trail (GL/co-GL: their quality's part)",
     scope: 'enterprise',
-    roles: ENTERPRISE_MANAGERS,
+    roles: MANAGERS,
   },
   'self.manage': {
     label: 'own data: consult, change language/e-mails, change password, upload certificate',
@@ -127,6 +127,11 @@ export const CAPABILITIES = {
   },
   'admin.access-manager.replace': {
     label: 'replace the access manager of an enterprise',
+    scope: 'global',
+    roles: ['contact-centre'],
+  },
+  'admin.persons.audit': {
+    label: "read a person's audit trail (logins, password and certificate changes, lock-outs)",
     scope: 'global',
     roles: ['contact-centre'],
   },
@@ -302,6 +307,7 @@ export const ROUTE_RULES = [
   { method: 'PUT', path: '/admin/persons/{personId}/password', auth: 'role', capability: 'admin.persons.reset-password', action: 'enterprise.adminResetPassword' },
   { method: 'PUT', path: `/admin${EN}/access-manager`, auth: 'role', capability: 'admin.access-manager.replace', action: 'enterprise.replaceAccessManager' },
   { method: 'POST', path: `/admin${EN}/mandates`, auth: 'role', capability: 'admin.mandates.register', action: 'enterprise.registerMandate' },
+  { method: 'GET', path: '/admin/persons/{personId}/audit', auth: 'role', capability: 'admin.persons.audit', action: 'identity.listPersonAudit' },
   { method: 'PATCH', path: `/admin${QT}`, auth: 'role', capability: 'admin.qualities.registry', action: 'quality.updateRegistryIdentifiers' },
   { method: 'PATCH', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end', action: 'enterprise.endMandate' },
   { method: 'DELETE', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end', action: 'enterprise.revokeMandate' },

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+import { isIP } from 'node:net';
+
 const Port = z.coerce.number().int().min(0).max(65535);
 
 export const BaseConfig = z.object({
@@ -79,8 +81,49 @@ export const IdentityConfig = BaseConfig.extend({
   UM_ARGON2_PASSES: z.coerce.number().int().min(2).max(10).default(2),
   /** PEM bundle of the CAs whose certificates log in as the NISS in their subject's serialNumber (eID). */
   UM_EID_CA_FILE: z.string().optional(),
+  /**
+   * Login throttling (see services/identity/src/throttle.ts). Failures are counted per username
+   * typed (known or not) and per source address, each within its window; from the threshold on,
+   * the username answers 423 ACCOUNT_LOCKED and the address 429 TOO_MANY_ATTEMPTS, for a lock
+   * that starts at UM_LOGIN_LOCK_SECONDS and doubles with each further failure, up to
+   * UM_LOGIN_MAX_LOCK_SECONDS.
+   */
+  UM_LOGIN_USERNAME_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  UM_LOGIN_USERNAME_WINDOW_MINUTES: z.coerce.number().int().min(1).max(30 * 24 * 60).default(24 * 60),
+  UM_LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  UM_LOGIN_ADDRESS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(30 * 24 * 60).default(24 * 60),
+  UM_LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(24 * 3_600).default(30),
+  UM_LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3_600).default(15 * 60),
+  /**
+   * Source addresses and CIDR ranges (comma-separated, IPv4 or IPv6) never address-limited: a
+   * proxy that forwards no client address. Their usernames are still counted.
+   */
+  UM_LOGIN_ADDRESS_ALLOWLIST: z
+    .string()
+    .default('')
+    .refine((value) => allowlistEntries(value).every((entry) => parseAllowlistEntry(entry) !== undefined), 'each entry must be an IPv4/IPv6 address or CIDR range'),
 });
 export type IdentityConfig = z.infer<typeof IdentityConfig>;
+
+/** The entries of a comma-separated list, trimmed, empty ones dropped. */
+export function allowlistEntries(list: string): string[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+/** An address or a CIDR range of UM_LOGIN_ADDRESS_ALLOWLIST, or undefined when it is neither. */
+export function parseAllowlistEntry(entry: string): { address: string; prefix?: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const [address = '', prefixText, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return undefined;
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  if (prefixText === undefined) return { address, family };
+  if (!/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  return prefix <= (version === 4 ? 32 : 128) ? { address, prefix, family } : undefined;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -2,7 +2,7 @@ import type { ServiceSchema } from 'moleculer';
 import type { BaseConfig, ServiceDeps } from '@um/platform';
 import { initModels } from '@um/platform';
 import { accessManagerActions } from './actions/access-managers.js';
-import { auditActions } from './actions/audit.js';
+import { auditActions, auditEvents } from './actions/audit.js';
 import { backOfficeActions } from './actions/back-office.js';
 import { mandateActions } from './actions/mandates.js';
 import { onboardAction } from './actions/onboard.js';
@@ -21,6 +21,9 @@ export async function buildEnterpriseService({ db }: ServiceDeps<BaseConfig>): P
       ...mandateActions(models),
       ...auditActions(models),
       ...backOfficeActions(models),
+    },
+    events: {
+      ...auditEvents(models),
     },
   };
 }

@@ -42,6 +42,13 @@ const AuditSchema = new Schema(
     action: { type: String, required: true },
     target: { type: new Schema({ type: String, id: String }, { _id: false }), required: true },
     quality: { type: String },
+    /**
+     * A person's own change copied from identity (identity.person.audited): the qualities the person
+     * holds roles in here, so that each quality's GL/co-GL sees it; and the copy's key (record and
+     * enterprise), unique, so that an event delivered twice is stored once.
+     */
+    qualities: { type: [String], default: undefined },
+    sourceKey: { type: String },
     before: { type: Schema.Types.Mixed },
     after: { type: Schema.Types.Mixed },
     requestId: { type: String },
@@ -49,6 +56,7 @@ const AuditSchema = new Schema(
   { collection: 'audit', versionKey: false },
 );
 AuditSchema.index({ enterpriseNumber: 1, at: -1 });
+AuditSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
 
 function build(db: Connection) {
   return {

@@ -93,7 +93,8 @@ const CHANGE_BY_CAPABILITY: Partial<Record<CapabilityName, ErrorCode[]>> = {
 /** The codes of routes whose handler throws more than (or other than) their capability's. */
 const BY_ROUTE: Record<string, ErrorCode[]> = {
   'POST /auth/login': ['INVALID_CREDENTIALS', 'ACCOUNT_BLOCKED', 'ACCOUNT_LOCKED', 'TOO_MANY_ATTEMPTS', 'RATE_LIMITED'],
-  'POST /auth/login/certificate': ['CERTIFICATE_REQUIRED', 'CERTIFICATE_REJECTED', 'CERTIFICATE_MALFORMED', 'ACCOUNT_BLOCKED', 'ACCOUNT_LOCKED', 'TOO_MANY_ATTEMPTS'],
+  // Throttled per source address only (nothing to guess per account): 429, never 423 ACCOUNT_LOCKED.
+  'POST /auth/login/certificate': ['CERTIFICATE_REQUIRED', 'CERTIFICATE_REJECTED', 'CERTIFICATE_MALFORMED', 'ACCOUNT_BLOCKED', 'TOO_MANY_ATTEMPTS'],
   'POST /auth/session/role': ['NOT_FOUND'],
   'GET /authorizations/check': APPLICATION_QUERY,
   'GET /enterprises/{enterpriseNumber}/users': APPLICATION_QUERY,

@@ -2,6 +2,7 @@ import type { ServiceSchema } from 'moleculer';
 import { defineEvent, initModels, type IdentityConfig, type ServiceDeps } from '@um/platform';
 import { peopleActions } from './actions/people.js';
 import { accountActions } from './actions/accounts.js';
+import { auditActions } from './actions/audit.js';
 import { certificateActions } from './actions/certificates.js';
 import { lookupActions } from './actions/lookup.js';
 import { meActions } from './actions/me.js';
@@ -13,16 +14,21 @@ import { loadEidAnchors } from './certificates.js';
 import type { IdentityContext } from './context.js';
 import { backfillRoleKeys, createModels } from './model.js';
 import { decoyHash, type Argon2Cost } from './passwords.js';
-import { LoginThrottle, createAttemptModel } from './throttle.js';
+import { LoginThrottle, createAttemptModel, policiesFrom } from './throttle.js';
 import { SessionCache } from './session-cache.js';
 
-export async function buildIdentityService({ config, logger, db }: ServiceDeps<IdentityConfig>): Promise<ServiceSchema> {
+export interface IdentityOptions {
+  /** The throttle's clock (tests freeze it to compare lock answers at one instant). */
+  now?: () => number;
+}
+
+export async function buildIdentityService({ config, logger, db }: ServiceDeps<IdentityConfig>, options: IdentityOptions = {}): Promise<ServiceSchema> {
   const cost: Argon2Cost = { memoryKiB: config.UM_ARGON2_MEMORY_KIB, passes: config.UM_ARGON2_PASSES, parallelism: 1 };
   const models = createModels(db);
   const attempts = createAttemptModel(db);
   await initModels(db, [...Object.values(models), attempts]);
   await backfillRoleKeys(models, logger);
-  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
+  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts, policiesFrom(config), config.UM_LOGIN_ADDRESS_ALLOWLIST, options.now), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
   await bootstrapOperator(ic);
   let pruneTimer: NodeJS.Timeout | undefined;
   return {
@@ -45,6 +51,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
       ...accountActions(ic),
       ...peopleActions(ic),
       ...lookupActions(ic),
+      ...auditActions(ic),
     },
     events: {
       ...defineEvent('identity.sessions.changed', async (scope) => ic.sessions.forget(scope)),

@@ -80,12 +80,35 @@ const SessionSchema = new Schema(
     verifierHash: { type: String, required: true },
     personId: { type: Schema.Types.ObjectId, required: true, index: true },
     roleId: { type: Schema.Types.ObjectId },
+    /** How the person proved who they are (AuthMethod): kept by the sessions of a chosen role. */
+    authMethods: { type: [{ type: String, enum: ['password', 'certificate', 'eid'] }], default: [] },
     lastSeenAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     endedAt: { type: Date },
   },
   { timestamps: true, collection: 'sessions' },
 );
+
+/**
+ * `person_audit`: the person's trail, written by identity itself (the lowest layer calls nobody
+ * to record it). See audit.ts for what is recorded and what reaches the enterprises' trails.
+ */
+const PersonAuditSchema = new Schema(
+  {
+    personId: { type: Schema.Types.ObjectId },
+    /** A failed login of an unknown username: the name typed (normalised), no person. */
+    username: { type: String },
+    at: { type: Date, required: true },
+    action: { type: String, required: true },
+    actor: { type: new Schema({ personId: String, roleKind: String, roleId: String }, { _id: false }) },
+    sourceIp: { type: String },
+    before: { type: Schema.Types.Mixed },
+    after: { type: Schema.Types.Mixed },
+    requestId: { type: String },
+  },
+  { collection: 'person_audit' },
+);
+PersonAuditSchema.index({ personId: 1, at: -1 });
 
 export type PersonDoc = InferSchemaType<typeof PersonSchema> & { _id: import('mongoose').Types.ObjectId };
 export type RoleDoc = InferSchemaType<typeof RoleSchema> & { _id: import('mongoose').Types.ObjectId };
@@ -95,6 +118,7 @@ export interface IdentityModels {
   Person: Model<InferSchemaType<typeof PersonSchema>>;
   Role: Model<InferSchemaType<typeof RoleSchema>>;
   Session: Model<InferSchemaType<typeof SessionSchema>>;
+  PersonAudit: Model<InferSchemaType<typeof PersonAuditSchema>>;
 }
 
 export function createModels(db: Connection): IdentityModels {
@@ -102,6 +126,7 @@ export function createModels(db: Connection): IdentityModels {
     Person: db.model('Person', PersonSchema),
     Role: db.model('Role', RoleSchema),
     Session: db.model('Session', SessionSchema),
+    PersonAudit: db.model('PersonAudit', PersonAuditSchema),
   };
 }
 

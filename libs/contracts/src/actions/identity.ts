@@ -15,10 +15,14 @@ import {
 } from '../schemas.js';
 import {
   AuthenticatedSession,
+  CertificateBytes,
   CertificateLoginParams,
+  CertificateVia,
   CertificateView,
   ChangePasswordBody,
   OwnIdentity,
+  PersonAuditPage,
+  PersonAuditQuery,
   SetAccountStatusParams,
   SetCertificateParams,
   UpdateMeBody,
@@ -28,7 +32,8 @@ import { NoParams, Void, type ActionContract } from './types.js';
 export const IdentityActions = {
   'identity.health': { params: NoParams, result: HealthResult, idempotent: true },
   'identity.login': {
-    params: LoginBody.extend({ sourceIp: z.string().max(64) }),
+    // `certificate`: what the connection presented, if anything (the personal certificate as a second factor).
+    params: LoginBody.extend({ sourceIp: z.string().max(64), certificate: CertificateBytes.optional(), via: CertificateVia.optional() }),
     result: LoginResult,
     idempotent: false,
   },
@@ -49,6 +54,8 @@ export const IdentityActions = {
   'identity.setCertificate': { params: SetCertificateParams, result: CertificateView, idempotent: true },
   'identity.getCertificate': { params: NoParams, result: CertificateView, idempotent: true },
   'identity.deleteCertificate': { params: NoParams, result: Void, idempotent: true },
+  /** A person's audit trail, newest first (contact centre: GET /admin/persons/{personId}/audit). */
+  'identity.listPersonAudit': { params: PersonAuditQuery, result: PersonAuditPage, idempotent: true },
   // Internal: blocking or deleting an account ends every session of the person at once.
   'identity.setAccountStatus': { params: SetAccountStatusParams, result: Void, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

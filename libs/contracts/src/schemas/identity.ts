@@ -1,8 +1,8 @@
 /** Self-service, certificates and account lifecycle of the identity service (docs/product.md §5). */
 import { z } from 'zod';
-import { Email, Language, ObjectId, Password } from '../fields.js';
-import { Principal, RoleView } from '../schemas.js';
-import { PersonProfile } from './management.js';
+import { Email, Language, ObjectId, Password, QualityTypeCode } from '../fields.js';
+import { AuthMethod, Principal, RoleKindCode, RoleView } from '../schemas.js';
+import { PageQuery, PersonProfile } from './management.js';
 
 // ---- certificates -----------------------------------------------------------------------------
 
@@ -25,10 +25,12 @@ export const CertificateView = z.object({
 });
 export type CertificateView = z.infer<typeof CertificateView>;
 
+/** How a certificate reached the gateway: its own TLS handshake, or a trusted terminator's header. */
+export const CertificateVia = z.enum(['mutual-tls', 'proxy-header']);
+
 export const CertificateLoginParams = z.strictObject({
   certificate: CertificateBytes,
-  /** How the certificate reached the gateway: its own TLS handshake, or a trusted terminator's header. */
-  via: z.enum(['mutual-tls', 'proxy-header']),
+  via: CertificateVia,
   sourceIp: z.string().max(64),
 });
 
@@ -43,7 +45,11 @@ export const Membership = z.object({
 });
 export type Membership = z.infer<typeof Membership>;
 
-export const MeView = PersonProfile.extend({ memberships: z.array(Membership) });
+export const MeView = PersonProfile.extend({
+  memberships: z.array(Membership),
+  /** How the calling session was opened. */
+  authMethods: z.array(AuthMethod),
+});
 export type MeView = z.infer<typeof MeView>;
 
 /** A role the person holds, with its status: what identity knows of a membership. */
@@ -54,7 +60,7 @@ export type HeldRole = z.infer<typeof HeldRole>;
  * identity's part of GET /me: the person and the roles held. The gateway completes it into a
  * MeView with what user-management says each role reaches (identity calls no service above it).
  */
-export const OwnIdentity = PersonProfile.extend({ roles: z.array(HeldRole) });
+export const OwnIdentity = PersonProfile.extend({ roles: z.array(HeldRole), authMethods: z.array(AuthMethod) });
 export type OwnIdentity = z.infer<typeof OwnIdentity>;
 
 export const UpdateMeBody = z.strictObject({
@@ -80,3 +86,34 @@ export const SetAccountStatusParams = z.strictObject({ personId: ObjectId, statu
  */
 export const AuthenticatedSession = z.object({ principal: Principal, validUntil: z.number().int() });
 export type AuthenticatedSession = z.infer<typeof AuthenticatedSession>;
+
+// ---- a person's audit trail (identity's `person_audit`) -----------------------------------------
+
+export const AuditActor = z.object({ personId: z.string(), roleKind: RoleKindCode.optional(), roleId: z.string().optional() });
+
+/**
+ * One event of a person's trail: logins (success, failure, lock-out, each with the source
+ * address), password changes and resets, certificates bound and removed, language and e-mail
+ * changes, account status changes, unlocks. A failed login of an unknown username has no
+ * `personId`, only the `username` typed (normalised); nobody is created for it.
+ */
+export const PersonAuditRecord = z.object({
+  auditId: z.string(),
+  at: z.string(),
+  personId: z.string().optional(),
+  username: z.string().optional(),
+  action: z.string(),
+  /** Who acted: absent for a login attempt (nobody is authenticated yet). */
+  actor: AuditActor.optional(),
+  sourceIp: z.string().optional(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  requestId: z.string().optional(),
+});
+export type PersonAuditRecord = z.infer<typeof PersonAuditRecord>;
+
+export const PersonAuditQuery = PageQuery.extend({ personId: ObjectId });
+export const PersonAuditPage = z.object({ items: z.array(PersonAuditRecord), total: z.number(), page: z.number(), pageSize: z.number() });
+
+/** Where a person holds roles: each enterprise, with the qualities of their roles there (none for RAE/co-RAE only). */
+export const PersonScope = z.object({ enterpriseNumber: z.string(), qualities: z.array(QualityTypeCode) });

@@ -1,8 +1,38 @@
-/** The enterprise's audit trail: written by every service's use-cases, read by the RAE and co-RAEs. */
+/**
+ * The enterprise's audit trail: written by every service's use-cases, and by identity's events for
+ * the changes people make to their own data (see identity's audit.ts for why an event); read by
+ * the RAE and co-RAEs whole, and by a GL/co-GL for their quality's part.
+ */
 import type { ActionSchema } from 'moleculer';
 import type { AuditRecord } from '@um/contracts';
-import { defineAction, ensureAllowed } from '@um/platform';
+import { isQualityBound } from '@um/domain';
+import { defineAction, defineEvent, ensureAllowed, isDuplicateKey } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
+
+/** Copies a person's own change into the trail of each enterprise they hold a role in; a redelivery changes nothing. */
+export function auditEvents(models: EnterpriseModels) {
+  return defineEvent('identity.person.audited', async ({ auditId, personId, at, action, actor, before, after, requestId, scopes }) => {
+    for (const { enterpriseNumber, qualities } of scopes) {
+      try {
+        await models.Audit.create({
+          enterpriseNumber,
+          at: new Date(at),
+          actor,
+          action,
+          target: { type: 'person', id: personId },
+          ...(qualities.length === 1 ? { quality: qualities[0] } : {}),
+          ...(qualities.length > 0 ? { qualities } : {}),
+          ...(before !== undefined ? { before } : {}),
+          ...(after !== undefined ? { after } : {}),
+          ...(requestId ? { requestId } : {}),
+          sourceKey: `${auditId}:${enterpriseNumber}`,
+        });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+  });
+}
 
 export function auditActions(models: EnterpriseModels): Record<string, ActionSchema> {
   return {
@@ -12,10 +42,12 @@ export function auditActions(models: EnterpriseModels): Record<string, ActionSch
     }),
 
     ...defineAction('enterprise.listAudit', async ({ enterpriseNumber, page, pageSize }, ctx) => {
-      ensureAllowed(ctx, 'audit.read', { enterpriseNumber });
+      const { role } = ensureAllowed(ctx, 'audit.read', { enterpriseNumber });
+      // A GL/co-GL reads what concerns their quality: its changes, and the people who hold a role in it.
+      const filter = isQualityBound(role.kind) ? { enterpriseNumber, $or: [{ quality: role.quality }, { qualities: role.quality }] } : { enterpriseNumber };
       const [total, docs] = await Promise.all([
-        models.Audit.countDocuments({ enterpriseNumber }),
-        models.Audit.find({ enterpriseNumber }).sort({ at: -1, _id: -1 }).skip((page - 1) * pageSize).limit(pageSize).lean(),
+        models.Audit.countDocuments(filter),
+        models.Audit.find(filter).sort({ at: -1, _id: -1 }).skip((page - 1) * pageSize).limit(pageSize).lean(),
       ]);
       const items: AuditRecord[] = docs.map((d) => ({
         auditId: String(d._id),

@@ -16,7 +16,10 @@ import {
   ObjectId,
   OnboardEnterpriseBody,
   OnboardEnterpriseResult,
+  PageQuery,
   PasswordResetBody,
+  PersonAuditPage,
+  PersonIdParams,
   PersonInput,
   PersonSearchQuery,
   QualityParams,
@@ -110,4 +113,13 @@ export function adminRoutes(app: FastifyInstance, broker: ServiceBroker): void {
     ...base,
     schema: { ...doc('Revoke a mandate: the routing rules relying on it become mandate-ended'), params: MandateParams, response: { 204: z.null(), ...problems(400, 401, 403, 404, 503) } },
   }, forward(broker, 'enterprise.revokeMandate', (req) => req.params as M, 204));
+  r.get('/admin/persons/:personId/audit', {
+    ...base,
+    schema: {
+      ...doc("A person's audit trail, newest first: logins (with source address), failures and lock-outs, password changes and resets, certificates, language and e-mail changes"),
+      params: PersonIdParams,
+      querystring: PageQuery,
+      response: { 200: PersonAuditPage, ...problems(400, 401, 403, 503) },
+    },
+  }, forward(broker, 'identity.listPersonAudit', (req) => ({ ...(req.params as { personId: string }), ...(req.query as { page: number; pageSize: number }) })));
 }

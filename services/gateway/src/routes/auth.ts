@@ -20,12 +20,23 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
       schema: {
         tags: ['sessions'],
         summary: 'Log in with username and password; lists every role of the person',
+        description:
+          'A wrong password and an unknown username answer the same 401 INVALID_CREDENTIALS. Failures are counted per ' +
+          'username typed, known or not: from UM_LOGIN_USERNAME_MAX_FAILURES on, 423 ACCOUNT_LOCKED with Retry-After, ' +
+          'alike for every username. A source address with UM_LOGIN_ADDRESS_MAX_FAILURES failures within ' +
+          'UM_LOGIN_ADDRESS_WINDOW_MINUTES answers 429 TOO_MANY_ATTEMPTS with Retry-After, whatever the username ' +
+          '(addresses of UM_LOGIN_ADDRESS_ALLOWLIST excepted). A person who bound a personal certificate ' +
+          '(PUT /me/certificate) logs in only on a connection that presents it (the mutual-TLS listener, or a trusted ' +
+          "terminator's UM_CLIENT_CERT_HEADER) or presents their eID; otherwise the same 401. `authMethods` says " +
+          'what the session was opened with.',
         body: LoginBody,
-        response: { 200: LoginResult, ...problems(400, 401, 423, 503) },
+        response: { 200: LoginResult, ...problems(400, 401, 423, 429, 503) },
       },
     },
     async (request) => {
-      const answer = await call(broker, 'identity.login', { ...request.body, sourceIp: request.ip }, callOptions(request));
+      // The certificate the connection presents, if any: the second factor of a personal certificate.
+      const presented = request.clientCertificate();
+      const answer = await call(broker, 'identity.login', { ...request.body, sourceIp: request.ip, ...(presented ?? {}) }, callOptions(request));
       return { ...answer, roles: await withEnterpriseNames(broker, request, answer.roles) };
     },
   );
@@ -36,14 +47,17 @@ export function authRoutes(app: FastifyInstance, broker: ServiceBroker): void {
       config: { auth: 'none' },
       schema: {
         tags: ['sessions'],
-        summary: 'Log in with a client certificate; same answer as password login',
+        summary: 'Log in with an eID client certificate; same answer as password login',
         description:
           'The certificate comes from the mutual-TLS handshake of the HTTPS listener (UM_TLS_PORT), or from the ' +
           'UM_CLIENT_CERT_HEADER header (URL-encoded PEM) when the direct peer is in UM_CERT_HEADER_TRUSTED_PROXIES. ' +
-          'Accepted: a personal certificate bound with PUT /me/certificate, or an eID certificate issued by a CA of ' +
-          "UM_EID_CA_FILE whose subject serialNumber is the person's NISS. None: 401 CERTIFICATE_REQUIRED; " +
-          'not accepted: 401 CERTIFICATE_REJECTED; unreadable: 400 CERTIFICATE_MALFORMED.',
-        response: { 200: LoginResult, ...problems(400, 401, 423, 503) },
+          'Accepted: an eID certificate issued by a CA of UM_EID_CA_FILE whose subject serialNumber is the ' +
+          "person's NISS. A personal certificate bound with PUT /me/certificate is a second factor only: it is " +
+          'given with the password to POST /auth/login, and here answers 401 CERTIFICATE_REJECTED like any ' +
+          'certificate that is not an accepted eID. None: 401 CERTIFICATE_REQUIRED; ' +
+          'not accepted: 401 CERTIFICATE_REJECTED; unreadable: 400 CERTIFICATE_MALFORMED; too many failures from the ' +
+          'source address: 429 TOO_MANY_ATTEMPTS with Retry-After.',
+        response: { 200: LoginResult, ...problems(400, 401, 423, 429, 503) },
       },
     },
     async (request, reply) => {

@@ -20,7 +20,7 @@ export const ProblemSchema = z
   .meta({ id: 'Problem' });
 
 /** The error statuses a route can answer, each documented as a problem. */
-export function problems(...statuses: Array<400 | 401 | 403 | 404 | 409 | 423 | 503>) {
+export function problems(...statuses: Array<400 | 401 | 403 | 404 | 409 | 423 | 429 | 503>) {
   return Object.fromEntries(statuses.map((s) => [s, ProblemSchema])) as Record<number, typeof ProblemSchema>;
 }
 

@@ -115,6 +115,6 @@ export function enterpriseRoutes(app: FastifyInstance, broker: ServiceBroker): v
 
   r.get('/enterprises/:enterpriseNumber/audit', {
     ...base,
-    schema: { ...doc('Audit trail, newest first (RAE and co-RAEs)'), params: EnterpriseNumberParams, querystring: PageQuery, response: { 200: AuditPage, ...problems(400, 401, 403, 404, 503) } },
+    schema: { ...doc("Audit trail, newest first: whole for the RAE and co-RAEs, their quality's part for a GL/co-GL (changes of the quality and of the people holding a role in it)"), params: EnterpriseNumberParams, querystring: PageQuery, response: { 200: AuditPage, ...problems(400, 401, 403, 404, 503) } },
   }, forward(broker, 'enterprise.listAudit', (req) => ({ ...(req.params as { enterpriseNumber: string }), ...(req.query as { page: number; pageSize: number }) })));
 }

@@ -41,7 +41,7 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
       config: { auth: 'session' },
       schema: {
         tags: ['self-service'],
-        summary: 'Own data: identity, language, e-mails, and per membership the applications reachable',
+        summary: 'Own data: identity, language, e-mails, per membership the applications reachable, and how this session was opened (authMethods)',
         security: bearer,
         response: { 200: MeView, ...problems(401, 503) },
       },
@@ -92,9 +92,10 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
       config: { auth: 'session' },
       schema: {
         tags: ['self-service'],
-        summary: 'Bind a personal certificate (PEM or DER) for certificate login; replaces the previous one',
+        summary: 'Bind a personal certificate (PEM or DER), a second factor of password login; replaces the previous one',
         description:
           'Body: the certificate itself, `application/x-pem-file` (PEM) or `application/pkix-cert` (DER). ' +
+          'Once bound, POST /auth/login succeeds only on a connection presenting this certificate (or the eID). ' +
           'Refused: CERTIFICATE_MALFORMED, CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_NOT_CLIENT_AUTH (400); ' +
           'CERTIFICATE_TAKEN (409) when bound to another person.',
         security: bearer,
@@ -135,7 +136,7 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
       config: { auth: 'session' },
       schema: {
         tags: ['self-service'],
-        summary: 'Unbind the personal certificate: it no longer logs in',
+        summary: 'Unbind the personal certificate: the password alone logs in again',
         security: bearer,
         response: { 204: z.null(), ...problems(401, 503) },
       },

@@ -6,6 +6,7 @@
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, emitEvent, notFound } from '@um/platform';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import { ensureMayChangePerson } from '../person-scope.js';
 import { sessionsChanged } from './sessions.js';
@@ -32,6 +33,7 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
       if (before !== status) {
         ic.logger.info({ personId, before, status }, 'account status changed');
         await emitEvent(ctx, 'identity.account.changed', { personId, status });
+        await auditPerson(ic, ctx, { action: 'account.status-changed', personId, before: { status: before }, after: { status } });
       }
       return null;
     }),

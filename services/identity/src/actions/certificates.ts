@@ -4,6 +4,7 @@ import type { ActionSchema } from 'moleculer';
 import type { CertificateView } from '@um/contracts';
 import { ClientProblem, defineAction, isDuplicateKey, notFound, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, parseCertificate, type ParsedCertificate } from '../certificates.js';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 
 const taken = () => new ClientProblem('CERTIFICATE_TAKEN', 'this certificate is already bound to another person');
@@ -28,15 +29,30 @@ export function certificateActions(ic: IdentityContext): Record<string, ActionSc
         notAfter: new Date(cert.view.notAfter),
         boundAt: new Date(),
       };
+      let previous: string | undefined;
       try {
         // Replaces the caller's previous certificate, if any. The unique index settles a race.
-        const result = await ic.models.Person.updateOne({ _id: id, account: { $exists: true } }, { $set: { certificate: stored } });
-        if (result.matchedCount === 0) throw notFound('account');
+        const before = await ic.models.Person.findOneAndUpdate(
+          { _id: id, account: { $exists: true } },
+          { $set: { certificate: stored } },
+          { returnDocument: 'before' },
+        ).lean();
+        if (!before) throw notFound('account');
+        previous = before.certificate?.fingerprintSha256;
       } catch (err) {
         if (isDuplicateKey(err)) throw taken(); // the unique index on the fingerprint, by code (11000)
         throw err;
       }
       ic.logger.info({ personId: String(id), fingerprintSha256 }, 'personal certificate bound');
+      if (previous !== fingerprintSha256) {
+        await auditPerson(ic, ctx, {
+          action: 'certificate.bound',
+          personId: id,
+          ...(previous ? { before: { fingerprintSha256: previous } } : {}),
+          after: { fingerprintSha256, subject: cert.view.subject, issuer: cert.view.issuer, notAfter: cert.view.notAfter },
+          selfService: true,
+        });
+      }
       return cert.view;
     }),
 
@@ -55,7 +71,10 @@ export function certificateActions(ic: IdentityContext): Record<string, ActionSc
     }),
 
     ...defineAction('identity.deleteCertificate', async (_input, ctx) => {
-      await ic.models.Person.updateOne({ _id: new Types.ObjectId(requirePrincipal(ctx).personId) }, { $unset: { certificate: 1 } });
+      const id = new Types.ObjectId(requirePrincipal(ctx).personId);
+      const before = await ic.models.Person.findOneAndUpdate({ _id: id }, { $unset: { certificate: 1 } }, { returnDocument: 'before' }).lean();
+      const removed = before?.certificate?.fingerprintSha256;
+      if (removed) await auditPerson(ic, ctx, { action: 'certificate.removed', personId: id, before: { fingerprintSha256: removed }, selfService: true });
       return null;
     }),
   };

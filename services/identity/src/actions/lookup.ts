@@ -5,6 +5,7 @@ import { ClientProblem, defineAction, ensureAllowed, notFound } from '@um/platfo
 import { LoginThrottle } from '../throttle.js';
 import { personSummary } from './people.js';
 import { roleRecord } from './roles.js';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import { findPersonByNiss, findPersonByUsername } from '../person-keys.js';
 
@@ -23,11 +24,14 @@ export function lookupActions(ic: IdentityContext): Record<string, ActionSchema>
       return { items: [{ ...personSummary(person), roles: roles.map(roleRecord), passwordChangeRequired: Boolean(person.account?.mustChangePassword) }] };
     }),
 
-    ...defineAction('identity.unlockPerson', async ({ personId }) => {
+    // The failures counted against the person's username are forgotten (an address limit is about
+    // the address, not the person, and stays).
+    ...defineAction('identity.unlockPerson', async ({ personId }, ctx) => {
       const person = await ic.models.Person.findById(new Types.ObjectId(personId), { account: 1 }).lean();
       if (!person?.account) throw notFound('account');
-      const cleared = await ic.throttle.forget(LoginThrottle.keysOfPerson(person._id, person.account.username));
+      const cleared = await ic.throttle.clear([LoginThrottle.usernameKey(person.account.username)]);
       ic.logger.info({ personId, cleared }, 'login lock-out cleared');
+      await auditPerson(ic, ctx, { action: 'login.unlocked', personId, after: { cleared } });
       return null;
     }),
 

@@ -4,18 +4,19 @@
  */
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
-import type { HeldRole, OwnIdentity } from '@um/contracts';
+import type { AuthMethod, HeldRole, OwnIdentity } from '@um/contracts';
 import { ClientProblem, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
-import { ACCOUNT_POLICY, LoginThrottle } from '../throttle.js';
-import { roleView, sessionsChanged } from './sessions.js';
+import { LoginThrottle } from '../throttle.js';
+import { refusalProblem, roleView, sessionsChanged } from './sessions.js';
 
 /**
  * The caller's person and the roles held (GET /me's identity part): the gateway adds what each role
  * reaches, which user-management decides, so that identity calls no service above it.
  */
-export async function ownIdentity(ic: IdentityContext, personId: string): Promise<OwnIdentity> {
+export async function ownIdentity(ic: IdentityContext, personId: string, authMethods: AuthMethod[]): Promise<OwnIdentity> {
   const id = new Types.ObjectId(personId);
   const [person, roles] = await Promise.all([ic.models.Person.findById(id).lean(), ic.models.Role.find({ personId: id }).sort({ createdAt: 1 }).lean()]);
   if (!person) throw notFound('person');
@@ -29,12 +30,16 @@ export async function ownIdentity(ic: IdentityContext, personId: string): Promis
     language: person.language as OwnIdentity['language'],
     emails: person.emails,
     roles: roles.filter((r) => r.status === 'active' || r.status === 'blocked').map((r) => ({ ...roleView(r), status: r.status as HeldRole['status'] })),
+    authMethods,
   };
 }
 
 export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.getMe', async (_input, ctx) => ownIdentity(ic, requirePrincipal(ctx).personId)),
+    ...defineAction('identity.getMe', async (_input, ctx) => {
+      const principal = requirePrincipal(ctx);
+      return ownIdentity(ic, principal.personId, principal.authMethods ?? []);
+    }),
 
     ...defineAction('identity.updateMe', async ({ language, emails }, ctx) => {
       const { personId } = requirePrincipal(ctx);
@@ -46,13 +51,24 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
         set.emails = emails.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
       }
       if (Object.keys(set).length > 0) {
-        const result = await ic.models.Person.updateOne({ _id: new Types.ObjectId(personId) }, { $set: set });
-        if (result.matchedCount === 0) throw notFound('person');
+        const before = await ic.models.Person.findOneAndUpdate({ _id: new Types.ObjectId(personId) }, { $set: set }, { returnDocument: 'before' }).lean();
+        if (!before) throw notFound('person');
         await emitEvent(ctx, 'identity.person.changed', { personId });
+        const was = { language: before.language, emails: before.emails };
+        const changed = Object.keys(set).filter((key) => JSON.stringify(was[key as keyof typeof was]) !== JSON.stringify(set[key]));
+        if (changed.length > 0) {
+          await auditPerson(ic, ctx, {
+            action: 'person.updated',
+            personId,
+            before: Object.fromEntries(changed.map((key) => [key, was[key as keyof typeof was]])),
+            after: Object.fromEntries(changed.map((key) => [key, set[key]])),
+            selfService: true,
+          });
+        }
         // The cached principals carry the language problems are answered in: read them again.
         if (language) await sessionsChanged(ic, ctx, { personId });
       }
-      return ownIdentity(ic, personId);
+      return ownIdentity(ic, personId, requirePrincipal(ctx).authMethods ?? []);
     }),
 
     // The current password is required (a stolen session alone cannot take the account over) and
@@ -64,14 +80,15 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       const person = await ic.models.Person.findById(id, { account: 1 }).lean();
       const account = person?.account;
       if (!account) throw notFound('account');
-      const reservation = await ic.throttle.reserve([{ key: LoginThrottle.accountKey(id), policy: ACCOUNT_POLICY }]);
-      if (reservation.retryAfterSeconds > 0) {
-        throw new ClientProblem('ACCOUNT_LOCKED', 'too many wrong passwords: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
-      }
+      // Counted against the username, as failed logins are: one lock for both ways of guessing.
+      const reservation = await ic.throttle.reserve([{ kind: 'username', key: LoginThrottle.usernameKey(account.username) }]);
+      if (reservation.refusal) throw refusalProblem(reservation.refusal);
       const verification = await verifyPassword(currentPassword, account.passwordHash, ic.cost);
       if (!verification.ok) {
         ic.logger.info({ personId }, 'password change refused: wrong current password');
-        await reservation.failed();
+        const reached = await reservation.failed();
+        await auditPerson(ic, ctx, { action: 'password.change-refused', personId, after: { reason: 'wrong current password' } });
+        if (reached.includes('username')) await auditPerson(ic, ctx, { action: 'login.locked', personId });
         throw new ClientProblem('CURRENT_PASSWORD_WRONG', 'the current password is wrong', {
           errors: [{ field: 'currentPassword', code: 'CURRENT_PASSWORD_WRONG', message: 'wrong password' }],
         });
@@ -94,6 +111,7 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       await ic.models.Session.updateMany({ personId: id, endedAt: { $exists: false } }, { $set: { endedAt: now } });
       await sessionsChanged(ic, ctx, { personId });
       await emitEvent(ctx, 'identity.account.changed', { personId, status: account.status as 'active' | 'blocked' | 'deleted' });
+      await auditPerson(ic, ctx, { action: 'password.changed', personId, selfService: true });
       return null;
     }),
   };

@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import type { PersonSummary } from '@um/contracts';
 import { defineAction, emitEvent, notFound } from '@um/platform';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc } from '../model.js';
 import { hashPassword } from '../passwords.js';
@@ -56,6 +57,8 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
       ).lean();
       if (!person) throw notFound('person');
       await emitEvent(ctx, 'identity.person.changed', { personId });
+      // The manager's use-case records it in the enterprise's trail; the person's trail keeps it too.
+      await auditPerson(ic, ctx, { action: 'person.updated', personId, after: { ...set, ...Object.fromEntries(Object.keys(unset).map((key) => [key, null])) } });
       return personSummary(person);
     }),
 
@@ -72,6 +75,7 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
       );
       if (result.matchedCount === 0) throw notFound('account');
       await sessionsChanged(ic, ctx, { personId });
+      await auditPerson(ic, ctx, { action: 'password.reset', personId });
       return null;
     }),
   };

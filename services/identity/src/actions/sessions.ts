@@ -6,22 +6,32 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
-import { capabilitiesOf, type Language } from '@um/domain';
-import type { PayloadOf, RoleView } from '@um/contracts';
+import { USERNAME_PATTERN, capabilitiesOf, type Language } from '@um/domain';
+import type { AuthMethod, PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
+import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc, RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { SessionFacts } from '../session-cache.js';
 import { findPersonByNiss, findPersonByUsername } from '../person-keys.js';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle } from '../throttle.js';
+import { normaliseUsername, type Refusal } from '../throttle.js';
 
 /** lastSeenAt is written at most this often per session. */
 const TOUCH_INTERVAL_MS = 30_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const invalidCredentials = () => new ClientProblem('INVALID_CREDENTIALS', 'unknown username or wrong password');
+/** Every failed password login, whatever failed: the username, the password, or the missing personal certificate. */
+const invalidCredentials = () =>
+  new ClientProblem('INVALID_CREDENTIALS', 'unknown username, wrong password, or the personal certificate bound to the account not presented');
+
+/** A refused attempt: the address's limit (429) or the username's lock (423), the same for every username. */
+export function refusalProblem(refusal: Refusal): ClientProblem {
+  return refusal.kind === 'address'
+    ? new ClientProblem('TOO_MANY_ATTEMPTS', 'too many failed logins from this address: try again later', { retryAfterSeconds: refusal.retryAfterSeconds })
+    : new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins for this username: try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
+}
 const unauthenticated = () => new ClientProblem('UNAUTHENTICATED', 'the session is missing, expired or ended');
 
 export function roleView(role: Pick<RoleDoc, '_id' | 'kind' | 'enterpriseNumber' | 'quality'>): RoleView {
@@ -48,7 +58,7 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId?: Types.ObjectId): Promise<string> {
+async function openSession(ic: IdentityContext, personId: Types.ObjectId, authMethods: AuthMethod[], roleId?: Types.ObjectId): Promise<string> {
   const id = new Types.ObjectId();
   const verifier = randomBytes(32).toString('base64url');
   const now = new Date();
@@ -57,6 +67,7 @@ async function openSession(ic: IdentityContext, personId: Types.ObjectId, roleId
     verifierHash: sha256(verifier),
     personId,
     roleId,
+    authMethods,
     lastSeenAt: now,
     expiresAt: new Date(now.getTime() + ic.config.UM_SESSION_ABSOLUTE_HOURS * 3_600_000),
   });
@@ -100,6 +111,7 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
       ...(role ? { role } : {}),
       ...(person?.language ? { language: person.language as Language } : {}),
       ...(account.mustChangePassword ? { passwordChangeRequired: true as const } : {}),
+      authMethods: (session.authMethods ?? []) as AuthMethod[],
     },
     verifierHash: session.verifierHash,
     expiresAt: session.expiresAt.getTime(),
@@ -108,63 +120,99 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
 }
 
 /** What every successful login answers: a fresh session and every active role of the person. */
-async function completeLogin(ic: IdentityContext, person: Pick<PersonDoc, '_id' | 'account'>): Promise<{ token: string; roles: RoleView[]; passwordChangeRequired?: true }> {
+async function completeLogin(
+  ic: IdentityContext,
+  person: Pick<PersonDoc, '_id' | 'account'>,
+  authMethods: AuthMethod[],
+): Promise<{ token: string; roles: RoleView[]; authMethods: AuthMethod[]; passwordChangeRequired?: true }> {
   const personId = person._id;
   const roles = await ic.models.Role.find({ personId, status: 'active' }).sort({ createdAt: 1 }).lean();
-  const token = await openSession(ic, personId);
-  return { token, roles: roles.map(roleView), ...(person.account?.mustChangePassword ? { passwordChangeRequired: true as const } : {}) };
+  const token = await openSession(ic, personId, authMethods);
+  return { token, roles: roles.map(roleView), authMethods, ...(person.account?.mustChangePassword ? { passwordChangeRequired: true as const } : {}) };
+}
+
+/** An eID certificate: issued by a CA of UM_EID_CA_FILE, with a valid NISS in its subject; its NISS. */
+function eidNiss(ic: IdentityContext, cert: ParsedCertificate): string | undefined {
+  if (ic.eidAnchors.length === 0 || !issuedByAnchor(cert, ic.eidAnchors)) return undefined;
+  return nissOf(cert);
 }
 
 /**
- * The person a login certificate stands for: first the personal certificate bound to an account
- * (same SHA-256 fingerprint), else, for a certificate issued by a configured eID CA, the person
- * whose NISS is the subject's serialNumber.
+ * What a certificate presented on the connection of a password login adds: `certificate` when it
+ * is the personal certificate bound to the person, `eid` when it is an eID carrying their NISS.
+ * A certificate that cannot serve to log in (unreadable, expired, not for client authentication)
+ * adds nothing.
  */
-async function certificateHolder(ic: IdentityContext, cert: ParsedCertificate): Promise<{ person: PersonDoc; mode: 'personal' | 'eid' } | undefined> {
-  const live = { 'account.status': { $in: ['active' as const, 'blocked' as const] } };
-  const isLive = (person: PersonDoc) => person.account?.status === 'active' || person.account?.status === 'blocked';
-  const bound = await ic.models.Person.findOne({ 'certificate.fingerprintSha256': cert.view.fingerprintSha256, ...live }).lean();
-  if (bound) return { person: bound as PersonDoc, mode: 'personal' };
-  if (ic.eidAnchors.length === 0 || !issuedByAnchor(cert, ic.eidAnchors)) return undefined;
-  const niss = nissOf(cert);
-  if (!niss) return undefined;
-  const person = await findPersonByNiss(ic, niss);
-  return person && isLive(person) ? { person, mode: 'eid' } : undefined;
+function presentedCertificate(ic: IdentityContext, base64?: string): { fingerprintSha256: string; eidNiss?: string } | undefined {
+  if (!base64) return undefined;
+  try {
+    const cert = parseCertificate(Buffer.from(base64, 'base64'));
+    ensureUsableForLogin(cert);
+    const niss = eidNiss(ic, cert);
+    return { fingerprintSha256: cert.view.fingerprintSha256, ...(niss ? { eidNiss: niss } : {}) };
+  } catch (err) {
+    if (err instanceof CertificateError) return undefined;
+    throw err;
+  }
+}
+
+function secondFactor(person: PersonDoc, presented: ReturnType<typeof presentedCertificate>): AuthMethod | undefined {
+  if (!presented) return undefined;
+  if (person.certificate && person.certificate.fingerprintSha256 === presented.fingerprintSha256) return 'certificate';
+  if (presented.eidNiss && person.niss === presented.eidNiss) return 'eid';
+  return undefined;
 }
 
 export function sessionActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.login', async ({ username, password, sourceIp }) => {
-      const person = await findPersonByUsername(ic, username);
+    // Every step runs for a known and an unknown username alike (the throttle, the look-up, one
+    // argon2 verification, the failure's record), so neither the answer nor the work tells them apart.
+    // A person who bound a personal certificate (PUT /me/certificate) must present it, or their eID,
+    // on the connection (manual 4.2.3: given alongside username and password); without it the answer
+    // is the same 401 as a wrong password, so it reveals neither the password nor the binding.
+    ...defineAction('identity.login', async ({ username, password, sourceIp, certificate, via }, ctx) => {
+      const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(username, sourceIp));
+      if (reservation.refusal) throw refusalProblem(reservation.refusal);
+      const presented = presentedCertificate(ic, certificate);
+      const typed = normaliseUsername(username);
+      const person = await findPersonByUsername(ic, typed);
       const account = person && person.account?.status !== 'deleted' ? person.account : undefined;
-      const subjects = [{ key: LoginThrottle.addressKey(sourceIp), policy: ADDRESS_POLICY }];
-      if (person && account) subjects.push({ key: LoginThrottle.accountKey(person._id), policy: ACCOUNT_POLICY });
-      const reservation = await ic.throttle.reserve(subjects);
-      if (reservation.retryAfterSeconds > 0) {
-        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
-      }
       // An unknown username costs the same hash as a wrong password.
       const verification = await verifyPassword(password, account?.passwordHash ?? ic.decoyHash, ic.cost);
-      if (!person || !account || !verification.ok) {
-        if (person && account) ic.logger.info({ personId: String(person._id), sourceIp }, 'failed login');
-        await reservation.failed();
+      const factor = person ? secondFactor(person, presented) : undefined;
+      if (!person || !account || !verification.ok || (person.certificate && !factor)) {
+        const reached = await reservation.failed();
+        // An unknown username is recorded as typed (normalised), and creates nobody; unless it cannot be a
+        // username at all (a password typed in the wrong field, say), which is then not kept.
+        const who = person && account ? { personId: person._id } : USERNAME_PATTERN.test(typed) ? { username: typed } : {};
+        const why = !person || !account ? 'unknown username' : verification.ok ? 'personal certificate not presented' : 'wrong password';
+        await auditPerson(ic, ctx, { action: 'login.failed', ...who, sourceIp, after: { reason: why } });
+        if (reached.includes('username')) await auditPerson(ic, ctx, { action: 'login.locked', ...who, sourceIp });
+        if (reached.includes('address')) await auditPerson(ic, ctx, { action: 'login.address-limited', sourceIp });
+        if (person && account) ic.logger.info({ personId: String(person._id), sourceIp, why, ...(via ? { via } : {}) }, 'failed login');
         throw invalidCredentials();
       }
       await reservation.succeeded();
-      if (account.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      if (account.status === 'blocked') {
+        await auditPerson(ic, ctx, { action: 'login.refused', personId: person._id, sourceIp, after: { reason: 'account blocked' } });
+        throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      }
       if (verification.needsRehash) {
         await ic.models.Person.updateOne({ _id: person._id }, { $set: { 'account.passwordHash': await hashPassword(password, ic.cost) } });
       }
-      return completeLogin(ic, person);
+      const authMethods: AuthMethod[] = factor ? ['password', factor] : ['password'];
+      await auditPerson(ic, ctx, { action: 'login.succeeded', personId: person._id, sourceIp, after: { authMethods } });
+      return completeLogin(ic, person, authMethods);
     }),
 
-    // Possession of the private key was proven by the TLS handshake (ours or the terminator's), so
-    // there is nothing to guess per account: failures are throttled per source address only.
-    ...defineAction('identity.loginWithCertificate', async ({ certificate, via, sourceIp }) => {
-      const reservation = await ic.throttle.reserve([{ key: LoginThrottle.addressKey(sourceIp), policy: ADDRESS_POLICY }]);
-      if (reservation.retryAfterSeconds > 0) {
-        throw new ClientProblem('ACCOUNT_LOCKED', 'too many failed logins: try again later', { retryAfterSeconds: reservation.retryAfterSeconds });
-      }
+    // An eID certificate logs in alone; a personal certificate never does (it is a second factor,
+    // given with the password to POST /auth/login), and is refused like any other certificate, so
+    // the answer does not tell whether it is bound. Possession of the private key was proven by the
+    // TLS handshake (ours or the terminator's), so there is nothing to guess per account: failures
+    // are throttled per source address only.
+    ...defineAction('identity.loginWithCertificate', async ({ certificate, via, sourceIp }, ctx) => {
+      const reservation = await ic.throttle.reserve(ic.throttle.loginSubjects(undefined, sourceIp));
+      if (reservation.refusal) throw refusalProblem(reservation.refusal);
       let cert: ParsedCertificate;
       try {
         cert = parseCertificate(Buffer.from(certificate, 'base64'));
@@ -175,16 +223,27 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
         if (err.code === 'CERTIFICATE_MALFORMED') throw new ClientProblem('CERTIFICATE_MALFORMED', err.message);
         throw new ClientProblem('CERTIFICATE_REJECTED', err.message);
       }
-      const holder = await certificateHolder(ic, cert);
-      if (!holder) {
-        ic.logger.info({ fingerprintSha256: cert.view.fingerprintSha256, via, sourceIp }, 'certificate login refused: no account for this certificate');
-        await reservation.failed();
-        throw new ClientProblem('CERTIFICATE_REJECTED', 'this certificate is not bound to an account and not an accepted eID');
+      const niss = eidNiss(ic, cert);
+      const holder = niss ? await findPersonByNiss(ic, niss) : null;
+      const status = holder?.account?.status;
+      if (!holder || (status !== 'active' && status !== 'blocked')) {
+        ic.logger.info({ fingerprintSha256: cert.view.fingerprintSha256, via, sourceIp }, 'certificate login refused: not an eID of a known account');
+        const reached = await reservation.failed();
+        await auditPerson(ic, ctx, { action: 'login.failed', sourceIp, after: { reason: 'certificate not accepted', fingerprintSha256: cert.view.fingerprintSha256, via } });
+        if (reached.includes('address')) await auditPerson(ic, ctx, { action: 'login.address-limited', sourceIp });
+        throw new ClientProblem(
+          'CERTIFICATE_REJECTED',
+          'this certificate is not an accepted eID of an account (a personal certificate is given with the password, to POST /auth/login)',
+        );
       }
       await reservation.succeeded();
-      if (holder.person.account?.status === 'blocked') throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
-      ic.logger.info({ personId: String(holder.person._id), mode: holder.mode, via, sourceIp }, 'certificate login');
-      return completeLogin(ic, holder.person);
+      if (status === 'blocked') {
+        await auditPerson(ic, ctx, { action: 'login.refused', personId: holder._id, sourceIp, after: { reason: 'account blocked' } });
+        throw new ClientProblem('ACCOUNT_BLOCKED', 'this account is blocked');
+      }
+      ic.logger.info({ personId: String(holder._id), via, sourceIp }, 'eID login');
+      await auditPerson(ic, ctx, { action: 'login.succeeded', personId: holder._id, sourceIp, after: { authMethods: ['eid'], via } });
+      return completeLogin(ic, holder, ['eid']);
     }),
 
     ...defineAction('identity.authenticate', async ({ token }) => {
@@ -212,7 +271,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
         ? await ic.models.Role.findOne({ _id: new Types.ObjectId(roleId), personId: new Types.ObjectId(principal.personId), status: 'active' }).lean()
         : null;
       if (!role) throw new ClientProblem('NOT_FOUND', 'no such role for this person');
-      const token = await openSession(ic, role.personId, role._id);
+      const token = await openSession(ic, role.personId, principal.authMethods ?? [], role._id);
       const view = roleView(role);
       return { token, role: view, capabilities: capabilitiesOf(view.kind) };
     }),

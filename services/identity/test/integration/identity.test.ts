@@ -1,17 +1,26 @@
 /** The identity service in-process, against the real NATS and store. */
+import nodeCrypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { IdentityConfig, call, loadConfig } from '@um/platform';
 import { buildIdentityService } from '../../src/identity.service';
-import { ACCOUNT_POLICY, LoginThrottle, createAttemptModel } from '../../src/throttle';
+import { LoginThrottle, createAttemptModel, policiesFrom } from '../../src/throttle';
 import { startService, type IntegrationHarness } from '../../../../test/support/broker';
 import { GOOD_PASSWORD, personBody } from '../../../../test/support/fixtures';
 import { indexOfPlan } from '../../../../test/support/plan';
 
 let h: IntegrationHarness<IdentityConfig>;
+/** When set, the throttle's clock stands still at this instant. */
+let frozenAt: number | undefined;
 
 beforeAll(async () => {
-  h = await startService('identity', buildIdentityService, (env) => loadConfig(IdentityConfig, env));
+  h = await startService('identity', (deps) => buildIdentityService(deps, { now: () => frozenAt ?? Date.now() }), (env) => loadConfig(IdentityConfig, env));
 });
+afterEach(() => {
+  frozenAt = undefined;
+});
+
+const throttle = () => new LoginThrottle(createAttemptModel(h.db), policiesFrom(h.config));
+const usernameFailures = (username: string) => throttle().count(LoginThrottle.usernameKey(username), 'username');
 afterAll(async () => {
   await h?.stop();
 });
@@ -53,15 +62,15 @@ test('when an exclusive role is granted to a second person, then CONFLICT; the s
 
 test('when 50 wrong passwords arrive in parallel, then each checked failure is counted exactly once', async () => {
   const person = personBody();
-  const { personId } = await call(h.broker, 'identity.registerPerson', { person });
+  await call(h.broker, 'identity.registerPerson', { person });
   const attempts = await Promise.allSettled(
     Array.from({ length: 50 }, () => call(h.broker, 'identity.login', { username: person.username, password: 'Wrong#12345', sourceIp: '10.1.1.1' })),
   );
   const types = attempts.map((a) => (a.status === 'rejected' ? (a.reason as { type?: string }).type : 'OK'));
-  expect(types.every((t) => t === 'INVALID_CREDENTIALS' || t === 'ACCOUNT_LOCKED')).toBe(true);
+  // A burst from one address is also held back by the address's in-flight cap (429).
+  expect(types.every((t) => t === 'INVALID_CREDENTIALS' || t === 'ACCOUNT_LOCKED' || t === 'TOO_MANY_ATTEMPTS')).toBe(true);
   const invalid = types.filter((t) => t === 'INVALID_CREDENTIALS').length;
-  const throttle = new LoginThrottle(createAttemptModel(h.db));
-  expect(await throttle.count(LoginThrottle.accountKey(personId))).toBe(invalid);
+  expect(await usernameFailures(person.username)).toBe(invalid);
   // A burst cannot buy more guesses than the threshold (plus those already in flight together).
   expect(invalid).toBeLessThan(50);
 });
@@ -74,21 +83,20 @@ test('when wrong passwords arrive one by one, then the 6th attempt is locked, ev
       () => 'OK',
       (e: { type?: string; data?: { retryAfterSeconds?: number } }) => e.type,
     );
-  for (let i = 0; i < ACCOUNT_POLICY.threshold; i += 1) expect(await login('Wrong#12345')).toBe('INVALID_CREDENTIALS');
+  for (let i = 0; i < h.config.UM_LOGIN_USERNAME_MAX_FAILURES; i += 1) expect(await login('Wrong#12345')).toBe('INVALID_CREDENTIALS');
   expect(await login(GOOD_PASSWORD)).toBe('ACCOUNT_LOCKED');
 });
 
 test('when the right password follows fewer failures than the threshold, then it logs in and the count restarts', async () => {
   const person = personBody();
-  const { personId } = await call(h.broker, 'identity.registerPerson', { person });
-  const throttle = new LoginThrottle(createAttemptModel(h.db));
+  await call(h.broker, 'identity.registerPerson', { person });
   for (let i = 0; i < 3; i += 1) {
     await call(h.broker, 'identity.login', { username: person.username, password: 'Wrong#12345', sourceIp: '10.3.3.3' }).catch(() => undefined);
   }
-  expect(await throttle.count(LoginThrottle.accountKey(personId))).toBe(3);
+  expect(await usernameFailures(person.username)).toBe(3);
   const ok = await call(h.broker, 'identity.login', { username: person.username, password: GOOD_PASSWORD, sourceIp: '10.3.3.3' });
   expect(ok.token).toEqual(expect.any(String));
-  expect(await throttle.count(LoginThrottle.accountKey(personId))).toBe(0);
+  expect(await usernameFailures(person.username)).toBe(0);
 });
 
 test('when params break the contract, then the action answers a 400 problem naming the field', async () => {
@@ -98,12 +106,12 @@ test('when params break the contract, then the action answers a 400 problem nami
 
 test('when 12 correct logins of one account run in parallel, then all succeed and none counts as a failure', async () => {
   const person = personBody();
-  const { personId } = await call(h.broker, 'identity.registerPerson', { person });
+  await call(h.broker, 'identity.registerPerson', { person });
   const logins = await Promise.allSettled(
     Array.from({ length: 12 }, () => call(h.broker, 'identity.login', { username: person.username, password: GOOD_PASSWORD, sourceIp: '10.4.4.4' })),
   );
   expect(logins.map((l) => l.status)).toEqual(Array(12).fill('fulfilled'));
-  expect(await new LoginThrottle(createAttemptModel(h.db)).count(LoginThrottle.accountKey(personId))).toBe(0);
+  expect(await usernameFailures(person.username)).toBe(0);
 });
 
 test('when a person is registered, then a login finds them by username and a registration by NISS, each through the index of that key; a discarded person can be registered again', async () => {
@@ -127,4 +135,82 @@ test('when a person is registered, then a login finds them by username and a reg
   expect(await persons.countDocuments({ _id: new Types.ObjectId(discarded.personId) })).toBe(0);
   const again = await call(h.broker, 'identity.registerPerson', { person: other });
   expect(again.created).toBe(true);
+});
+
+describe('login answers reveal nothing (PRODUCT.md §7.1)', () => {
+  /** The error a login ends with, as the gateway would render it (all but the request id). */
+  const attempt = (username: string, password: string, sourceIp: string) =>
+    call(h.broker, 'identity.login', { username, password, sourceIp }).then(
+      (): { type?: string; code?: number; message?: string; data?: unknown } => ({ type: 'OK' }),
+      (e: { type?: string; code?: number; message?: string; data?: unknown }) => ({ type: e.type, code: e.code, message: e.message, data: e.data }),
+    );
+
+  test('when a known and an unknown username fail attempt after attempt (1 to 9), then each attempt answers the same, the lock included', async () => {
+    const person = personBody();
+    await call(h.broker, 'identity.registerPerson', { person });
+    const unknown = `nobody${Date.now()}`;
+    // One instant for both: the lock's remaining seconds are then the same to the second.
+    frozenAt = Date.now();
+    const threshold = h.config.UM_LOGIN_USERNAME_MAX_FAILURES;
+    for (let i = 1; i <= 9; i += 1) {
+      // Each from its own address, so that only the username's count is at play.
+      const known = await attempt(person.username, 'Wrong#12345', '10.9.0.1');
+      const other = await attempt(unknown, 'Wrong#12345', '10.9.0.2');
+      expect(other).toEqual(known);
+      expect(known.type).toBe(i <= threshold ? 'INVALID_CREDENTIALS' : 'ACCOUNT_LOCKED');
+      if (i > threshold) expect(known.data).toEqual({ retryAfterSeconds: h.config.UM_LOGIN_LOCK_SECONDS });
+    }
+    // Locked, the right password changes nothing either.
+    expect(await attempt(person.username, GOOD_PASSWORD, '10.9.0.1')).toEqual(await attempt(unknown, GOOD_PASSWORD, '10.9.0.2'));
+  });
+
+  test('when the username is typed in upper case or with spaces, then it counts as the same username', async () => {
+    const person = personBody();
+    await call(h.broker, 'identity.registerPerson', { person });
+    await attempt(` ${person.username.toUpperCase()} `, 'Wrong#12345', '10.9.1.1');
+    await attempt(person.username, 'Wrong#12345', '10.9.1.1');
+    expect(await usernameFailures(person.username)).toBe(2);
+    expect(await attempt(person.username.toUpperCase(), GOOD_PASSWORD, '10.9.1.1')).toEqual({ type: 'OK' });
+  });
+
+  test('when a known username fails and an unknown one fails, then the store sees the same operations and argon2 runs once each with the same cost', async () => {
+    const person = personBody();
+    await call(h.broker, 'identity.registerPerson', { person });
+    const ops: string[] = [];
+    const derivations: string[] = [];
+    const original = nodeCrypto.argon2;
+    const spy = jest.spyOn(nodeCrypto, 'argon2').mockImplementation(((algorithm: string, parameters: { memory: number; passes: number }, callback: never) => {
+      derivations.push(`${algorithm} m=${parameters.memory} t=${parameters.passes}`);
+      original.call(nodeCrypto, algorithm as never, parameters as never, callback);
+    }) as never);
+    const trace = async (username: string, sourceIp: string) => {
+      ops.length = 0;
+      derivations.length = 0;
+      h.db.set('debug', (collection: string, method: string) => ops.push(`${collection}.${method}`));
+      try {
+        await attempt(username, 'Wrong#12345', sourceIp);
+      } finally {
+        h.db.set('debug', false);
+      }
+      return { ops: [...ops], derivations: [...derivations] };
+    };
+    try {
+      const known = await trace(person.username, '10.9.2.1');
+      const unknown = await trace(`nobody${Date.now()}`, '10.9.2.2');
+      expect(known.derivations).toEqual([`argon2id m=${h.config.UM_ARGON2_MEMORY_KIB} t=${h.config.UM_ARGON2_PASSES}`]);
+      expect(unknown).toEqual(known);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('when identity.unlockPerson is called, then the failures counted against the username are forgotten and the right password logs in', async () => {
+    const person = personBody();
+    const { personId } = await call(h.broker, 'identity.registerPerson', { person });
+    for (let i = 0; i < h.config.UM_LOGIN_USERNAME_MAX_FAILURES; i += 1) await attempt(person.username, 'Wrong#12345', '10.9.3.1');
+    expect((await attempt(person.username, GOOD_PASSWORD, '10.9.3.1')).type).toBe('ACCOUNT_LOCKED');
+    await call(h.broker, 'identity.unlockPerson', { personId });
+    expect(await usernameFailures(person.username)).toBe(0);
+    expect(await attempt(person.username, GOOD_PASSWORD, '10.9.3.1')).toEqual({ type: 'OK' });
+  });
 });

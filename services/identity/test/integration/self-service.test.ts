@@ -207,15 +207,24 @@ describe('certificate login', () => {
     expect(res).toMatchObject({ type: 'CERTIFICATE_REJECTED', code: 401 });
   });
 
-  test('when a bound personal certificate is presented, then its person logs in; unbound, it is rejected', async () => {
-    const { person, personId } = await registered();
+  test('when a bound personal certificate is presented alone, then it is rejected exactly like an unbound one', async () => {
+    const { person } = await registered();
     const mine = await session(person.username);
     const cert = issueCertificate({ commonName: 'Personal' });
     await call(h.broker, 'identity.setCertificate', { certificate: b64(cert.der) }, as(mine.principal));
-    const res = await login(cert.der);
-    expect((await call(h.broker, 'identity.authenticate', { token: res.token })).principal.personId).toBe(personId);
-    await call(h.broker, 'identity.deleteCertificate', {}, as(mine.principal));
-    expect(await failure(login(cert.der))).toMatchObject({ type: 'CERTIFICATE_REJECTED' });
+    const bound = await failure(login(cert.der));
+    const stranger = await failure(login(issueCertificate({ commonName: 'Stranger' }).der));
+    expect(bound).toMatchObject({ type: 'CERTIFICATE_REJECTED', code: 401 });
+    const shown = (e: Failure) => ({ type: e.type, code: e.code, message: (e as unknown as Error).message });
+    expect(shown(bound)).toEqual(shown(stranger));
+  });
+
+  test('when an eID logs in alone, then the session says so (authMethods eid)', async () => {
+    const { person, personId } = await registered();
+    const res = await login(issueCertificate({ issuer: eidCa, serialNumber: person.niss }).pem);
+    expect(res.authMethods).toEqual(['eid']);
+    const { principal } = await call(h.broker, 'identity.authenticate', { token: res.token });
+    expect(principal).toMatchObject({ personId, authMethods: ['eid'] });
   });
 
   test('when the account of the certificate is blocked, then 423 ACCOUNT_BLOCKED', async () => {
@@ -224,12 +233,61 @@ describe('certificate login', () => {
     expect(await failure(login(issueCertificate({ issuer: eidCa, serialNumber: person.niss }).pem))).toMatchObject({ type: 'ACCOUNT_BLOCKED', code: 423 });
   });
 
-  test('when a source address fails 50 times, then its next certificate login is locked (423 with a delay)', async () => {
+  test('when a source address fails 50 times, then its next certificate login is refused for the address (429 with a delay), not as an account', async () => {
     const sourceIp = '10.6.6.6';
     const unknown = issueCertificate({ commonName: 'Nobody' }).der;
     for (let i = 0; i < 50; i += 1) expect(await failure(login(unknown, sourceIp))).toMatchObject({ type: 'CERTIFICATE_REJECTED' });
     const { person } = await registered();
     const res = await failure(login(issueCertificate({ issuer: eidCa, serialNumber: person.niss }).pem, sourceIp));
-    expect(res).toMatchObject({ type: 'ACCOUNT_LOCKED', code: 423, data: { retryAfterSeconds: expect.any(Number) } });
+    expect(res).toMatchObject({ type: 'TOO_MANY_ATTEMPTS', code: 429, data: { retryAfterSeconds: expect.any(Number) } });
+  });
+});
+
+describe('personal certificate as a second factor', () => {
+  const withPassword = (username: string, password: string, certificate?: Buffer | string) =>
+    call(h.broker, 'identity.login', { username, password, sourceIp: '10.7.8.9', ...(certificate ? { certificate: b64(certificate), via: 'mutual-tls' as const } : {}) });
+
+  test('when nothing is bound, then the password alone logs in with authMethods [password], and a stray certificate adds nothing', async () => {
+    const { person } = await registered();
+    expect((await withPassword(person.username, GOOD_PASSWORD)).authMethods).toEqual(['password']);
+    expect((await withPassword(person.username, GOOD_PASSWORD, issueCertificate({ commonName: 'Stray' }).der)).authMethods).toEqual(['password']);
+  });
+
+  test('when a certificate is bound, then the password needs it: without it, or with another, the same 401 as a wrong password; with it, authMethods [password, certificate]', async () => {
+    const { person } = await registered();
+    const mine = await session(person.username);
+    const cert = issueCertificate({ commonName: 'Second factor' });
+    await call(h.broker, 'identity.setCertificate', { certificate: b64(cert.pem) }, as(mine.principal));
+
+    const wrong = await failure(withPassword(person.username, 'Wrong#12345', cert.der));
+    const missing = await failure(withPassword(person.username, GOOD_PASSWORD));
+    const other = await failure(withPassword(person.username, GOOD_PASSWORD, issueCertificate({ commonName: 'Other' }).der));
+    expect(wrong).toMatchObject({ type: 'INVALID_CREDENTIALS', code: 401 });
+    const shown = (e: Failure) => ({ type: e.type, code: e.code, message: (e as unknown as Error).message, data: e.data });
+    expect(shown(missing)).toEqual(shown(wrong));
+    expect(shown(other)).toEqual(shown(wrong));
+
+    const ok = await withPassword(person.username, GOOD_PASSWORD, cert.der);
+    expect(ok.authMethods).toEqual(['password', 'certificate']);
+    const { principal } = await call(h.broker, 'identity.authenticate', { token: ok.token });
+    expect(await call(h.broker, 'identity.getMe', {}, as(principal))).toMatchObject({ authMethods: ['password', 'certificate'] });
+  });
+
+  test('when a certificate is bound, then the eID of the same person also serves as the second factor, and an eID of someone else does not', async () => {
+    const { person } = await registered();
+    const mine = await session(person.username);
+    await call(h.broker, 'identity.setCertificate', { certificate: b64(issueCertificate({ commonName: 'Bound' }).der) }, as(mine.principal));
+    expect((await withPassword(person.username, GOOD_PASSWORD, issueCertificate({ issuer: eidCa, serialNumber: person.niss }).der)).authMethods).toEqual(['password', 'eid']);
+    const someone = await registered();
+    expect(await failure(withPassword(person.username, GOOD_PASSWORD, issueCertificate({ issuer: eidCa, serialNumber: someone.person.niss }).der))).toMatchObject({ type: 'INVALID_CREDENTIALS' });
+  });
+
+  test('when the certificate is removed, then the password alone logs in again', async () => {
+    const { person } = await registered();
+    const mine = await session(person.username);
+    await call(h.broker, 'identity.setCertificate', { certificate: b64(issueCertificate({ commonName: 'Removed' }).der) }, as(mine.principal));
+    expect(await failure(withPassword(person.username, GOOD_PASSWORD))).toMatchObject({ type: 'INVALID_CREDENTIALS' });
+    await call(h.broker, 'identity.deleteCertificate', {}, as(mine.principal));
+    expect((await withPassword(person.username, GOOD_PASSWORD)).authMethods).toEqual(['password']);
   });
 });
