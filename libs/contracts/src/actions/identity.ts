@@ -55,7 +55,7 @@ export const IdentityActions = {
   'identity.getCertificate': { params: NoParams, result: CertificateView, idempotent: true },
   'identity.deleteCertificate': { params: NoParams, result: Void, idempotent: true },
   /** A person's audit trail, newest first (contact centre: GET /admin/persons/{personId}/audit). */
-  'identity.listPersonAudit': { params: PersonAuditQuery, result: PersonAuditPage, idempotent: true },
+  'identity.listPersonAudit': { params: PersonAuditQuery, result: PersonAuditPage, idempotent: true, capability: 'admin.persons.audit' },
   // Internal: blocking or deleting an account ends every session of the person at once.
   'identity.setAccountStatus': { params: SetAccountStatusParams, result: Void, idempotent: true },
 } as const satisfies Record<string, ActionContract>;
