@@ -129,7 +129,7 @@ export const de: Messages = {
   problems: {
     network: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.', seeFields: 'Siehe die Meldungen neben den Feldern.',
     status: { '400': 'Einige Angaben sind ungültig.', '401': 'Sie sind nicht angemeldet, oder Ihre Sitzung ist abgelaufen.', '403': 'Sie dürfen dies nicht tun.', '404': 'Nicht gefunden.', '409': 'Dies steht im Widerspruch zu vorhandenen Daten.', '413': 'Was Sie gesendet haben, ist zu groß.', '415': 'Diese Art von Inhalt wird nicht angenommen.', '423': 'Das Konto ist gesperrt.', '429': 'Zu viele Versuche: warten Sie einen Moment und versuchen Sie es erneut.', '503': 'Der Dienst ist vorübergehend nicht verfügbar. Versuchen Sie es später erneut.', other: 'Etwas ist schiefgelaufen.' },
-    code: { PASSWORD_CHANGE_REQUIRED: 'Sie müssen zuerst Ihr Passwort ändern.', PERSON_MISMATCH: 'Die Namen stimmen nicht mit der unter dieser ENSS bekannten Person überein.', PERSON_OUTSIDE_SCOPE: 'Diese Person hat auch Rollen außerhalb Ihres Bereichs.' },
+    code: { INVALID_CREDENTIALS: 'Benutzername oder Passwort falsch. Haben Sie ein persönliches Zertifikat hinterlegt, muss es zusammen mit dem Passwort vorgelegt werden (zweiter Faktor): ohne es wird die Anmeldung abgelehnt.', PASSWORD_CHANGE_REQUIRED: 'Sie müssen zuerst Ihr Passwort ändern.', PERSON_MISMATCH: 'Die Namen stimmen nicht mit der unter dieser ENSS bekannten Person überein.', PERSON_OUTSIDE_SCOPE: 'Diese Person hat auch Rollen außerhalb Ihres Bereichs.' },
   },
   codes: {
     unknown: 'Code {{code}}',

@@ -127,7 +127,7 @@ export const en = {
   problems: {
     network: 'The server could not be reached. Check your connection and try again.', seeFields: 'See the messages next to the fields.',
     status: { '400': 'Some data is not valid.', '401': 'You are not logged in, or your session has ended.', '403': 'You are not allowed to do this.', '404': 'Not found.', '409': 'This conflicts with existing data.', '413': 'What you sent is too large.', '415': 'This kind of content is not accepted.', '423': 'The account is blocked or locked.', '429': 'Too many attempts: wait a moment and try again.', '503': 'The service is unavailable for a moment. Try again later.', other: 'Something went wrong.' },
-    code: { PASSWORD_CHANGE_REQUIRED: 'You must change your password first.', PERSON_MISMATCH: 'The names do not match the person known under this NISS.', PERSON_OUTSIDE_SCOPE: 'This person also holds roles outside your scope.' },
+    code: { INVALID_CREDENTIALS: 'Wrong username or password. If you have registered a personal certificate, it must be presented with the password (second factor): without it, the login is refused.', PASSWORD_CHANGE_REQUIRED: 'You must change your password first.', PERSON_MISMATCH: 'The names do not match the person known under this NISS.', PERSON_OUTSIDE_SCOPE: 'This person also holds roles outside your scope.' },
   },
   codes: {
     unknown: 'code {{code}}',

@@ -129,7 +129,7 @@ export const fr: Messages = {
   problems: {
     network: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.', seeFields: 'Voyez les messages à côté des champs.',
     status: { '400': 'Certaines données ne sont pas valables.', '401': 'Vous n’êtes pas connecté, ou votre session a pris fin.', '403': 'Vous n’êtes pas autorisé à faire ceci.', '404': 'Introuvable.', '409': 'Ceci est en conflit avec des données existantes.', '413': 'Ce que vous avez envoyé est trop volumineux.', '415': 'Ce type de contenu n’est pas accepté.', '423': 'Le compte est bloqué ou verrouillé.', '429': 'Trop de tentatives : patientez un moment et réessayez.', '503': 'Le service est momentanément indisponible. Réessayez plus tard.', other: 'Un problème est survenu.' },
-    code: { PASSWORD_CHANGE_REQUIRED: 'Vous devez d’abord changer votre mot de passe.', PERSON_MISMATCH: 'Les noms ne correspondent pas à la personne connue sous ce NISS.', PERSON_OUTSIDE_SCOPE: 'Cette personne a aussi des rôles en dehors de votre périmètre.' },
+    code: { INVALID_CREDENTIALS: 'Nom d’utilisateur ou mot de passe erroné. Si vous avez enregistré un certificat personnel, il doit être présenté avec le mot de passe (second facteur) : sans lui, la connexion est refusée.', PASSWORD_CHANGE_REQUIRED: 'Vous devez d’abord changer votre mot de passe.', PERSON_MISMATCH: 'Les noms ne correspondent pas à la personne connue sous ce NISS.', PERSON_OUTSIDE_SCOPE: 'Cette personne a aussi des rôles en dehors de votre périmètre.' },
   },
   codes: {
     unknown: 'code {{code}}',

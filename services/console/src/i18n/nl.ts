@@ -129,7 +129,7 @@ export const nl: Messages = {
   problems: {
     network: 'De server is niet bereikbaar. Controleer uw verbinding en probeer opnieuw.', seeFields: 'Zie de berichten naast de velden.',
     status: { '400': 'Sommige gegevens zijn niet geldig.', '401': 'U bent niet aangemeld, of uw sessie is afgelopen.', '403': 'U mag dit niet doen.', '404': 'Niet gevonden.', '409': 'Dit botst met bestaande gegevens.', '413': 'Wat u stuurde is te groot.', '415': 'Dit soort inhoud wordt niet aanvaard.', '423': 'Het account is geblokkeerd of vergrendeld.', '429': 'Te veel pogingen: wacht even en probeer opnieuw.', '503': 'De dienst is even niet beschikbaar. Probeer later opnieuw.', other: 'Er liep iets mis.' },
-    code: { PASSWORD_CHANGE_REQUIRED: 'U moet eerst uw wachtwoord wijzigen.', PERSON_MISMATCH: 'De namen komen niet overeen met de persoon die onder dit INSZ gekend is.', PERSON_OUTSIDE_SCOPE: 'Deze persoon heeft ook rollen buiten uw bevoegdheid.' },
+    code: { INVALID_CREDENTIALS: 'Gebruikersnaam of wachtwoord fout. Hebt u een persoonlijk certificaat geregistreerd, dan moet u het samen met het wachtwoord voorleggen (tweede factor): zonder certificaat wordt de aanmelding geweigerd.', PASSWORD_CHANGE_REQUIRED: 'U moet eerst uw wachtwoord wijzigen.', PERSON_MISMATCH: 'De namen komen niet overeen met de persoon die onder dit INSZ gekend is.', PERSON_OUTSIDE_SCOPE: 'Deze persoon heeft ook rollen buiten uw bevoegdheid.' },
   },
   codes: {
     unknown: 'code {{code}}',
