@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
+import { CATALOGUES } from '@um/contracts';
 import { issueCertificate } from '../support/certificates';
 import { GOOD_PASSWORD, onboardingBody, personBody, uniqueEnterpriseNumber, uniqueNiss, uniqueUsername } from '../support/fixtures';
 import { expectOk, OPERATOR, startTestSystem, type TestSystem } from '../support/system';
@@ -118,6 +119,10 @@ async function login(page: Page, username: string, password: string): Promise<vo
   await page.locator('input[name="password"]').fill(password);
   await page.locator('form button[type="submit"]').click();
 }
+
+/** The role kind's label in a language, as the catalogue (GET /api/v1/catalogue, libs/contracts) names it: a role's button starts with it. */
+const roleKind = (language: keyof typeof CATALOGUES, kind: keyof (typeof CATALOGUES)['fr']['roleKinds']): RegExp =>
+  new RegExp(`^${CATALOGUES[language].roleKinds[kind].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`);
 
 async function chooseRole(page: Page, role: RegExp): Promise<void> {
   await page.getByRole('button', { name: role }).click();
@@ -386,7 +391,20 @@ describe('web console (Chromium)', () => {
     await page.getByText('Certificat enregistré.').waitFor();
     await page.getByRole('definition').getByText(/Marie Dupont/).first().waitFor();
     await screen(page, 'certificate');
+    // A bound personal certificate is a second factor: the password alone is refused, and the login screen says why.
+    const other = await openTab();
+    other.expect('POST', /^\/api\/v1\/auth\/login$/, 401);
+    await login(other.page, A.accessManager.username, raePassword);
+    await other.page.getByRole('alert').getByText(/certificat personnel/).waitFor();
+    await screen(other.page, 'login-refused');
+    await other.close();
+    // Removed again through the screen: the password alone logs in again.
+    await page.getByRole('button', { name: 'Supprimer le certificat' }).click();
+    await page.getByRole('button', { name: 'Oui, le supprimer' }).click();
+    await page.getByRole('status').getByText('Certificat supprimé.').waitFor();
+    await page.getByText('Aucun certificat enregistré.').waitFor();
     await tab.close();
+    await sys.api.loginAs(A.accessManager.username, raePassword);
   });
 
   test('when the contact centre logs in, then only the back office and their own data are offered, and they onboard an enterprise, register a mandate and replace an access manager', async () => {
@@ -397,7 +415,7 @@ describe('web console (Chromium)', () => {
     await p.getByRole('heading', { level: 1, name: /role|rôle|Rolle|rol/ }).waitFor();
     await p.waitForLoadState('networkidle');
     await p.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption('fr');
-    await chooseRole(p, /Contact Center/);
+    await chooseRole(p, roleKind('fr', 'contact-centre'));
     const items = await p.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').allTextContents();
     expect(items).toEqual(['Accueil', 'Back office', 'Mes données', 'Aide']);
     await screen(p, 'home-contact-centre');
@@ -442,8 +460,9 @@ describe('web console (Chromium)', () => {
     await login(page, GERMAN.username, GOOD_PASSWORD);
     await page.getByRole('heading', { level: 1, name: 'Rolle wählen' }).waitFor();
     await page.locator('html[lang="de"]').waitFor({ state: 'attached' });
-    const titles = { fr: ['Choisissez un rôle', 'Accueil', 'Gestionnaire Local'], nl: ['Kies een rol', 'Startpagina', 'Lokale beheerder'], de: ['Rolle wählen', 'Startseite', 'Lokaler Verwalter'], en: ['Choose a role', 'Home', 'Local manager (GL)'] } as const;
-    for (const [language, [roles, home, role]] of Object.entries(titles)) {
+    const titles = { fr: ['Choisissez un rôle', 'Accueil'], nl: ['Kies een rol', 'Startpagina'], de: ['Rolle wählen', 'Startseite'], en: ['Choose a role', 'Home'] } as const;
+    for (const [language, [roles, home]] of Object.entries(titles) as Array<[keyof typeof titles, readonly [string, string]]>) {
+      const role = roleKind(language, 'local-manager');
       await page.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption(language);
       await page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
       if (!(await page.getByRole('heading', { level: 1, name: roles }).isVisible())) await page.getByRole('button', { name: /Changer de rôle|Andere rol|Rolle wechseln|Change role/ }).click();
@@ -557,7 +576,7 @@ describe('web console (Chromium)', () => {
     await page.getByRole('heading', { level: 1, name: /role|rôle|Rolle|rol/ }).waitFor();
     await page.waitForLoadState('networkidle');
     await page.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption('fr');
-    await chooseRole(page, /Contact Center/);
+    await chooseRole(page, roleKind('fr', 'contact-centre'));
     await menu(page, 'Back office');
     const find = page.getByRole('region', { name: 'Rechercher' });
     await find.getByLabel(/^Nom d’utilisateur/).fill(M.accessManager.username);
