@@ -34,6 +34,7 @@ export function generatePassword(): string {
  * MONGO_URL names), and only when the person running it named no bootstrap operator of their own.
  */
 export function localOperatorFor(infraMode: 'external' | 'docker' | 'local', env: NodeJS.ProcessEnv): { username: string; password: string } | undefined {
-  if (infraMode === 'external' || env.UM_BOOTSTRAP_OPERATOR_USERNAME) return undefined;
+  // MONGO_URL alone still gives mode 'local' (NATS is started here), but the store is someone else's.
+  if (infraMode === 'external' || env.MONGO_URL || env.UM_BOOTSTRAP_OPERATOR_USERNAME) return undefined;
   return { username: LOCAL_OPERATOR_USERNAME, password: generatePassword() };
 }

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const pids = system.processes.map((p) => `${p.name}=${p.child.pid}`).join(' ');
   const lines = [
     '',
-    paint('1;32', `User Management is ready: ${system.baseUrl}/docs (API under ${system.baseUrl}/api/v1)`),
+    paint('1;32', `User Management is ready. Point a browser at ${system.baseUrl}/ (the console; API under ${system.baseUrl}/api/v1, OpenAPI at ${system.baseUrl}/docs)`),
     `processes: ${pids}`,
     `store: ${infra.store}; NATS: ${infra.natsUrl}`,
   ];

@@ -16,6 +16,7 @@ describe('local operator', () => {
     expect(localOperatorFor('local', {})).toEqual({ username: LOCAL_OPERATOR_USERNAME, password: expect.any(String) });
     expect(localOperatorFor('docker', {})).toBeDefined();
     expect(localOperatorFor('external', {})).toBeUndefined();
+    expect(localOperatorFor('local', { MONGO_URL: 'mongodb://db.example:27017' })).toBeUndefined();
     expect(localOperatorFor('local', { UM_BOOTSTRAP_OPERATOR_USERNAME: 'myoperator' })).toBeUndefined();
   });
 });
