@@ -139,7 +139,11 @@ async function enterNewPerson(tab: Tab, p: { niss: string; firstName: string; la
   tab.expect('GET', /^\/api\/v1\/enterprises\/\d+\/persons\/\d+$/, 404);
   await field(page, 'Numéro de registre national (NISS)').fill(p.niss);
   await page.getByRole('button', { name: 'Rechercher ce NISS' }).click();
-  await page.getByText('Cette personne n’est pas encore connue').waitFor();
+  // Either the answer (unknown) or the look-up's refusal in words: a refusal fails at once, saying what it was.
+  const unknown = page.getByText('Cette personne n’est pas encore connue');
+  const refused = page.locator('main fieldset.person [role="alert"]');
+  await unknown.or(refused).first().waitFor();
+  if (!(await unknown.isVisible())) throw new Error(`the look-up of NISS ${p.niss} was refused: ${await refused.first().textContent()}`);
   await field(page, 'Prénom').fill(p.firstName);
   await field(page, 'Nom').fill(p.lastName);
   if (p.email) await field(page, 'E-mail personnel').fill(p.email);
