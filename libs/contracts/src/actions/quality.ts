@@ -45,7 +45,7 @@ export const QualityActions = {
   },
   'quality.removeCoLocalManager': { params: QualityPersonParams, result: Void, idempotent: true, capability: 'co-local-managers.manage', notOnSelf: true },
   'quality.getCoLocalManager': { params: QualityPersonParams, result: ManagerView, idempotent: true, capability: 'co-local-managers.manage' },
-  'quality.editCoLocalManager': { params: QualityPersonParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true, capability: 'co-local-managers.manage', notOnSelf: true },
+  'quality.editCoLocalManager': { params: QualityPersonParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true, capability: 'co-local-managers.manage' },
   'quality.resetCoLocalManagerPassword': { params: QualityPersonParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'co-local-managers.manage', notOnSelf: true },
   'quality.designateTechnicalUser': { params: QualityParams.extend({ body: TechnicalUserBody }), result: DesignateResult, idempotent: false, capability: 'technical-user.designate' },
   /** Internal: is the quality active, and who is its technical user (structured messaging). */

@@ -33,6 +33,7 @@ describe('route table ⇔ action contracts', () => {
       'enterprise.resetCoAccessManagerPassword',
       'enterprise.setCoAccessManagerStatus',
       'quality.removeCoLocalManager',
+      'quality.resetCoLocalManagerPassword',
       'quality.setCoLocalManagerStatus',
       'user-management.remove',
       'user-management.resetPassword',

@@ -209,6 +209,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(request, reply, 'MALFORMED_BODY', 'the body is not valid JSON');
     }
     if (error.statusCode === 429) return sendProblem(request, reply, 'RATE_LIMITED', 'too many requests');
+    // Before the codes: Moleculer's own errors (a call that timed out, no instance) are a dependency
+    // being unavailable, whatever their type is named (REQUEST_TIMEOUT is also the HTTP parser's 408).
+    if (error.type && UNAVAILABLE.has(error.type)) {
+      request.log.warn({ err: { type: error.type, message: error.message } }, 'dependency unavailable');
+      return sendProblem(request, reply, 'SERVICE_UNAVAILABLE', 'a service is unavailable, try again shortly');
+    }
     if (isErrorCode(error.type)) {
       if (error.data?.retryAfterSeconds) reply.header('retry-after', String(error.data.retryAfterSeconds));
       const status = ErrorCodes[error.type];
@@ -216,10 +222,6 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(request, reply, error.type, status >= 500 ? undefined : error.message, {
         ...(error.data?.errors ? { errors: error.data.errors } : {}),
       });
-    }
-    if (error.type && UNAVAILABLE.has(error.type)) {
-      request.log.warn({ err: { type: error.type, message: error.message } }, 'dependency unavailable');
-      return sendProblem(request, reply, 'SERVICE_UNAVAILABLE', 'a service is unavailable, try again shortly');
     }
     if (error.name === 'MongoServerSelectionError' || error.name === 'MongoNetworkError') {
       return sendProblem(request, reply, 'SERVICE_UNAVAILABLE', 'the store is unavailable, try again shortly');

@@ -3,6 +3,7 @@
  * and the checks run in the order authenticate → authorise → validate.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Errors } from 'moleculer';
 import { ErrorCodes } from '@um/contracts';
 import { MAX_PARAM_LENGTH, registerProblemHandlers } from '../../src/plugins/problems.js';
 import { EN, TOKENS, bearer, buildTestApp, type StandIn } from './support.js';
@@ -12,7 +13,11 @@ let calls: string[];
 let send: StandIn['send'];
 
 beforeAll(async () => {
-  ({ app, calls, send } = await buildTestApp({}, { 'user-management.searchQuality': { items: [], total: 0, page: 1, pageSize: 20 } }));
+  ({ app, calls, send } = await buildTestApp({}, {
+    'user-management.searchQuality': { items: [], total: 0, page: 1, pageSize: 20 },
+    // A call that timed out between services (Moleculer's own error, type REQUEST_TIMEOUT).
+    'enterprise.get': new Errors.RequestTimeoutError({ action: 'enterprise.get', nodeID: 'enterprise-1' }),
+  }));
 });
 afterAll(async () => {
   await app.close();
@@ -32,6 +37,11 @@ function expectProblem(res: { statusCode: number; headers: Record<string, string
 }
 
 describe('errors of every layer as problems', () => {
+  test('when a call between services times out, then 503 SERVICE_UNAVAILABLE (not the HTTP parser\'s 408)', async () => {
+    const res = await send({ method: 'GET', url: `/api/v1/enterprises/${EN}`, headers: bearer(TOKENS.rae) });
+    expectProblem(res, 503, 'SERVICE_UNAVAILABLE');
+  });
+
   test('when a path parameter is longer than 100 characters, then 414 URI_TOO_LONG without the path echoed', async () => {
     const long = '9'.repeat(101);
     const res = await send({ method: 'GET', url: `/api/v1/enterprises/${long}`, headers: bearer(TOKENS.rae) });

@@ -70,7 +70,9 @@ export async function buildTestApp(env: Record<string, string> = {}, answers: Re
   const broker = {
     call: async (action: string) => {
       calls.push(action);
-      return answers[action] ?? {};
+      const answer = answers[action];
+      if (answer instanceof Error) throw answer;
+      return answer ?? {};
     },
     transit: { connected: true },
   } as unknown as ServiceBroker;
