@@ -6,7 +6,7 @@
 import type { ActionSchema } from 'moleculer';
 import type { AuditRecord } from '@um/contracts';
 import { isQualityBound } from '@um/domain';
-import { defineAction, defineEvent, ensureAllowed, isDuplicateKey } from '@um/platform';
+import { defineAction, defineEvent, requireRole, isDuplicateKey } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 /** Copies a person's own change into the trail of each enterprise they hold a role in; a redelivery changes nothing. */
@@ -42,7 +42,7 @@ export function auditActions(models: EnterpriseModels): Record<string, ActionSch
     }),
 
     ...defineAction('enterprise.listAudit', async ({ enterpriseNumber, page, pageSize }, ctx) => {
-      const { role } = ensureAllowed(ctx, 'audit.read', { enterpriseNumber });
+      const { role } = requireRole(ctx);
       // A GL/co-GL reads what concerns their quality: its changes, and the people who hold a role in it.
       const filter = isQualityBound(role.kind) ? { enterpriseNumber, $or: [{ quality: role.quality }, { qualities: role.quality }] } : { enterpriseNumber };
       const [total, docs] = await Promise.all([

@@ -6,7 +6,7 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import type { CallMeta } from '@um/contracts';
-import { call, defineAction, ensureAllowed, notFound, recordAudit } from '@um/platform';
+import { call, defineAction, notFound, recordAudit } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 type Ctx = Context<unknown, CallMeta>;
@@ -24,8 +24,7 @@ export function backOfficeActions(models: EnterpriseModels): Record<string, Acti
   };
 
   return {
-    ...defineAction('enterprise.search', async ({ q }, ctx) => {
-      ensureAllowed(ctx, 'admin.enterprises.find');
+    ...defineAction('enterprise.search', async ({ q }) => {
       const byNumber = /^\d+$/.test(q);
       const prefix = new RegExp(`^${escapeRegExp(q)}`, byNumber ? '' : 'i');
       const filter = byNumber ? { _id: prefix, status: 'active' as const } : { name: prefix, status: 'active' as const };
@@ -34,14 +33,12 @@ export function backOfficeActions(models: EnterpriseModels): Record<string, Acti
     }),
 
     ...defineAction('enterprise.adminUnlockPerson', async ({ personId }, ctx) => {
-      ensureAllowed(ctx, 'admin.persons.unlock');
       await call(ctx, 'identity.unlockPerson', { personId });
       await auditOnPerson(ctx, personId, 'person.unlocked');
       return null;
     }),
 
     ...defineAction('enterprise.adminResetPassword', async ({ personId, body }, ctx) => {
-      ensureAllowed(ctx, 'admin.persons.reset-password');
       if (ctx.meta.principal?.personId === personId) throw notFound('person');
       await call(ctx, 'identity.setPassword', { personId, password: body.password, mustChange: true });
       await auditOnPerson(ctx, personId, 'person.password-reset');

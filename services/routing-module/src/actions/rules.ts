@@ -101,7 +101,6 @@ export function ruleActions(models: RoutingModels): Record<string, ActionSchema>
 
   return {
     ...defineAction('routing-module.listRules', async ({ enterpriseNumber, type }, ctx) => {
-      ensureAllowed(ctx, 'routing.manage', { enterpriseNumber, quality: type });
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const rules = await models.Rule.find({ enterpriseNumber, quality: type }).lean<RuleDoc[]>();
       return { enterpriseNumber, quality: type, items: listViews(await refreshStates(ctx, rules)) };
@@ -109,7 +108,6 @@ export function ruleActions(models: RoutingModels): Record<string, ActionSchema>
 
     // Manual 5.4.1: a mandatary sees the rules of the enterprises it receives for, to choose its channel.
     ...defineAction('routing-module.listReceived', async ({ enterpriseNumber }, ctx) => {
-      ensureAllowed(ctx, 'routing.received', { enterpriseNumber });
       const rules = (await models.Rule.find({ recipient: enterpriseNumber }).sort({ enterpriseNumber: 1, quality: 1, declarationType: 1 }).lean<RuleDoc[]>()).filter(
         (r) => r.enterpriseNumber !== enterpriseNumber,
       );
@@ -118,7 +116,6 @@ export function ruleActions(models: RoutingModels): Record<string, ActionSchema>
     }),
 
     ...defineAction('routing-module.setRecipient', async ({ enterpriseNumber, type, declarationType, body }, ctx) => {
-      ensureAllowed(ctx, 'routing.manage', { enterpriseNumber, quality: type });
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const { recipient } = body;
       if (recipient !== enterpriseNumber) {

@@ -1,13 +1,12 @@
 /** GET …/qualities/{type}/structured-messages: the quality's managers list its messages and their status. */
 import type { ActionSchema } from 'moleculer';
 import type { StructuredMessageView } from '@um/contracts';
-import { call, defineAction, ensureAllowed, notFound } from '@um/platform';
+import { call, defineAction, notFound } from '@um/platform';
 import type { MessagingModels } from '../model.js';
 
 export function listActions(models: MessagingModels): Record<string, ActionSchema> {
   return {
     ...defineAction('structured-messaging.list', async ({ enterpriseNumber, type, status, page, pageSize }, ctx) => {
-      ensureAllowed(ctx, 'routing.manage', { enterpriseNumber, quality: type });
       if (!(await call(ctx, 'quality.state', { enterpriseNumber, type })).active) throw notFound('quality');
       const filter: Record<string, unknown> = { enterpriseNumber, quality: type, ...(status ? { status } : {}) };
       const [total, docs] = await Promise.all([
