@@ -9,7 +9,10 @@
  *   reaches it, a moment later;
  * - an entry is believed for at most `ttlMs` (UM_SESSION_CACHE_MS, 1 s by default) even if a
  *   broadcast was missed, and never past the session's own expiry (`validUntil`, absolute or idle);
- * - an answer that was under way when a change was broadcast serves its request but is not kept.
+ * - an answer that was under way when a change was broadcast serves the requests that were waiting
+ *   for it but is not kept, and a request arriving after the broadcast does not wait for it: it
+ *   makes a call of its own (so a background refresh started just before a logout cannot let the
+ *   next request through).
  * A hot token is asked again in the background once half its time has passed, and concurrent
  * misses of one token share one call, so an expiry does not stall the requests behind it.
  * Entries are keyed by the whole token, so a hit presents the same secret identity verified.
@@ -19,7 +22,8 @@ import { ExpiringMap, endedBy } from '@um/platform';
 
 export class PrincipalCache {
   private readonly entries: ExpiringMap<string, Principal>;
-  private readonly pending = new Map<string, Promise<Principal>>();
+  /** Calls under way, with the generation seen when each was made. */
+  private readonly pending = new Map<string, { generation: number; call: Promise<Principal> }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -51,10 +55,11 @@ export class PrincipalCache {
   }
 
   private ask(token: string, requestId?: string): Promise<Principal> {
-    const shared = this.pending.get(token);
-    if (shared) return shared;
     const generation = this.entries.generation;
-    const call = this.authenticate(token, requestId)
+    const shared = this.pending.get(token);
+    // A call made before a session-ending change may carry an answer read before it.
+    if (shared && shared.generation === generation) return shared.call;
+    const call: Promise<Principal> = this.authenticate(token, requestId)
       .then(
         ({ principal, validUntil }) => {
           if (this.ttlMs > 0) this.entries.set(token, principal, Math.min(Date.now() + this.ttlMs, validUntil), generation);
@@ -66,8 +71,10 @@ export class PrincipalCache {
           throw err;
         },
       )
-      .finally(() => this.pending.delete(token));
-    this.pending.set(token, call);
+      .finally(() => {
+        if (this.pending.get(token)?.call === call) this.pending.delete(token);
+      });
+    this.pending.set(token, { generation, call });
     return call;
   }
 }

@@ -99,6 +99,27 @@ describe('PrincipalCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('does not let a request that arrives after a broadcast wait for a call made before it', async () => {
+    const { identity, cache } = await cacheHolding(1_000, { t1: session('p1') });
+    const now = Date.now();
+    await cache.principalOf('t1', undefined, now + 600); // served from memory, background refresh under way
+    expect(identity.calls).toHaveLength(2);
+    cache.forget({ sessionId: 's-p1' }); // the logout is broadcast while the refresh is under way
+    const next = cache.principalOf('t1', undefined, now + 700);
+    expect(identity.calls).toHaveLength(3); // a call of its own, not the refresh's
+    identity.calls[1]!.answer(session('p1')); // the refresh's answer was read before the logout
+    identity.calls[2]!.refuse(Object.assign(new Error('ended'), { type: 'UNAUTHENTICATED' }));
+    await expect(next).rejects.toMatchObject({ type: 'UNAUTHENTICATED' });
+    await tick();
+    expect(cache.size).toBe(0);
+    // Later misses share calls again.
+    const a = cache.principalOf('t1', undefined, now + 800);
+    const b = cache.principalOf('t1', undefined, now + 800);
+    expect(identity.calls).toHaveLength(4);
+    identity.calls[3]!.refuse(Object.assign(new Error('ended'), { type: 'UNAUTHENTICATED' }));
+    await expect(Promise.all([a, b])).rejects.toMatchObject({ type: 'UNAUTHENTICATED' });
+  });
+
   it('keeps nothing when UM_SESSION_CACHE_MS is 0', async () => {
     const { identity, cache } = await cacheHolding(0, { t1: session('p1') });
     void cache.principalOf('t1');
