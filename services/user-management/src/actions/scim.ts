@@ -5,15 +5,12 @@
  * neither listed nor found here.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { ActionSchema, Context } from 'moleculer';
+import type { ActionSchema } from 'moleculer';
 import { PASSWORD_SPECIALS, type QualityType } from '@um/domain';
-import type { CallMeta } from '@um/contracts';
 import { ClientProblem, defineAction, notFound, recordAudit } from '@um/platform';
 import { membershipId, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 import { checkApplications, userUseCases, userView } from './users.js';
-
-type Ctx = Context<unknown, CallMeta>;
 
 /**
  * A password nobody knows, for a new person an HR system provisions without one: the account
