@@ -333,6 +333,19 @@ export const ROUTE_RULES = [
   { method: 'DELETE', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end', action: 'enterprise.revokeMandate' },
 ] as const satisfies readonly RouteRule[];
 
+/**
+ * The SCIM 2.0 routes (outside /api/v1, paths under /scim/v2): a quality's SCIM token is their only
+ * credential, and it acts as a `scim-client` role on exactly its enterprise and quality. Discovery
+ * (ServiceProviderConfig, ResourceTypes, Schemas) needs the token and no capability.
+ */
+export const SCIM_ROUTE_RULES = [
+  { method: 'POST', path: `/{enterpriseNumber}/{type}/Users`, capability: 'scim.provision', action: 'user-management.scimCreate' },
+  { method: 'GET', path: `/{enterpriseNumber}/{type}/Users`, capability: 'scim.provision', action: 'user-management.scimList' },
+  { method: 'GET', path: `/{enterpriseNumber}/{type}/Users/{id}`, capability: 'scim.provision', action: 'user-management.scimGet' },
+  { method: 'PATCH', path: `/{enterpriseNumber}/{type}/Users/{id}`, capability: 'scim.provision', action: 'user-management.scimPatch' },
+  { method: 'DELETE', path: `/{enterpriseNumber}/{type}/Users/{id}`, capability: 'scim.provision', action: 'user-management.scimRemove' },
+] as const satisfies ReadonlyArray<{ method: RouteRule['method']; path: string; capability: CapabilityName; action: string }>;
+
 export type RouteKey = `${(typeof ROUTE_RULES)[number]['method']} ${(typeof ROUTE_RULES)[number]['path']}`;
 
 /** `GET /enterprises/{x}/users` and `GET /enterprises/{enterpriseNumber}/users` are the same route. */
