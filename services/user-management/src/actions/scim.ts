@@ -28,6 +28,13 @@ export function unknowablePassword(): string {
 export function scimActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
   const { requireActiveQuality, user, register, setStatus, remove } = userUseCases(models, sync);
 
+  /** A user membership of the quality; a GL or co-GL is no SCIM User (404, as for nobody). */
+  const scimUser = async (enterpriseNumber: string, quality: QualityType, personId: string) => {
+    const m = await models.Membership.findById(membershipId({ enterpriseNumber, quality, personId })).lean();
+    if (!m || m.kind !== 'user') throw notFound('user');
+    return m as MembershipDoc & { _id: string };
+  };
+
   /** 409 (SCIM `uniqueness`) when another user of the quality already carries this externalId. */
   const ensureExternalIdFree = async (enterpriseNumber: string, quality: QualityType, externalId: string, personId?: string) => {
     const other = await models.Membership.findOne({ enterpriseNumber, quality, externalId }, { personId: 1 }).lean();
@@ -47,9 +54,7 @@ export function scimActions(models: UserManagementModels, sync: Sync): Record<st
 
     ...defineAction('user-management.scimGet', async ({ enterpriseNumber, type, personId }, ctx) => {
       await requireActiveQuality(ctx, enterpriseNumber, type);
-      const m = await models.Membership.findById(membershipId({ enterpriseNumber, quality: type, personId })).lean();
-      if (!m || m.kind !== 'user') throw notFound('user');
-      return userView(m);
+      return userView(await scimUser(enterpriseNumber, type, personId));
     }),
 
     ...defineAction('user-management.scimList', async ({ enterpriseNumber, type, filter, startIndex, count }, ctx) => {
@@ -68,7 +73,7 @@ export function scimActions(models: UserManagementModels, sync: Sync): Record<st
 
     ...defineAction('user-management.scimPatch', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
       await requireActiveQuality(ctx, enterpriseNumber, type);
-      const before = await user(enterpriseNumber, type, personId);
+      const before = await scimUser(enterpriseNumber, type, personId);
       const set: Record<string, unknown> = {};
       const unset: Record<string, 1> = {};
       if (changes.externalId === null) unset.externalId = 1;
@@ -91,6 +96,9 @@ export function scimActions(models: UserManagementModels, sync: Sync): Record<st
       return userView(await user(enterpriseNumber, type, personId));
     }),
 
-    ...defineAction('user-management.scimRemove', async (params, ctx) => remove(ctx, params)),
+    ...defineAction('user-management.scimRemove', async (params, ctx) => {
+      await scimUser(params.enterpriseNumber, params.type, params.personId);
+      return remove(ctx, params);
+    }),
   };
 }
