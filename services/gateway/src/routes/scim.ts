@@ -100,7 +100,10 @@ export async function scimRoutes(app: FastifyInstance, broker: ServiceBroker): P
   // SCIM clients send application/scim+json (and some application/json): both are JSON here.
   app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
 
-  const scopeOf = (request: FastifyRequest): Scope => request.params as Scope;
+  const scopeOf = (request: FastifyRequest): Scope => {
+    const { enterpriseNumber, type } = request.params as Scope;
+    return { enterpriseNumber, type };
+  };
 
   // Authentication before anything is read: the token names its enterprise and quality, and the
   // path must be that one (another one is not found: its existence is not revealed).
