@@ -241,6 +241,13 @@ describe('deactivating and deleting', () => {
     expect(await check()).toEqual({ allowed: true, reason: 'granted' });
   });
 
+  test('when a user is created with active false, then its membership starts blocked', async () => {
+    const created = await scim('POST', users(), employerToken.token, rfcUser({ active: false }));
+    expect(created.status).toBe(201);
+    expect(created.body.active).toBe(false);
+    expect((await api('GET', `/enterprises/${A()}/qualities/employer/users/${created.body.id}`, w.tokens.glE)).body.status).toBe('blocked');
+  });
+
   test('when the user is deleted, then 204, the membership is gone (404, not listed) and the person keeps their account', async () => {
     const body = rfcUser();
     const created = (await scim('POST', users(), employerToken.token, body)).body;
@@ -329,6 +336,12 @@ describe('bad input', () => {
     expect(fr.body.detail).toContain('[INVALID_FILTER]');
     expect(fr.body.detail).not.toBe(en.body.detail);
     expect(fr.body.detail).toContain('Ce filtre');
+  });
+
+  test('when a method or path is not served, then 405 or 404 as SCIM errors (PUT would replace person data: not offered)', async () => {
+    const put = await scim('PUT', `${users()}/0123456789abcdef01234567`, employerToken.token, rfcUser());
+    expectScimError(put, 405);
+    expectScimError(await scim('GET', `/${A()}/employer/Groups`, employerToken.token), 404);
   });
 
   test('when the id is not a person id, then 404 (not 400)', async () => {
