@@ -61,6 +61,8 @@ export const de = {
     REQUEST_TIMEOUT: ['Zeit überschritten', 'Die Anfrage ist nicht rechtzeitig angekommen.'],
     HEADERS_TOO_LARGE: ['Header zu groß', 'Adresse und Header der Anfrage sind zu groß.'],
     URI_TOO_LONG: ['Adresse zu lang', 'Die Adresse der Anfrage ist zu lang.'],
+    INVALID_FILTER: ['Ungültiger Filter', 'Dieser Filter wird nicht unterstützt: verwenden Sie userName, externalId oder id mit eq.'],
+    SCIM_MUTABILITY: ['Attribut nicht änderbar', 'Dieses Attribut kann hier nicht geändert werden: nur active und externalId; Personendaten gehören der Person.'],
     INTERNAL: ['Interner Fehler', 'Auf unserer Seite ist etwas schiefgelaufen.'],
     SERVICE_UNAVAILABLE: ['Dienst nicht verfügbar', 'Ein Dienst ist nicht verfügbar: versuchen Sie es gleich erneut.'],
   },
@@ -97,6 +99,7 @@ export const de = {
     'co-local-manager': 'Co-Lokaler Verwalter',
     user: 'Benutzer',
     'contact-centre': 'Kontaktzentrum',
+    'scim-client': 'SCIM-Client (HR-System)',
   },
   qualityFields: {
     contactEmail: 'Kontakt-E-Mail-Adresse',

@@ -61,6 +61,8 @@ export const en = {
     REQUEST_TIMEOUT: ['Request timeout', 'The request did not arrive in time.'],
     HEADERS_TOO_LARGE: ['Headers too large', 'The address and headers of the request are too large.'],
     URI_TOO_LONG: ['Address too long', 'The address of the request is too long.'],
+    INVALID_FILTER: ['Invalid filter', 'The filter is not supported: use userName, externalId or id with eq.'],
+    SCIM_MUTABILITY: ['Attribute not changeable', 'This attribute cannot be changed here: only active and externalId; person data belongs to the person.'],
     INTERNAL: ['Internal error', 'Something went wrong on our side.'],
     SERVICE_UNAVAILABLE: ['Service unavailable', 'A service is unavailable: try again shortly.'],
   },
@@ -97,6 +99,7 @@ export const en = {
     'co-local-manager': 'Co-Local Manager',
     user: 'User',
     'contact-centre': 'Contact Centre',
+    'scim-client': 'SCIM client (HR system)',
   },
   qualityFields: {
     contactEmail: 'Contact e-mail address',

@@ -61,6 +61,8 @@ export const fr = {
     REQUEST_TIMEOUT: ['Délai dépassé', 'La demande n’est pas arrivée à temps.'],
     HEADERS_TOO_LARGE: ['En-têtes trop grands', 'L’adresse et les en-têtes de la demande sont trop grands.'],
     URI_TOO_LONG: ['Adresse trop longue', 'L’adresse de la demande est trop longue.'],
+    INVALID_FILTER: ['Filtre non valable', 'Ce filtre n’est pas pris en charge : utilisez userName, externalId ou id avec eq.'],
+    SCIM_MUTABILITY: ['Attribut non modifiable', 'Cet attribut ne peut pas être modifié ici : seulement active et externalId ; les données de la personne lui appartiennent.'],
     INTERNAL: ['Erreur interne', 'Un problème est survenu de notre côté.'],
     SERVICE_UNAVAILABLE: ['Service indisponible', 'Un service est indisponible : réessayez dans un instant.'],
   },
@@ -97,6 +99,7 @@ export const fr = {
     'co-local-manager': 'Co-Gestionnaire Local',
     user: 'Utilisateur',
     'contact-centre': 'Centre de contact',
+    'scim-client': 'Client SCIM (système RH)',
   },
   qualityFields: {
     contactEmail: 'Adresse e-mail de contact',

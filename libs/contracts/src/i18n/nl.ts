@@ -61,6 +61,8 @@ export const nl = {
     REQUEST_TIMEOUT: ['Tijd verstreken', 'De aanvraag kwam niet op tijd aan.'],
     HEADERS_TOO_LARGE: ['Headers te groot', 'Het adres en de headers van de aanvraag zijn te groot.'],
     URI_TOO_LONG: ['Adres te lang', 'Het adres van de aanvraag is te lang.'],
+    INVALID_FILTER: ['Ongeldige filter', 'Deze filter wordt niet ondersteund: gebruik userName, externalId of id met eq.'],
+    SCIM_MUTABILITY: ['Attribuut niet wijzigbaar', 'Dit attribuut kan hier niet worden gewijzigd: alleen active en externalId; persoonsgegevens behoren de persoon toe.'],
     INTERNAL: ['Interne fout', 'Er liep iets mis aan onze kant.'],
     SERVICE_UNAVAILABLE: ['Dienst niet beschikbaar', 'Een dienst is niet beschikbaar: probeer zo dadelijk opnieuw.'],
   },
@@ -97,6 +99,7 @@ export const nl = {
     'co-local-manager': 'Co-Lokale Beheerder',
     user: 'Gebruiker',
     'contact-centre': 'Contactcenter',
+    'scim-client': 'SCIM-client (HR-systeem)',
   },
   qualityFields: {
     contactEmail: 'Contact-e-mailadres',
