@@ -39,7 +39,17 @@ let baseUrl: string;
 const A = onboardingBody({ name: 'Boulangerie Dupont', eligibleQualities: ['employer', 'mandatary', 'hospital-care-provider'] }, { language: 'fr', firstName: 'Marie', lastName: 'Dupont' });
 const M = onboardingBody({ name: 'Mandaco Secrétariat', eligibleQualities: ['approved-social-secretariat', 'mandatary'] }, { language: 'fr', firstName: 'Luc', lastName: 'Janssens' });
 const GERMAN = personBody({ language: 'de', firstName: 'Jonas', lastName: 'Schmitz' });
+/** A's employer GL, who routes a declaration type to the mandatary M. */
+const A_GL = personBody({ language: 'fr', firstName: 'Camille', lastName: 'Roche' });
+/** Co-RAE of A whose names A's managers may change, and one who is also co-RAE of M (outside A's scope). */
+const CO_RAE = personBody({ language: 'fr', firstName: 'Paul', lastName: 'Renard' });
+const SHARED = personBody({ language: 'fr', firstName: 'Lea', lastName: 'Vermeulen' });
+/** Co-GL of A's employer quality. */
+const CO_GL = personBody({ language: 'fr', firstName: 'Omar', lastName: 'Benali' });
+/** B gave M a mandate for work accidents and routes them to M: the contact centre ends it. */
+const B = onboardingBody({ name: 'Garage Bertrand', eligibleQualities: ['employer'] }, { language: 'fr', firstName: 'Yves', lastName: 'Bertrand' });
 let raePassword = GOOD_PASSWORD;
+let mRaePassword = GOOD_PASSWORD;
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set UM_CHROMIUM`);
@@ -57,8 +67,17 @@ beforeAll(async () => {
   await expectOk('M mandatary quality', sys.api.post(`/enterprises/${M.enterpriseNumber}/qualities`, { type: 'mandatary', localManager: personBody() }, mRae.token));
   // A person whose language is German, GL of A's mandatary quality (activated for the test).
   const aRae = await sys.api.loginAs(A.accessManager.username, GOOD_PASSWORD);
-  await expectOk('A employer quality', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities`, { type: 'employer', data: { employerRegistrationNumber: '123456789' }, localManager: personBody() }, aRae.token));
+  await expectOk('A employer quality', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities`, { type: 'employer', data: { employerRegistrationNumber: '123456789' }, localManager: A_GL }, aRae.token));
   await expectOk('A mandatary quality', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities`, { type: 'mandatary', localManager: GERMAN }, aRae.token));
+  await expectOk('A co-RAE', sys.api.post(`/enterprises/${A.enterpriseNumber}/co-access-managers`, CO_RAE, aRae.token));
+  await expectOk('A co-RAE also of M', sys.api.post(`/enterprises/${A.enterpriseNumber}/co-access-managers`, SHARED, aRae.token));
+  await expectOk('M co-RAE (the same person)', sys.api.post(`/enterprises/${M.enterpriseNumber}/co-access-managers`, { niss: SHARED.niss, firstName: SHARED.firstName, lastName: SHARED.lastName, language: 'fr' }, mRae.token));
+  await expectOk('A co-GL', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities/employer/co-local-managers`, CO_GL, aRae.token));
+  await expectOk('onboard B', sys.api.post('/admin/enterprises', B, cc));
+  await expectOk('mandate B → M', sys.api.post(`/admin/enterprises/${B.enterpriseNumber}/mandates`, { mandataryEnterpriseNumber: M.enterpriseNumber, declarationTypes: ['drs-work-accident'], validFrom: '2026-01-01' }, cc));
+  const bRae = await sys.api.loginAs(B.accessManager.username, GOOD_PASSWORD);
+  await expectOk('B employer quality', sys.api.post(`/enterprises/${B.enterpriseNumber}/qualities`, { type: 'employer', data: { employerRegistrationNumber: '987654321' }, localManager: personBody() }, bRae.token));
+  await expectOk('B routes work accidents to M', sys.api.request('PUT', `/enterprises/${B.enterpriseNumber}/qualities/employer/routing/drs-work-accident`, { token: bRae.token, body: { recipient: M.enterpriseNumber } }));
 }, 300_000);
 
 afterAll(async () => {
@@ -616,8 +635,136 @@ describe('web console (Chromium)', () => {
     await field(person.page, 'Nouveau mot de passe').fill('Definitif#2026');
     await person.page.getByRole('button', { name: 'Modifier le mot de passe' }).click();
     await person.page.getByRole('status').getByText('Votre mot de passe a été modifié : connectez-vous avec le nouveau.').waitFor();
+    mRaePassword = 'Definitif#2026';
     await login(person.page, M.accessManager.username, 'Definitif#2026');
     await chooseRole(person.page, /Responsable Accès Entreprise/);
     await person.close();
+  });
+
+  test('when the access manager edits a co-RAE and a co-GL, then a bad name is named next to its field, the change shows, and a person with roles outside the enterprise is refused in words', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Co-Responsables Accès');
+    const row = page.getByRole('row', { name: /Paul Renard/ });
+    await row.getByRole('button', { name: 'Modifier les données' }).click();
+    const form = row.getByRole('form', { name: 'Données de Paul Renard' });
+    await form.getByLabel(/^Prénom/).fill('');
+    tab.expect('PATCH', /^\/api\/v1\/enterprises\/\d+\/co-access-managers\/[0-9a-f]+$/, 400);
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await invalid(page, 'firstName');
+    await expect(form.locator('.field-error').count()).resolves.toBe(1);
+    await screen(page, 'co-access-manager-edit');
+    await form.getByLabel(/^Prénom/).fill('Paulo');
+    await form.getByLabel(/^Titre/).fill('Dr');
+    await form.getByLabel(/^Langue/).selectOption('nl');
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('status').getByText('Données enregistrées.').waitFor();
+    const edited = page.getByRole('row', { name: /Dr Paulo Renard/ });
+    await edited.getByRole('cell', { name: 'Nederlands', exact: true }).waitFor();
+    // Lea Vermeulen is also co-RAE of M: her person-level data is not A's to change (403 PERSON_OUTSIDE_SCOPE), said in words.
+    const shared = page.getByRole('row', { name: /Lea Vermeulen/ });
+    await shared.getByRole('button', { name: 'Modifier les données' }).click();
+    await shared.getByLabel(/^Nom( \(obligatoire\))?$/).fill('Autre');
+    tab.expect('PATCH', /^\/api\/v1\/enterprises\/\d+\/co-access-managers\/[0-9a-f]+$/, 403);
+    await shared.getByRole('button', { name: 'Enregistrer' }).click();
+    await shared.getByRole('alert').getByText('Cette personne a aussi des rôles en dehors de votre périmètre.').waitFor();
+    await expect(shared.getByRole('alert').textContent()).resolves.toContain('(PERSON_OUTSIDE_SCOPE)');
+    await screen(page, 'co-access-manager-outside-scope');
+    // The co-GL's language, in the quality's co-GL screen.
+    await menu(page, 'Co-Gestionnaires Locaux');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    const coGl = page.getByRole('row', { name: /Omar Benali/ });
+    await coGl.getByRole('button', { name: 'Modifier les données' }).click();
+    await coGl.getByLabel(/^Langue/).selectOption('de');
+    await coGl.getByRole('button', { name: 'Enregistrer' }).click();
+    await coGl.getByRole('cell', { name: 'Deutsch', exact: true }).waitFor();
+    await tab.close();
+    // What the API holds: the edits, and nothing of the refused one.
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const coRaes = (await expectOk<any>('co-RAEs', sys.api.get(`/enterprises/${A.enterpriseNumber}/co-access-managers`, rae.token))).items;
+    expect(coRaes.find((m: any) => m.niss === CO_RAE.niss)).toMatchObject({ firstName: 'Paulo', lastName: 'Renard', title: 'Dr', language: 'nl' });
+    expect(coRaes.find((m: any) => m.niss === SHARED.niss)).toMatchObject({ firstName: 'Lea', lastName: 'Vermeulen' });
+    const coGls = (await expectOk<any>('co-GLs', sys.api.get(`/enterprises/${A.enterpriseNumber}/qualities/employer/co-local-managers`, rae.token))).items;
+    expect(coGls.find((m: any) => m.niss === CO_GL.niss)).toMatchObject({ firstName: 'Omar', language: 'de' });
+  });
+
+  test('when the contact centre reads a person’s trail and ends then revokes a mandate, then the mandator’s routing shows its rule as mandate-ended', async () => {
+    const cc = await openTab();
+    const p = cc.page;
+    await login(p, OPERATOR.username, OPERATOR.password);
+    await p.getByRole('heading', { level: 1, name: /role|rôle|Rolle|rol/ }).waitFor();
+    await p.waitForLoadState('networkidle');
+    await p.locator('header').getByLabel(/^(Langue|Taal|Sprache|Language)$/).selectOption('fr');
+    await chooseRole(p, roleKind('fr', 'contact-centre'));
+    await menu(p, 'Back office');
+    // From the person search to the person's own trail: their logins, with the address.
+    const find = p.getByRole('region', { name: 'Rechercher' });
+    await find.getByLabel(/^Nom d’utilisateur/).fill(B.accessManager.username);
+    await find.getByRole('button', { name: 'Rechercher des personnes' }).click();
+    await find.getByRole('row', { name: /Yves Bertrand/ }).getByRole('button', { name: 'Historique' }).click();
+    const trail = p.getByRole('region', { name: 'Historique de Yves Bertrand' });
+    await trail.getByRole('cell', { name: 'Connexion réussie' }).first().waitFor();
+    const address = await trail.getByRole('row', { name: /Connexion réussie/ }).first().getByRole('cell').nth(3).textContent();
+    expect(address).toMatch(/\d|:/);
+    await screen(p, 'admin-person-audit');
+    // B's mandates: end the one to M on a date in the past (it no longer covers today), then revoke it.
+    const mandates = p.getByRole('region', { name: 'Mandats d’une entreprise' });
+    await mandates.getByLabel(/^Numéro de l’entreprise qui donne les mandats/).fill(B.enterpriseNumber);
+    await mandates.getByRole('button', { name: 'Afficher les mandats' }).click();
+    const row = mandates.getByRole('row', { name: new RegExp(M.enterpriseNumber) });
+    await row.getByRole('cell', { name: 'en cours' }).waitFor();
+    await row.getByLabel(/^Terminer le/).fill('2026-02-01');
+    await row.getByRole('button', { name: 'Terminer à cette date' }).click();
+    await p.getByRole('status').getByText('Mandat terminé au 2026-02-01.').waitFor();
+    await row.getByRole('cell', { name: 'terminé', exact: true }).waitFor();
+    await screen(p, 'admin-mandates');
+    await row.getByRole('button', { name: 'Révoquer' }).click();
+    await row.getByRole('button', { name: 'Oui, révoquer' }).click();
+    await p.getByRole('status').getByText('Mandat révoqué.').waitFor();
+    await mandates.getByText('Aucun mandat.').waitFor();
+    await cc.close();
+    // B's access manager sees the work-accident rule as mandate-ended.
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, B.accessManager.username, GOOD_PASSWORD);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Module de routage');
+    await page.getByRole('row', { name: /DRS accident du travail/ }).getByRole('cell', { name: 'Mandat terminé', exact: true }).waitFor();
+    await screen(page, 'routing-mandate-ended');
+    await tab.close();
+    const bRae = await sys.api.loginAs(B.accessManager.username, GOOD_PASSWORD);
+    const rules = (await expectOk<any>('B rules', sys.api.get(`/enterprises/${B.enterpriseNumber}/qualities/employer/routing`, bRae.token))).items;
+    expect(rules.find((r: any) => r.declarationType === 'drs-work-accident')).toMatchObject({ state: 'mandate-ended' });
+  });
+
+  test('when A’s local manager routes to the mandatary within its mandate, then the mandatary’s access manager picks the channel from “rules received” and the API holds it', async () => {
+    const mRaeApi = await sys.api.loginAs(M.accessManager.username, mRaePassword);
+    const { channelId } = await expectOk<any>('M channel', sys.api.post(`/enterprises/${M.enterpriseNumber}/batch-channels`, { type: 'ftp', name: 'FTP Mandaco', parameters: { host: 'ftp.mandaco.example.be' } }, mRaeApi.token));
+    const gl = await openTab();
+    await login(gl.page, A_GL.username, GOOD_PASSWORD);
+    await chooseRole(gl.page, roleKind('fr', 'local-manager'));
+    await menu(gl.page, 'Module de routage');
+    const unemployment = gl.page.getByRole('row', { name: /DRS chômage/ });
+    await unemployment.getByLabel('Destinataire pour DRS chômage').selectOption(M.enterpriseNumber);
+    await unemployment.getByRole('button', { name: 'Choisir le destinataire' }).click();
+    await unemployment.getByRole('cell', { name: `Mandataire ${M.enterpriseNumber}`, exact: true }).waitFor();
+    await gl.close();
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, M.accessManager.username, mRaePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Module de routage');
+    const received = page.getByRole('listitem').filter({ hasText: `${A.enterpriseNumber}, DRS chômage` });
+    await received.getByLabel(`Canal pour ${A.enterpriseNumber} — DRS chômage`).selectOption({ label: 'FTP Mandaco (ftp)' });
+    await received.getByRole('button', { name: 'Choisir le canal' }).click();
+    await page.getByRole('status').getByText('Enregistré.').waitFor();
+    await page.getByText(`${A.enterpriseNumber}, DRS chômage : canal FTP Mandaco`).waitFor();
+    await screen(page, 'routing-received');
+    await tab.close();
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const rules = (await expectOk<any>('A rules', sys.api.get(`/enterprises/${A.enterpriseNumber}/qualities/employer/routing`, rae.token))).items;
+    expect(rules.find((r: any) => r.declarationType === 'drs-unemployment')).toMatchObject({ recipient: M.enterpriseNumber, channel: channelId, state: 'active' });
   });
 });

@@ -350,3 +350,14 @@ export function ConfirmButton({ label, confirmLabel, onConfirm }: { label: strin
     </span>
   );
 }
+
+/** Previous/next page buttons under a paged list. */
+export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage(page: number): void }) {
+  const { t } = useTranslation();
+  return (
+    <nav aria-label={t('common.pages')} className="pager">
+      {page > 1 ? <button type="button" onClick={() => onPage(page - 1)}>{t('common.previous')}</button> : null}{' '}
+      {page * pageSize < total ? <button type="button" onClick={() => onPage(page + 1)}>{t('common.next')}</button> : null}
+    </nav>
+  );
+}

@@ -1,11 +1,12 @@
 /** Contact-centre back office (manual ch. 7, PRODUCT.md §7.2): onboard, replace the RAE, mandates, find/unlock/reset. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Mandate, PersonAuditRecord } from '@um/contracts';
 import { useTranslation } from 'react-i18next';
 import { DECLARATION_TYPES, QUALITY_TYPES } from '@um/domain';
-import { api, type AdminPerson, type PersonBody, type Problem } from '../api.js';
+import { api, type AdminPerson, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { useSession } from '../session.js';
-import { Checkboxes, emptyPerson, Field, Notice, Page, PasswordField, PersonFields, personPayload, ProblemAlert } from '../ui.js';
+import { Checkboxes, ConfirmButton, emptyPerson, Field, Notice, Page, Pager, PasswordField, PersonFields, personPayload, ProblemAlert } from '../ui.js';
 
 
 export function AdminScreen() {
@@ -21,18 +22,21 @@ export function AdminScreen() {
           {can('admin.enterprises.onboard') ? <li><a href="#onboard">{t('admin.onboard')}</a></li> : null}
           {can('admin.access-manager.replace') ? <li><a href="#replace">{t('admin.replace')}</a></li> : null}
           {can('admin.mandates.register') ? <li><a href="#mandates">{t('admin.mandates')}</a></li> : null}
+          {can('admin.mandates.end') ? <li><a href="#mandates-of">{t('admin.mandatesOf')}</a></li> : null}
         </ul>
       </nav>
       <FindSection onNotice={setNotice} />
       {can('admin.enterprises.onboard') ? <OnboardSection onNotice={setNotice} /> : null}
       {can('admin.access-manager.replace') ? <ReplaceSection onNotice={setNotice} /> : null}
       {can('admin.mandates.register') ? <MandateSection onNotice={setNotice} /> : null}
+      {can('admin.mandates.end') ? <MandatesOfSection onNotice={setNotice} /> : null}
     </Page>
   );
 }
 
 function FindSection({ onNotice }: { onNotice(m: string): void }) {
   const { t } = useTranslation();
+  const { can } = useSession();
   const [query, setQuery] = useState('');
   const [enterprises, setEnterprises] = useState<Array<{ enterpriseNumber: string; name: string }>>();
   const [niss, setNiss] = useState('');
@@ -40,6 +44,7 @@ function FindSection({ onNotice }: { onNotice(m: string): void }) {
   const [persons, setPersons] = useState<AdminPerson[]>();
   const [problem, setProblem] = useState<Problem>();
   const [passwords, setPasswords] = useState<Record<string, string>>({});
+  const [trail, setTrail] = useState<AdminPerson>();
   async function findEnterprises(e: FormEvent) {
     e.preventDefault();
     const r = await api.findEnterprises(query.trim());
@@ -97,7 +102,8 @@ function FindSection({ onNotice }: { onNotice(m: string): void }) {
                   <td>{p.username ?? '—'}</td>
                   <td>{p.niss ?? '—'}</td>
                   <td>
-                    <button type="button" onClick={() => void act(api.unlockPerson(p.personId), t('admin.unlocked'))}>{t('admin.unlock')}</button>
+                    <button type="button" onClick={() => void act(api.unlockPerson(p.personId), t('admin.unlocked'))}>{t('admin.unlock')}</button>{' '}
+                    {can('admin.persons.audit') ? <button type="button" aria-pressed={trail?.personId === p.personId} onClick={() => setTrail(p)}>{t('admin.personAudit')}</button> : null}
                     <form onSubmit={(e) => { e.preventDefault(); void act(api.resetPersonPassword(p.personId, passwords[p.personId] ?? ''), t('actions.done.reset')); }}>
                       <PasswordField label={t('admin.temporaryPassword')} value={passwords[p.personId] ?? ''} onChange={(v) => setPasswords((s) => ({ ...s, [p.personId]: v }))} />
                       <button type="submit">{t('actions.resetPassword')}</button>
@@ -111,6 +117,52 @@ function FindSection({ onNotice }: { onNotice(m: string): void }) {
           <p>{t('admin.noResult')}</p>
         )
       ) : null}
+      {trail ? <PersonTrail key={trail.personId} person={trail} /> : null}
+    </section>
+  );
+}
+
+/** A person's own trail (PRODUCT.md §7.1): logins with their address, lock-outs, password, certificate and data changes. */
+function PersonTrail({ person }: { person: AdminPerson }) {
+  const { t } = useTranslation();
+  const { label } = useCatalogue();
+  const [page, setPage] = useState(1);
+  const [result, setResult] = useState<ResultPage<PersonAuditRecord>>();
+  const [problem, setProblem] = useState<Problem>();
+  useEffect(() => {
+    void api.personAudit(person.personId, page).then((r) => (r.ok ? (setResult(r.data), setProblem(undefined)) : setProblem(r.problem)));
+  }, [person.personId, page]);
+  const heading = t('admin.personAuditTitle', { name: `${person.firstName} ${person.lastName}` });
+  return (
+    <section aria-label={heading}>
+      <h3>{heading}</h3>
+      <ProblemAlert problem={problem} />
+      {result?.items.length ? (
+        <table>
+          <caption>{t('audit.count', { count: result.total })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('audit.when')}</th>
+              <th scope="col">{t('audit.what')}</th>
+              <th scope="col">{t('admin.who')}</th>
+              <th scope="col">{t('admin.address')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.items.map((a) => (
+              <tr key={a.auditId}>
+                <td>{new Date(a.at).toLocaleString()}</td>
+                <td>{t(`audit.actions.${a.action}`, { defaultValue: a.action })}</td>
+                <td>{a.actor?.roleKind ? label('roleKinds', a.actor.roleKind) : a.actor ? t('audit.system') : '—'}</td>
+                <td>{a.sourceIp ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : result ? (
+        <p>{t('audit.none')}</p>
+      ) : null}
+      {result ? <Pager page={page} pageSize={result.pageSize} total={result.total} onPage={setPage} /> : null}
     </section>
   );
 }
@@ -209,6 +261,85 @@ function MandateSection({ onNotice }: { onNotice(m: string): void }) {
         <ProblemAlert problem={problem} />
         <button type="submit">{t('admin.mandateSubmit')}</button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * An enterprise's mandates, ended on a date or revoked (PRODUCT.md §7.2). The routing rules that
+ * relied on one become `mandate-ended`: the mandator's routing screen shows them so.
+ */
+function MandatesOfSection({ onNotice }: { onNotice(m: string): void }) {
+  const { t } = useTranslation();
+  const { label } = useCatalogue();
+  const [number, setNumber] = useState('');
+  const [shown, setShown] = useState<string>();
+  const [items, setItems] = useState<Mandate[]>();
+  const [ends, setEnds] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<Problem>();
+  const today = new Date().toISOString().slice(0, 10);
+  async function load(en: string) {
+    const r = await api.mandates(en, 'given');
+    if (!r.ok) return setProblem(r.problem);
+    setProblem(undefined);
+    setShown(en);
+    setItems(r.data.items);
+  }
+  async function act(p: Promise<{ ok: boolean; problem?: Problem }>, message: string) {
+    const r = await p;
+    if (!r.ok) return setProblem(r.problem);
+    onNotice(message);
+    if (shown) await load(shown);
+  }
+  return (
+    <section aria-labelledby="mandates-of">
+      <h2 id="mandates-of">{t('admin.mandatesOf')}</h2>
+      <p>{t('admin.mandatesNote')}</p>
+      <form onSubmit={(e) => { e.preventDefault(); void load(number.trim()); }} noValidate>
+        <Field label={t('admin.mandatesQuery')} name="enterpriseNumber" value={number} onChange={setNumber} problem={problem} required inputMode="numeric" />
+        <button type="submit">{t('admin.showMandates')}</button>
+      </form>
+      <ProblemAlert problem={problem} />
+      {items && shown ? (
+        items.length ? (
+          <table>
+            <caption>{t('admin.mandatesOf')} — {shown}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.mandatary')}</th>
+                <th scope="col">{t('routing.declarationType')}</th>
+                <th scope="col">{t('admin.validFrom')}</th>
+                <th scope="col">{t('admin.validTo')}</th>
+                <th scope="col">{t('admin.mandateState')}</th>
+                <th scope="col">{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((m) => {
+                const over = Boolean(m.validTo && m.validTo < today);
+                return (
+                  <tr key={m.mandateId}>
+                    <td>{m.mandataryEnterpriseNumber}</td>
+                    <td>{m.declarationTypes.map((d) => label('declarationTypes', d)).join(', ')}</td>
+                    <td>{m.validFrom}</td>
+                    <td>{m.validTo ?? '—'}</td>
+                    <td>{over ? t('admin.mandateOver') : t('admin.mandateCurrent')}</td>
+                    <td>
+                      <form className="inline" onSubmit={(e) => { e.preventDefault(); const d = ends[m.mandateId] ?? today; void act(api.endMandate(shown, m.mandateId, d), t('admin.mandateEnded', { date: d })); }}>
+                        <Field label={t('admin.endOn')} name="validTo" type="date" value={ends[m.mandateId] ?? today} onChange={(v) => setEnds((s) => ({ ...s, [m.mandateId]: v }))} />
+                        <button type="submit">{t('admin.endSubmit')}</button>
+                      </form>
+                      <ConfirmButton label={t('admin.revoke')} confirmLabel={t('admin.confirmRevoke')} onConfirm={() => void act(api.revokeMandate(shown, m.mandateId), t('admin.mandateRevoked'))} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ) : (
+          <p>{t('admin.noMandates')}</p>
+        )
+      ) : null}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import type { AuditRecord, BatchChannelView, Mandate, QualityView, RoutingRuleVi
 import { api, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { useSession } from '../session.js';
-import { ConfirmButton, emptyPerson, Field, Notice, Page, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
+import { ConfirmButton, emptyPerson, Field, Notice, Page, Pager, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
 
 export function QualityScreen() {
   const { t } = useTranslation();
@@ -360,12 +360,7 @@ export function MessagesScreen() {
       ) : (
         <p>{t('messages.none')}</p>
       )}
-      {result ? (
-        <nav aria-label={t('common.pages')} className="pager">
-          {page > 1 ? <button type="button" onClick={() => setPage(page - 1)}>{t('common.previous')}</button> : null}{' '}
-          {page * result.pageSize < result.total ? <button type="button" onClick={() => setPage(page + 1)}>{t('common.next')}</button> : null}
-        </nav>
-      ) : null}
+      {result ? <Pager page={page} pageSize={result.pageSize} total={result.total} onPage={setPage} /> : null}
     </Page>
   );
 }
@@ -411,12 +406,7 @@ export function AuditScreen() {
       ) : (
         <p>{t('audit.none')}</p>
       )}
-      {result ? (
-        <nav aria-label={t('common.pages')} className="pager">
-          {page > 1 ? <button type="button" onClick={() => setPage(page - 1)}>{t('common.previous')}</button> : null}{' '}
-          {page * result.pageSize < result.total ? <button type="button" onClick={() => setPage(page + 1)}>{t('common.next')}</button> : null}
-        </nav>
-      ) : null}
+      {result ? <Pager page={page} pageSize={result.pageSize} total={result.total} onPage={setPage} /> : null}
     </Page>
   );
 }

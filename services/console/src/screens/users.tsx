@@ -1,13 +1,13 @@
 /** User search (manual Ill. 13, 18), registering a user with applications, a user's page, co-GLs. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { ManagerView, UserView } from '@um/contracts';
+import type { UserView } from '@um/contracts';
 import { api, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { LANGUAGES, useSession } from '../session.js';
-import { Checkboxes, emptyPerson, Field, Notice, Page, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
-import { ManagerActions, ManagerTable } from './enterprise.js';
+import { Checkboxes, emptyPerson, Field, Notice, Page, Pager, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
+import { ManagerActions, ManagersPanel, type ManagerRoutes } from './managers.js';
 
 const CRITERIA = ['lastName', 'firstName', 'username', 'niss', 'email', 'title'] as const;
 
@@ -107,10 +107,7 @@ export function UsersScreen() {
               </tbody>
             </table>
           ) : null}
-          <nav aria-label={t('common.pages')} className="pager">
-            {result.page > 1 ? <button type="button" onClick={() => void search(undefined, result.page - 1)}>{t('common.previous')}</button> : null}{' '}
-            {result.page * result.pageSize < result.total ? <button type="button" onClick={() => void search(undefined, result.page + 1)}>{t('common.next')}</button> : null}
-          </nav>
+          <Pager page={result.page} pageSize={result.pageSize} total={result.total} onPage={(n) => void search(undefined, n)} />
         </section>
       ) : null}
     </Page>
@@ -228,57 +225,27 @@ export function UserScreen() {
 
 export function CoLocalManagersScreen() {
   const { t } = useTranslation();
-  const { role, language } = useSession();
+  const { role } = useSession();
   const en = role?.enterpriseNumber ?? '';
   const { quality, picker } = useQualityChoice();
-  const [items, setItems] = useState<ManagerView[]>([]);
-  const [problem, setProblem] = useState<Problem>();
-  const [formProblem, setFormProblem] = useState<Problem>();
-  const [notice, setNotice] = useState<string>();
-  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
-  const [known, setKnown] = useState<boolean>();
-  const reload = useCallback(() => {
-    if (quality) void api.coLocalManagers(en, quality).then((r) => (r.ok ? setItems(r.data.items) : setProblem(r.problem)));
-  }, [en, quality]);
-  useEffect(reload, [reload]);
-  async function done(p: Promise<{ ok: boolean; problem?: Problem }>, message: string) {
-    const r = await p;
-    if (!r.ok) return setProblem(r.problem);
-    setProblem(undefined);
-    setNotice(message);
-    reload();
-  }
-  async function add(e: FormEvent) {
-    e.preventDefault();
-    const r = await api.addCoLocalManager(en, quality ?? '', personPayload(person, known === true));
-    if (!r.ok) return setFormProblem(r.problem);
-    setFormProblem(undefined);
-    setNotice(t('coGl.added', { name: `${person.firstName} ${person.lastName}` }));
-    setPerson(emptyPerson(language));
-    setKnown(undefined);
-    reload();
-  }
-  const q = quality ?? '';
+  const routes = useMemo<ManagerRoutes | undefined>(
+    () =>
+      quality
+        ? {
+            list: () => api.coLocalManagers(en, quality),
+            add: (p) => api.addCoLocalManager(en, quality, p),
+            action: (id, a) => api.coLocalManagerAction(en, quality, id, a),
+            remove: (id) => api.deleteCoLocalManager(en, quality, id),
+            reset: (id, p) => api.resetCoLocalManagerPassword(en, quality, id, p),
+            edit: (id, c) => api.editCoLocalManager(en, quality, id, c),
+          }
+        : undefined,
+    [en, quality],
+  );
   return (
     <Page title={t('coGl.title')}>
       {picker}
-      <Notice message={notice} />
-      <ProblemAlert problem={problem} />
-      <ManagerTable
-        items={items}
-        caption={t('coGl.title')}
-        onAction={(id, a) => void done(api.coLocalManagerAction(en, q, id, a), t(`actions.done.${a}`))}
-        onDelete={(id) => void done(api.deleteCoLocalManager(en, q, id), t('actions.done.delete'))}
-        onReset={(id, p) => void done(api.resetCoLocalManagerPassword(en, q, id, p), t('actions.done.reset'))}
-      />
-      <h2>{t('coGl.add')}</h2>
-      <form onSubmit={(e) => void add(e)} noValidate>
-        <PersonFields enterpriseNumber={en} value={person} onChange={setPerson} problem={formProblem} known={known} setKnown={setKnown} />
-        <ProblemAlert problem={formProblem} />
-        <button type="submit" disabled={known === undefined || !quality}>
-          {t('coGl.confirm')}
-        </button>
-      </form>
+      <ManagersPanel routes={routes} texts="coGl" enterpriseNumber={en} ready={Boolean(quality)} />
     </Page>
   );
 }
