@@ -37,8 +37,8 @@ export const de: Messages = {
   enterprise: { title: 'Unternehmen', name: 'Name des Unternehmens', number: 'Unternehmensnummer', legalForm: 'Rechtsform', address: 'Adresse', rae: 'Hauptzugangsverwalter', eligible: 'Mögliche Eigenschaften', qualities: 'Aktive Eigenschaften', addQuality: 'Eine Eigenschaft hinzufügen' },
   addQuality: { title: 'Eine Eigenschaft hinzufügen', gl: 'Ihr lokaler Verwalter', noneEligible: 'Das Unternehmen hat bereits alle Eigenschaften, für die es in Frage kommt.', submit: 'Die Eigenschaft hinzufügen' },
   quality: {
-    title: 'Daten der Eigenschaft', type: 'Eigenschaft', applications: 'Anwendungen', activatedAt: 'Aktiv seit', contactEmail: 'Kontakt-E-Mail', gl: 'Lokaler Verwalter', technicalUser: 'Technischer Benutzer',
-    employerRegistrationNumber: 'Arbeitgeber-Eintragungsnummer (LSS)', inamiNumber: 'LIKIV-Nummer', choose: 'Eigenschaft, an der Sie arbeiten', current: 'Eigenschaft: {{quality}}', none: 'Keine aktive Eigenschaft.',
+    title: 'Daten der Eigenschaft', type: 'Eigenschaft', applications: 'Anwendungen', activatedAt: 'Aktiv seit', gl: 'Lokaler Verwalter', technicalUser: 'Technischer Benutzer',
+    choose: 'Eigenschaft, an der Sie arbeiten', current: 'Eigenschaft: {{quality}}', none: 'Keine aktive Eigenschaft.',
     changeGl: 'Den lokalen Verwalter ändern', changeGlSubmit: 'Diesen lokalen Verwalter benennen', glChanged: 'Der lokale Verwalter ist benannt.', designateTechnical: 'Den technischen Benutzer benennen', technicalSubmit: 'Diesen technischen Benutzer benennen', technicalDesignated: 'Der technische Benutzer ist benannt.',
   },
   person: {
@@ -137,14 +137,5 @@ export const de: Messages = {
     status: { '400': 'Einige Angaben sind ungültig.', '401': 'Sie sind nicht angemeldet, oder Ihre Sitzung ist abgelaufen.', '403': 'Sie dürfen dies nicht tun.', '404': 'Nicht gefunden.', '409': 'Dies steht im Widerspruch zu vorhandenen Daten.', '413': 'Was Sie gesendet haben, ist zu groß.', '415': 'Diese Art von Inhalt wird nicht angenommen.', '423': 'Das Konto ist gesperrt.', '429': 'Zu viele Versuche: warten Sie einen Moment und versuchen Sie es erneut.', '503': 'Der Dienst ist vorübergehend nicht verfügbar. Versuchen Sie es später erneut.', other: 'Etwas ist schiefgelaufen.' },
     code: { INVALID_CREDENTIALS: 'Benutzername oder Passwort falsch. Haben Sie ein persönliches Zertifikat hinterlegt, muss es zusammen mit dem Passwort vorgelegt werden (zweiter Faktor): ohne es wird die Anmeldung abgelehnt.', PASSWORD_CHANGE_REQUIRED: 'Sie müssen zuerst Ihr Passwort ändern.', PERSON_MISMATCH: 'Die Namen stimmen nicht mit der unter dieser ENSS bekannten Person überein.', PERSON_OUTSIDE_SCOPE: 'Diese Person hat auch Rollen außerhalb Ihres Bereichs.' },
   },
-  codes: {
-    unknown: 'Code {{code}}',
-    qualities: {
-      employer: 'Arbeitgeber', mandatary: 'Bevollmächtigter', 'full-service-secretariat': 'Full-Service-Sekretariat', 'hospital-care-provider': 'Pflegeleistungserbringer: Krankenhaus', 'service-provider': 'Dienstleister',
-      'telecom-operator': 'Telekommunikationsbetreiber', 'approved-social-secretariat': 'Anerkanntes Sozialsekretariat', curator: 'Konkursverwalter',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'MSR (Meldungen sozialer Risiken)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Telekom-Anforderungen', 'user-management': 'Benutzerverwaltung' },
-    declarationTypes: { 'drs-unemployment': 'MSR Arbeitslosigkeit', 'drs-sickness-invalidity': 'MSR Krankheit und Invalidität', 'drs-work-accident': 'MSR Arbeitsunfall', 'drs-occupational-disease': 'MSR Berufskrankheit' },
-    roleKinds: { 'access-manager': 'Hauptzugangsverwalter', 'co-access-manager': 'Co-Hauptzugangsverwalter', 'local-manager': 'Lokaler Verwalter', 'co-local-manager': 'Co-lokaler Verwalter', user: 'Benutzer', 'contact-centre': 'Kontaktzentrum' },
-  },
+  codes: { unknown: 'Code {{code}}' },
 };

@@ -35,8 +35,8 @@ export const en = {
   enterprise: { title: 'Enterprise', name: 'Enterprise name', number: 'Enterprise number', legalForm: 'Legal form', address: 'Address', rae: 'Access manager', eligible: 'Eligible qualities', qualities: 'Active qualities', addQuality: 'Add a quality' },
   addQuality: { title: 'Add a quality', gl: 'Its local manager', noneEligible: 'The enterprise holds every quality it is eligible for.', submit: 'Add the quality' },
   quality: {
-    title: 'Quality details', type: 'Quality', applications: 'Applications', activatedAt: 'Active since', contactEmail: 'Contact e-mail', gl: 'Local manager', technicalUser: 'Technical user',
-    employerRegistrationNumber: 'Employer registration number (NSSO)', inamiNumber: 'INAMI/RIZIV number', choose: 'Quality to work on', current: 'Quality: {{quality}}', none: 'No active quality.',
+    title: 'Quality details', type: 'Quality', applications: 'Applications', activatedAt: 'Active since', gl: 'Local manager', technicalUser: 'Technical user',
+    choose: 'Quality to work on', current: 'Quality: {{quality}}', none: 'No active quality.',
     changeGl: 'Change the local manager', changeGlSubmit: 'Designate this local manager', glChanged: 'The local manager is designated.', designateTechnical: 'Designate the technical user', technicalSubmit: 'Designate this technical user', technicalDesignated: 'The technical user is designated.',
   },
   person: {
@@ -135,16 +135,7 @@ export const en = {
     status: { '400': 'Some data is not valid.', '401': 'You are not logged in, or your session has ended.', '403': 'You are not allowed to do this.', '404': 'Not found.', '409': 'This conflicts with existing data.', '413': 'What you sent is too large.', '415': 'This kind of content is not accepted.', '423': 'The account is blocked or locked.', '429': 'Too many attempts: wait a moment and try again.', '503': 'The service is unavailable for a moment. Try again later.', other: 'Something went wrong.' },
     code: { INVALID_CREDENTIALS: 'Wrong username or password. If you have registered a personal certificate, it must be presented with the password (second factor): without it, the login is refused.', PASSWORD_CHANGE_REQUIRED: 'You must change your password first.', PERSON_MISMATCH: 'The names do not match the person known under this NISS.', PERSON_OUTSIDE_SCOPE: 'This person also holds roles outside your scope.' },
   },
-  codes: {
-    unknown: 'code {{code}}',
-    qualities: {
-      employer: 'Employer', mandatary: 'Mandatary', 'full-service-secretariat': 'Full-service secretariat', 'hospital-care-provider': 'Care provider: hospital', 'service-provider': 'Service provider',
-      'telecom-operator': 'Telecom operator', 'approved-social-secretariat': 'Approved social secretariat', curator: 'Curator',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'DRS (social-risk declarations)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Telecom requisitions', 'user-management': 'User Management' },
-    declarationTypes: { 'drs-unemployment': 'DRS unemployment', 'drs-sickness-invalidity': 'DRS sickness and invalidity', 'drs-work-accident': 'DRS work accident', 'drs-occupational-disease': 'DRS occupational disease' },
-    roleKinds: { 'access-manager': 'Access manager (RAE)', 'co-access-manager': 'Co-access manager', 'local-manager': 'Local manager (GL)', 'co-local-manager': 'Co-local manager', user: 'User', 'contact-centre': 'Contact centre' },
-  },
+  codes: { unknown: 'code {{code}}' },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

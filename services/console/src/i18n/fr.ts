@@ -37,8 +37,8 @@ export const fr: Messages = {
   enterprise: { title: 'Entreprise', name: 'Nom de l’entreprise', number: 'Numéro d’entreprise', legalForm: 'Forme juridique', address: 'Adresse', rae: 'Responsable Accès Entreprise', eligible: 'Qualités possibles', qualities: 'Qualités actives', addQuality: 'Ajouter une qualité' },
   addQuality: { title: 'Ajouter une qualité', gl: 'Son Gestionnaire Local', noneEligible: 'L’entreprise a déjà toutes les qualités auxquelles elle a droit.', submit: 'Ajouter la qualité' },
   quality: {
-    title: 'Données de la qualité', type: 'Qualité', applications: 'Applications', activatedAt: 'Active depuis', contactEmail: 'E-mail de contact', gl: 'Gestionnaire Local', technicalUser: 'Utilisateur technique',
-    employerRegistrationNumber: 'Numéro d’immatriculation employeur (ONSS)', inamiNumber: 'Numéro INAMI', choose: 'Qualité sur laquelle travailler', current: 'Qualité : {{quality}}', none: 'Aucune qualité active.',
+    title: 'Données de la qualité', type: 'Qualité', applications: 'Applications', activatedAt: 'Active depuis', gl: 'Gestionnaire Local', technicalUser: 'Utilisateur technique',
+    choose: 'Qualité sur laquelle travailler', current: 'Qualité : {{quality}}', none: 'Aucune qualité active.',
     changeGl: 'Changer le Gestionnaire Local', changeGlSubmit: 'Désigner ce Gestionnaire Local', glChanged: 'Le Gestionnaire Local est désigné.', designateTechnical: 'Désigner l’utilisateur technique', technicalSubmit: 'Désigner cet utilisateur technique', technicalDesignated: 'L’utilisateur technique est désigné.',
   },
   person: {
@@ -137,14 +137,5 @@ export const fr: Messages = {
     status: { '400': 'Certaines données ne sont pas valables.', '401': 'Vous n’êtes pas connecté, ou votre session a pris fin.', '403': 'Vous n’êtes pas autorisé à faire ceci.', '404': 'Introuvable.', '409': 'Ceci est en conflit avec des données existantes.', '413': 'Ce que vous avez envoyé est trop volumineux.', '415': 'Ce type de contenu n’est pas accepté.', '423': 'Le compte est bloqué ou verrouillé.', '429': 'Trop de tentatives : patientez un moment et réessayez.', '503': 'Le service est momentanément indisponible. Réessayez plus tard.', other: 'Un problème est survenu.' },
     code: { INVALID_CREDENTIALS: 'Nom d’utilisateur ou mot de passe erroné. Si vous avez enregistré un certificat personnel, il doit être présenté avec le mot de passe (second facteur) : sans lui, la connexion est refusée.', PASSWORD_CHANGE_REQUIRED: 'Vous devez d’abord changer votre mot de passe.', PERSON_MISMATCH: 'Les noms ne correspondent pas à la personne connue sous ce NISS.', PERSON_OUTSIDE_SCOPE: 'Cette personne a aussi des rôles en dehors de votre périmètre.' },
   },
-  codes: {
-    unknown: 'code {{code}}',
-    qualities: {
-      employer: 'Employeur', mandatary: 'Mandataire', 'full-service-secretariat': 'Secrétariat Full Service', 'hospital-care-provider': 'Prestataire de soins : hôpital', 'service-provider': 'Prestataire de services',
-      'telecom-operator': 'Opérateur téléphonique', 'approved-social-secretariat': 'Secrétariat Social Agréé', curator: 'Curateur',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'DRS (déclarations de risques sociaux)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Réquisitions télécom', 'user-management': 'Gestion des accès' },
-    declarationTypes: { 'drs-unemployment': 'DRS chômage', 'drs-sickness-invalidity': 'DRS maladie-invalidité', 'drs-work-accident': 'DRS accident du travail', 'drs-occupational-disease': 'DRS maladie professionnelle' },
-    roleKinds: { 'access-manager': 'Responsable Accès Entreprise', 'co-access-manager': 'Co-Responsable Accès Entreprise', 'local-manager': 'Gestionnaire Local', 'co-local-manager': 'Co-Gestionnaire Local', user: 'Utilisateur', 'contact-centre': 'Contact Center' },
-  },
+  codes: { unknown: 'code {{code}}' },
 };

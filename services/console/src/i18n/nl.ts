@@ -37,8 +37,8 @@ export const nl: Messages = {
   enterprise: { title: 'Onderneming', name: 'Naam van de onderneming', number: 'Ondernemingsnummer', legalForm: 'Rechtsvorm', address: 'Adres', rae: 'Hoofdtoegangsbeheerder', eligible: 'Mogelijke hoedanigheden', qualities: 'Actieve hoedanigheden', addQuality: 'Een hoedanigheid toevoegen' },
   addQuality: { title: 'Een hoedanigheid toevoegen', gl: 'Haar lokale beheerder', noneEligible: 'De onderneming heeft al alle hoedanigheden waarop ze recht heeft.', submit: 'De hoedanigheid toevoegen' },
   quality: {
-    title: 'Gegevens van de hoedanigheid', type: 'Hoedanigheid', applications: 'Toepassingen', activatedAt: 'Actief sinds', contactEmail: 'Contact-e-mail', gl: 'Lokale beheerder', technicalUser: 'Technische gebruiker',
-    employerRegistrationNumber: 'Inschrijvingsnummer werkgever (RSZ)', inamiNumber: 'RIZIV-nummer', choose: 'Hoedanigheid waarop u werkt', current: 'Hoedanigheid: {{quality}}', none: 'Geen actieve hoedanigheid.',
+    title: 'Gegevens van de hoedanigheid', type: 'Hoedanigheid', applications: 'Toepassingen', activatedAt: 'Actief sinds', gl: 'Lokale beheerder', technicalUser: 'Technische gebruiker',
+    choose: 'Hoedanigheid waarop u werkt', current: 'Hoedanigheid: {{quality}}', none: 'Geen actieve hoedanigheid.',
     changeGl: 'De lokale beheerder wijzigen', changeGlSubmit: 'Deze lokale beheerder aanduiden', glChanged: 'De lokale beheerder is aangeduid.', designateTechnical: 'De technische gebruiker aanduiden', technicalSubmit: 'Deze technische gebruiker aanduiden', technicalDesignated: 'De technische gebruiker is aangeduid.',
   },
   person: {
@@ -137,14 +137,5 @@ export const nl: Messages = {
     status: { '400': 'Sommige gegevens zijn niet geldig.', '401': 'U bent niet aangemeld, of uw sessie is afgelopen.', '403': 'U mag dit niet doen.', '404': 'Niet gevonden.', '409': 'Dit botst met bestaande gegevens.', '413': 'Wat u stuurde is te groot.', '415': 'Dit soort inhoud wordt niet aanvaard.', '423': 'Het account is geblokkeerd of vergrendeld.', '429': 'Te veel pogingen: wacht even en probeer opnieuw.', '503': 'De dienst is even niet beschikbaar. Probeer later opnieuw.', other: 'Er liep iets mis.' },
     code: { INVALID_CREDENTIALS: 'Gebruikersnaam of wachtwoord fout. Hebt u een persoonlijk certificaat geregistreerd, dan moet u het samen met het wachtwoord voorleggen (tweede factor): zonder certificaat wordt de aanmelding geweigerd.', PASSWORD_CHANGE_REQUIRED: 'U moet eerst uw wachtwoord wijzigen.', PERSON_MISMATCH: 'De namen komen niet overeen met de persoon die onder dit INSZ gekend is.', PERSON_OUTSIDE_SCOPE: 'Deze persoon heeft ook rollen buiten uw bevoegdheid.' },
   },
-  codes: {
-    unknown: 'code {{code}}',
-    qualities: {
-      employer: 'Werkgever', mandatary: 'Mandataris', 'full-service-secretariat': 'Full-servicesecretariaat', 'hospital-care-provider': 'Zorgverlener: ziekenhuis', 'service-provider': 'Dienstverlener',
-      'telecom-operator': 'Telecomoperator', 'approved-social-secretariat': 'Erkend sociaal secretariaat', curator: 'Curator',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'ASR (aangiften sociale risico’s)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Telecomvorderingen', 'user-management': 'Gebruikersbeheer' },
-    declarationTypes: { 'drs-unemployment': 'ASR werkloosheid', 'drs-sickness-invalidity': 'ASR ziekte en invaliditeit', 'drs-work-accident': 'ASR arbeidsongeval', 'drs-occupational-disease': 'ASR beroepsziekte' },
-    roleKinds: { 'access-manager': 'Hoofdtoegangsbeheerder', 'co-access-manager': 'Co-hoofdtoegangsbeheerder', 'local-manager': 'Lokale beheerder', 'co-local-manager': 'Co-lokale beheerder', user: 'Gebruiker', 'contact-centre': 'Contactcenter' },
-  },
+  codes: { unknown: 'code {{code}}' },
 };

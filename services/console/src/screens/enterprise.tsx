@@ -3,10 +3,10 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { EnterpriseView } from '@um/contracts';
-import { api, type PersonBody, type Problem, type QualitySummary } from '../api.js';
+import { api, type Problem, type QualitySummary } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { useSession } from '../session.js';
-import { emptyPerson, Field, Page, PersonFields, personPayload, ProblemAlert, Select } from '../ui.js';
+import { Field, Page, ProblemAlert, Select, Table, usePersonEntry } from '../ui.js';
 import { ManagersPanel, type ManagerRoutes } from './managers.js';
 
 export function EnterpriseScreen() {
@@ -43,25 +43,15 @@ export function EnterpriseScreen() {
       ) : null}
       <h2>{t('enterprise.qualities')}</h2>
       {qualities.length ? (
-        <table>
-          <caption className="sr-only">{t('enterprise.qualities')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('quality.type')}</th>
-              <th scope="col">{t('quality.applications')}</th>
-              <th scope="col">{t('quality.activatedAt')}</th>
+        <Table caption={t('enterprise.qualities')} hideCaption columns={[t('quality.type'), t('quality.applications'), t('quality.activatedAt')]}>
+          {qualities.map((q) => (
+            <tr key={q.type}>
+              <td>{label('qualities', q.type)}</td>
+              <td>{q.applications.map((a) => label('applications', a)).join(', ')}</td>
+              <td>{new Date(q.activatedAt).toLocaleDateString()}</td>
             </tr>
-          </thead>
-          <tbody>
-            {qualities.map((q) => (
-              <tr key={q.type}>
-                <td>{label('qualities', q.type)}</td>
-                <td>{q.applications.map((a) => label('applications', a)).join(', ')}</td>
-                <td>{new Date(q.activatedAt).toLocaleDateString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : (
         <p>{t('quality.none')}</p>
       )}
@@ -76,16 +66,15 @@ export function EnterpriseScreen() {
 
 export function AddQualityScreen() {
   const { t } = useTranslation();
-  const { role, language } = useSession();
-  const { label } = useCatalogue();
+  const { role } = useSession();
+  const { label, fieldLabel } = useCatalogue();
   const navigate = useNavigate();
   const en = role?.enterpriseNumber ?? '';
   const [eligible, setEligible] = useState<string[]>([]);
   const [type, setType] = useState('');
   const [contactEmail, setContactEmail] = useState('');
   const [registry, setRegistry] = useState('');
-  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
-  const [known, setKnown] = useState<boolean>();
+  const entry = usePersonEntry(en);
   const [problem, setProblem] = useState<Problem>();
   useEffect(() => {
     void api.eligibleQualities(en).then((r) => {
@@ -101,7 +90,7 @@ export function AddQualityScreen() {
     const data: Record<string, string> = {};
     if (contactEmail.trim()) data.contactEmail = contactEmail.trim();
     if (registryField) data[registryField] = registry.trim();
-    const r = await api.activateQuality(en, { type, data, localManager: personPayload(person, known === true) });
+    const r = await api.activateQuality(en, { type, data, localManager: entry.payload() });
     if (!r.ok) return setProblem(r.problem);
     navigate('/enterprise');
   }
@@ -113,12 +102,12 @@ export function AddQualityScreen() {
         ) : (
           <p>{t('addQuality.noneEligible')}</p>
         )}
-        {registryField ? <Field label={t(`quality.${registryField}`)} name={registryField} value={registry} onChange={setRegistry} problem={problem} required inputMode="numeric" /> : null}
-        <Field label={t('quality.contactEmail')} name="contactEmail" type="email" value={contactEmail} onChange={setContactEmail} problem={problem} />
+        {registryField ? <Field label={fieldLabel(registryField)} name={registryField} value={registry} onChange={setRegistry} problem={problem} required inputMode="numeric" /> : null}
+        <Field label={fieldLabel('contactEmail')} name="contactEmail" type="email" value={contactEmail} onChange={setContactEmail} problem={problem} />
         <h2>{t('addQuality.gl')}</h2>
-        <PersonFields enterpriseNumber={en} value={person} onChange={setPerson} problem={problem} known={known} setKnown={setKnown} />
+        {entry.fields(problem)}
         <ProblemAlert problem={problem} />
-        <button type="submit" disabled={!type || known === undefined}>
+        <button type="submit" disabled={!type || !entry.ready}>
           {t('addQuality.submit')}
         </button>
       </form>

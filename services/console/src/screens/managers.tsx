@@ -7,8 +7,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ManagerView } from '@um/contracts';
 import type { PersonBody, PersonEdit, Problem, Result } from '../api.js';
-import { useSession } from '../session.js';
-import { ConfirmButton, emptyPerson, Field, LanguageSelect, Notice, PasswordField, PersonFields, personPayload, ProblemAlert } from '../ui.js';
+import { ConfirmButton, Field, LanguageSelect, Notice, PasswordField, ProblemAlert, Table, usePersonEntry } from '../ui.js';
 
 type Outcome = Promise<{ ok: boolean; problem?: Problem }>;
 
@@ -91,14 +90,12 @@ export interface ManagerRoutes {
  */
 export function ManagersPanel({ routes, texts, enterpriseNumber, ready = true }: { routes: ManagerRoutes | undefined; texts: 'coRae' | 'coGl'; enterpriseNumber: string; ready?: boolean }) {
   const { t } = useTranslation();
-  const { language } = useSession();
   const [items, setItems] = useState<ManagerView[]>([]);
   const [problem, setProblem] = useState<Problem>();
   const [formProblem, setFormProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [editing, setEditing] = useState<string>();
-  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
-  const [known, setKnown] = useState<boolean>();
+  const entry = usePersonEntry(enterpriseNumber);
   const reload = useCallback(() => {
     if (routes) void routes.list().then((r) => (r.ok ? setItems(r.data.items) : setProblem(r.problem)));
   }, [routes]);
@@ -113,12 +110,11 @@ export function ManagersPanel({ routes, texts, enterpriseNumber, ready = true }:
   async function add(e: FormEvent) {
     e.preventDefault();
     if (!routes) return;
-    const r = await routes.add(personPayload(person, known === true));
+    const r = await routes.add(entry.payload());
     if (!r.ok) return setFormProblem(r.problem);
     setFormProblem(undefined);
-    setNotice(t(`${texts}.added`, { name: `${person.firstName} ${person.lastName}` }));
-    setPerson(emptyPerson(language));
-    setKnown(undefined);
+    setNotice(t(`${texts}.added`, { name: `${entry.person.firstName} ${entry.person.lastName}` }));
+    entry.reset();
     reload();
   }
   return (
@@ -126,55 +122,42 @@ export function ManagersPanel({ routes, texts, enterpriseNumber, ready = true }:
       <Notice message={notice} />
       <ProblemAlert problem={problem} />
       {items.length ? (
-        <table>
-          <caption className="sr-only">{t(`${texts}.title`)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('person.name')}</th>
-              <th scope="col">{t('person.username')}</th>
-              <th scope="col">{t('person.niss')}</th>
-              <th scope="col">{t('person.language')}</th>
-              <th scope="col">{t('common.status')}</th>
-              <th scope="col">{t('common.actions')}</th>
+        <Table caption={t(`${texts}.title`)} hideCaption columns={[t('person.name'), t('person.username'), t('person.niss'), t('person.language'), t('common.status'), t('common.actions')]}>
+          {items.map((m) => (
+            <tr key={m.personId}>
+              <td>{[m.title, m.firstName, m.lastName].filter(Boolean).join(' ')}</td>
+              <td>{m.username ?? '—'}</td>
+              <td>{m.niss ?? '—'}</td>
+              <td>{t(`languages.${m.language}`)}</td>
+              <td>{t(`status.${m.status}`)}</td>
+              <td>
+                {routes ? (
+                  <>
+                    <ManagerActions
+                      status={m.status}
+                      onAction={(a) => void done(routes.action(m.personId, a), t(`actions.done.${a}`))}
+                      onDelete={() => void done(routes.remove(m.personId), t('actions.done.delete'))}
+                      onReset={(p) => void done(routes.reset(m.personId, p), t('actions.done.reset'))}
+                    />
+                    {editing === m.personId ? (
+                      <PersonEditForm person={m} onSave={(c) => routes.edit(m.personId, c)} onSaved={() => { setEditing(undefined); setNotice(t('edit.saved')); reload(); }} onCancel={() => setEditing(undefined)} />
+                    ) : (
+                      <button type="button" onClick={() => setEditing(m.personId)}>{t('edit.button')}</button>
+                    )}
+                  </>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((m) => (
-              <tr key={m.personId}>
-                <td>{[m.title, m.firstName, m.lastName].filter(Boolean).join(' ')}</td>
-                <td>{m.username ?? '—'}</td>
-                <td>{m.niss ?? '—'}</td>
-                <td>{t(`languages.${m.language}`)}</td>
-                <td>{t(`status.${m.status}`)}</td>
-                <td>
-                  {routes ? (
-                    <>
-                      <ManagerActions
-                        status={m.status}
-                        onAction={(a) => void done(routes.action(m.personId, a), t(`actions.done.${a}`))}
-                        onDelete={() => void done(routes.remove(m.personId), t('actions.done.delete'))}
-                        onReset={(p) => void done(routes.reset(m.personId, p), t('actions.done.reset'))}
-                      />
-                      {editing === m.personId ? (
-                        <PersonEditForm person={m} onSave={(c) => routes.edit(m.personId, c)} onSaved={() => { setEditing(undefined); setNotice(t('edit.saved')); reload(); }} onCancel={() => setEditing(undefined)} />
-                      ) : (
-                        <button type="button" onClick={() => setEditing(m.personId)}>{t('edit.button')}</button>
-                      )}
-                    </>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : (
         <p>{t('common.noneYet')}</p>
       )}
       <h2>{t(`${texts}.add`)}</h2>
       <form onSubmit={(e) => void add(e)} noValidate>
-        <PersonFields enterpriseNumber={enterpriseNumber} value={person} onChange={setPerson} problem={formProblem} known={known} setKnown={setKnown} />
+        {entry.fields(formProblem)}
         <ProblemAlert problem={formProblem} />
-        <button type="submit" disabled={known === undefined || !ready}>
+        <button type="submit" disabled={!entry.ready || !ready}>
           {t(`${texts}.confirm`)}
         </button>
       </form>

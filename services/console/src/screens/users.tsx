@@ -3,10 +3,10 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { UserView } from '@um/contracts';
-import { api, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
+import { api, type Page as ResultPage, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { LANGUAGES, useSession } from '../session.js';
-import { Checkboxes, emptyPerson, Field, Notice, Page, Pager, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
+import { Checkboxes, Field, Notice, Page, Pager, ProblemAlert, Select, Table, usePersonEntry, useQualityChoice } from '../ui.js';
 import { ManagerActions, ManagersPanel, type ManagerRoutes } from './managers.js';
 
 const CRITERIA = ['lastName', 'firstName', 'username', 'niss', 'email', 'title'] as const;
@@ -77,35 +77,21 @@ export function UsersScreen() {
         <section aria-labelledby="results-heading">
           <h2 id="results-heading">{t('users.results', { count: result.total })}</h2>
           {result.items.length ? (
-            <table>
-              <caption className="sr-only">{t('users.results', { count: result.total })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('person.name')}</th>
-                  <th scope="col">{t('person.username')}</th>
-                  <th scope="col">{t('person.niss')}</th>
-                  <th scope="col">{t('quality.type')}</th>
-                  <th scope="col">{t('users.kind')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('quality.applications')}</th>
+            <Table caption={t('users.results', { count: result.total })} hideCaption columns={[t('person.name'), t('person.username'), t('person.niss'), t('quality.type'), t('users.kind'), t('common.status'), t('quality.applications')]}>
+              {result.items.map((u) => (
+                <tr key={`${u.personId}-${u.quality}-${u.kind}`}>
+                  <td>
+                    <Link to={`/users/${u.quality}/${u.personId}`}>{`${u.firstName} ${u.lastName}`}</Link>
+                  </td>
+                  <td>{u.username ?? '—'}</td>
+                  <td>{u.niss ?? '—'}</td>
+                  <td>{label('qualities', u.quality)}</td>
+                  <td>{label('roleKinds', u.kind)}</td>
+                  <td>{t(`status.${u.status}`)}</td>
+                  <td>{u.applications.map((a) => label('applications', a)).join(', ') || '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {result.items.map((u) => (
-                  <tr key={`${u.personId}-${u.quality}-${u.kind}`}>
-                    <td>
-                      <Link to={`/users/${u.quality}/${u.personId}`}>{`${u.firstName} ${u.lastName}`}</Link>
-                    </td>
-                    <td>{u.username ?? '—'}</td>
-                    <td>{u.niss ?? '—'}</td>
-                    <td>{label('qualities', u.quality)}</td>
-                    <td>{label('roleKinds', u.kind)}</td>
-                    <td>{t(`status.${u.status}`)}</td>
-                    <td>{u.applications.map((a) => label('applications', a)).join(', ') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           ) : null}
           <Pager page={result.page} pageSize={result.pageSize} total={result.total} onPage={(n) => void search(undefined, n)} />
         </section>
@@ -116,20 +102,19 @@ export function UsersScreen() {
 
 export function RegisterUserScreen() {
   const { t } = useTranslation();
-  const { role, language } = useSession();
+  const { role } = useSession();
   const { label } = useCatalogue();
   const navigate = useNavigate();
   const en = role?.enterpriseNumber ?? '';
   const { quality, picker } = useQualityChoice();
   const apps = useApplications(quality);
-  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
-  const [known, setKnown] = useState<boolean>();
+  const entry = usePersonEntry(en);
   const [companyEmail, setCompanyEmail] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
   const [problem, setProblem] = useState<Problem>();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const r = await api.registerUser(en, quality ?? '', { ...personPayload(person, known === true), applications: selected, ...(companyEmail.trim() ? { companyEmail: companyEmail.trim() } : {}) });
+    const r = await api.registerUser(en, quality ?? '', { ...entry.payload(), applications: selected, ...(companyEmail.trim() ? { companyEmail: companyEmail.trim() } : {}) });
     if (!r.ok) return setProblem(r.problem);
     navigate(`/users/${quality}/${r.data.personId}`);
   }
@@ -137,11 +122,11 @@ export function RegisterUserScreen() {
     <Page title={t('register.title')}>
       {picker}
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <PersonFields enterpriseNumber={en} value={person} onChange={setPerson} problem={problem} known={known} setKnown={setKnown} />
+        {entry.fields(problem)}
         <Field label={t('person.companyEmail')} name="companyEmail" type="email" value={companyEmail} onChange={setCompanyEmail} problem={problem} />
         <Checkboxes legend={t('quality.applications')} name="applications" options={apps.map((a) => ({ value: a, label: label('applications', a) }))} selected={selected} onChange={setSelected} problem={problem} />
         <ProblemAlert problem={problem} />
-        <button type="submit" disabled={known === undefined || !quality}>
+        <button type="submit" disabled={!entry.ready || !quality}>
           {t('register.submit')}
         </button>
       </form>
