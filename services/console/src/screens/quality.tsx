@@ -194,7 +194,9 @@ export function RoutingScreen() {
           {received.map((r) => (
             <li key={`${r.enterpriseNumber}-${r.quality}-${r.declarationType}`}>
               {t('routing.receivedLine', { number: r.enterpriseNumber, type: label('declarationTypes', r.declarationType), channel: channelLabel(r.channel) })}
-              <ChannelChooser current={r.channel} options={channelOptions} label={t('routing.channelFor', { type: `${r.enterpriseNumber} — ${label('declarationTypes', r.declarationType)}` })} onSave={(c) => void act(api.setChannel(r.enterpriseNumber, r.quality, r.declarationType, c))} />
+              {r.state === 'active' ? null : ` — ${t(`routing.state.${r.state}`)}`}
+              {/* A rule whose mandate ended is the mandator's to re-route: no channel to choose here. */}
+              {r.state === 'mandate-ended' ? null : <ChannelChooser current={r.channel} options={channelOptions} label={t('routing.channelFor', { type: `${r.enterpriseNumber} — ${label('declarationTypes', r.declarationType)}` })} onSave={(c) => void act(api.setChannel(r.enterpriseNumber, r.quality, r.declarationType, c))} />}
             </li>
           ))}
         </ul>
