@@ -215,7 +215,8 @@ describe('web console (Chromium)', () => {
     await login(page, A.accessManager.username, GOOD_PASSWORD);
     await chooseRole(page, /Responsable Accès Entreprise/);
     await menu(page, 'Entreprise');
-    await page.getByText(A.name).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Entreprise' }).waitFor();
+    await page.getByRole('definition').getByText(A.name, { exact: true }).waitFor();
     await screen(page, 'enterprise');
     await page.getByRole('link', { name: 'Ajouter une qualité' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ajouter une qualité' }).waitFor();
