@@ -275,7 +275,7 @@ function MandatesOfSection({ onNotice }: { onNotice(m: string): void }) {
       <ProblemAlert problem={problem} />
       {items && shown ? (
         items.length ? (
-          <Table caption={`${t('admin.mandatesOf')} — ${shown}`} columns={[t('admin.mandatary'), t('routing.declarationType'), t('admin.validFrom'), t('admin.validTo'), t('admin.mandateState'), t('common.actions')]}>
+          <Table caption={`${t('admin.mandatesOf')} — ${shown}`} columns={[t('admin.mandatary'), t('routing.declarationType'), t('admin.validFrom'), t('admin.validUntil'), t('admin.mandateState'), t('common.actions')]}>
             {items.map((m) => {
               const over = Boolean(m.validTo && m.validTo < today);
               return (
