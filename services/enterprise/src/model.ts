@@ -52,11 +52,38 @@ const AuditSchema = new Schema(
     before: { type: Schema.Types.Mixed },
     after: { type: Schema.Types.Mixed },
     requestId: { type: String },
+    /**
+     * The outbox (src/outbox.ts): a record is stored `pending` and published on JetStream by the
+     * relay, which then removes `pending` and sets `publishedAt`. `claimedBy`/`claimUntil`: the
+     * relay instance publishing it, so that two instances share the work rather than both doing it.
+     */
+    pending: { type: Boolean, default: true },
+    claimedBy: { type: String },
+    claimUntil: { type: Date },
+    publishedAt: { type: Date },
   },
   { collection: 'audit', versionKey: false },
 );
 AuditSchema.index({ enterpriseNumber: 1, at: -1 });
 AuditSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
+AuditSchema.index({ pending: 1 }, { sparse: true });
+
+/**
+ * Told whenever audit records are stored, whoever stores them, so that the relay publishes them at
+ * once rather than at its next sweep (the sweep alone would also do: this only saves the wait).
+ */
+const auditStoredListeners = new Set<() => void>();
+export function onAuditStored(listener: () => void): () => void {
+  auditStoredListeners.add(listener);
+  return () => auditStoredListeners.delete(listener);
+}
+const notifyAuditStored = () => {
+  for (const listener of auditStoredListeners) listener();
+};
+AuditSchema.post('save', notifyAuditStored);
+AuditSchema.post('insertMany', notifyAuditStored);
+AuditSchema.post('updateOne', notifyAuditStored);
+AuditSchema.post('bulkWrite', notifyAuditStored);
 
 function build(db: Connection) {
   return {

@@ -1,0 +1,96 @@
+/**
+ * The administrative events published on JetStream (and POSTed to webhooks): one per record of an
+ * enterprise's audit trail, on `um.events.<enterpriseNumber>.<kind>`, its `Nats-Msg-Id` the
+ * record's id. The body is versioned: `schemaVersion` changes only when a field is removed or its
+ * meaning changes; fields may be added within a version, so consumers ignore unknown fields.
+ */
+import { z } from 'zod';
+import { QualityTypeCode } from '../fields.js';
+import { RoleKindCode } from '../schemas.js';
+
+export const ADMIN_EVENT_SCHEMA_VERSION = 1 as const;
+
+/** An event kind: the audit action, dot-separated lower-case words (`user.registered`, `mandate.ended`). */
+export const AdminEventKind = z.string().regex(/^[a-z][a-z-]*(\.[a-z][a-z-]*)+$/);
+
+export const AdminEventV1 = z
+  .object({
+    /** The audit record's id: also `Nats-Msg-Id`, `X-UM-Event-Id`, and the key to de-duplicate on. */
+    eventId: z.string().regex(/^[0-9a-f]{24}$/),
+    schemaVersion: z.literal(ADMIN_EVENT_SCHEMA_VERSION),
+    kind: AdminEventKind,
+    enterpriseNumber: z.string().regex(/^\d{10}$/),
+    /** When the change was recorded (ISO 8601, UTC). */
+    at: z.iso.datetime(),
+    actor: z.object({ personId: z.string(), roleKind: RoleKindCode.optional(), roleId: z.string().optional() }),
+    target: z.object({ type: z.string(), id: z.string() }),
+    /** The quality the change concerns, when it concerns one. */
+    quality: QualityTypeCode.optional(),
+    /** A person's own change: the qualities they hold roles in within this enterprise. */
+    qualities: z.array(QualityTypeCode).optional(),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+    /** The request that made the change (the gateway's X-Request-Id), to follow it in the logs. */
+    requestId: z.string().optional(),
+  })
+  .meta({ title: 'User Management administrative event, version 1' });
+export type AdminEventV1 = z.infer<typeof AdminEventV1>;
+
+/**
+ * The kinds recorded today and the target each concerns. The stream carries whatever the trail
+ * records, so a consumer treats an unknown kind as one to skip, not as an error.
+ */
+export const ADMIN_EVENT_KINDS: Record<string, { target: string; what: string }> = {
+  'enterprise.onboarded': { target: 'enterprise', what: 'the contact centre registered the enterprise and its access manager (RAE)' },
+  'access-manager.replaced': { target: 'person', what: 'a new RAE replaced the previous one' },
+  'co-access-manager.designated': { target: 'person', what: 'a co-RAE was designated' },
+  'co-access-manager.edited': { target: 'person', what: "a co-RAE's data changed" },
+  'co-access-manager.deleted': { target: 'person', what: 'a co-RAE was removed' },
+  'co-access-manager.password-reset': { target: 'person', what: "a co-RAE's password was reset" },
+  'mandate.registered': { target: 'mandate', what: 'a mandate was registered' },
+  'mandate.ended': { target: 'mandate', what: 'a mandate was given an end date' },
+  'mandate.revoked': { target: 'mandate', what: 'a mandate was revoked' },
+  'quality.activated': { target: 'quality', what: 'a quality was activated with its GL' },
+  'quality.updated': { target: 'quality', what: "a quality's data changed" },
+  'quality.registry-identifiers-changed': { target: 'quality', what: "a quality's registry identifiers changed" },
+  'local-manager.designated': { target: 'person', what: 'a GL was designated (or replaced)' },
+  'co-local-manager.designated': { target: 'person', what: 'a co-GL was designated' },
+  'co-local-manager.edited': { target: 'person', what: "a co-GL's data changed" },
+  'co-local-manager.deleted': { target: 'person', what: 'a co-GL was removed' },
+  'co-local-manager.password-reset': { target: 'person', what: "a co-GL's password was reset" },
+  'technical-user.designated': { target: 'person', what: "a quality's technical user was designated" },
+  'user.registered': { target: 'person', what: 'a user was registered in a quality' },
+  'user.updated': { target: 'person', what: "a user's applications or data changed" },
+  'user.blocked': { target: 'person', what: 'a user was blocked' },
+  'user.unblocked': { target: 'person', what: 'a user was unblocked' },
+  'user.deleted': { target: 'person', what: "a user's membership was removed" },
+  'user.password-reset': { target: 'person', what: "a user's password was reset" },
+  'batch-channel.created': { target: 'batch-channel', what: 'a batch channel was created' },
+  'batch-channel.deleted': { target: 'batch-channel', what: 'a batch channel was deleted' },
+  'routing-rule.recipient-set': { target: 'routing-rule', what: "a routing rule's recipient was set" },
+  'routing-rule.channel-set': { target: 'routing-rule', what: "a routing rule's channel was set" },
+  'routing-rule.channel-deleted': { target: 'routing-rule', what: "a routing rule's channel was removed" },
+  'person.unlocked': { target: 'person', what: "the contact centre cleared a person's lock-out" },
+  'person.password-reset': { target: 'person', what: "the contact centre reset a person's password" },
+  'person.updated': { target: 'person', what: 'a person changed their own language or e-mail addresses' },
+  'password.changed': { target: 'person', what: 'a person changed their own password' },
+  'certificate.bound': { target: 'person', what: 'a person bound a certificate to their account' },
+  'certificate.removed': { target: 'person', what: "a person removed their account's certificate" },
+};
+
+/**
+ * The JetStream names of the event stream. With a Moleculer namespace (tests, several systems on
+ * one NATS) the subjects and the stream are prefixed with it; without one they are the contract's.
+ */
+export function adminEventSubjects(namespace = '') {
+  const prefix = namespace ? `${namespace}.` : '';
+  const root = `${prefix}um.events`;
+  return {
+    stream: namespace ? `UM_EVENTS_${namespace.toUpperCase().replaceAll('-', '_')}` : 'UM_EVENTS',
+    root,
+    /** The subject of one event. */
+    subject: (enterpriseNumber: string, kind: string) => `${root}.${enterpriseNumber}.${kind}`,
+    /** Every event of one enterprise. */
+    ofEnterprise: (enterpriseNumber: string) => `${root}.${enterpriseNumber}.>`,
+  };
+}
