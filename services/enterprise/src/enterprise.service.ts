@@ -10,6 +10,8 @@ import { onboardAction } from './actions/onboard.js';
 import { readActions } from './actions/read.js';
 import { createModels } from './model.js';
 import { OutboxRelay } from './outbox.js';
+import { webhookActions } from './actions/webhooks.js';
+import { WebhookDispatcher } from './webhook-dispatch.js';
 
 export const EnterpriseConfig = BaseConfig.extend({
   /** Whether this instance relays the audit outbox to JetStream (`false`: it stores records, another instance publishes them). */
@@ -22,6 +24,16 @@ export const EnterpriseConfig = BaseConfig.extend({
   UM_EVENTS_DUPLICATE_WINDOW_MS: z.coerce.number().int().min(1_000).max(7 * 24 * 3_600_000).default(3_600_000),
   /** How long UM_EVENTS keeps events (when this service creates the stream). */
   UM_EVENTS_MAX_AGE_MS: z.coerce.number().int().min(60_000).default(30 * 24 * 3_600_000),
+  /** Whether this instance sends webhook deliveries (`false`: it only manages webhooks; another instance sends). */
+  UM_WEBHOOKS: z.enum(['true', 'false']).default('true'),
+  /** Accept http/https receivers on localhost/127.0.0.1/::1 (tests, a local receiver); otherwise https on public addresses only. */
+  UM_WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
+  /** Wait before the second attempt of a failed delivery; doubled at each further attempt (at most one hour). */
+  UM_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Attempts of one delivery before it is marked failed. */
+  UM_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
+  /** A receiver that has not answered within this is counted as a failed attempt. */
+  UM_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
 });
 export type EnterpriseConfig = z.infer<typeof EnterpriseConfig>;
 
@@ -44,6 +56,23 @@ export async function buildEnterpriseService({ config, logger, db }: ServiceDeps
           logger,
         )
       : undefined;
+  const dispatcher =
+    config.UM_WEBHOOKS === 'true'
+      ? new WebhookDispatcher(
+          {
+            natsUrl: config.NATS_URL,
+            namespace: config.UM_NAMESPACE,
+            allowLoopback: config.UM_WEBHOOK_ALLOW_LOOPBACK === 'true',
+            retryBaseMs: config.UM_WEBHOOK_RETRY_BASE_MS,
+            maxAttempts: config.UM_WEBHOOK_MAX_ATTEMPTS,
+            timeoutMs: config.UM_WEBHOOK_TIMEOUT_MS,
+            duplicateWindowMs: config.UM_EVENTS_DUPLICATE_WINDOW_MS,
+            maxAgeMs: config.UM_EVENTS_MAX_AGE_MS,
+          },
+          models,
+          logger,
+        )
+      : undefined;
   return {
     name: 'enterprise',
     actions: {
@@ -53,17 +82,23 @@ export async function buildEnterpriseService({ config, logger, db }: ServiceDeps
       ...mandateActions(models),
       ...auditActions(models),
       ...backOfficeActions(models),
+      ...webhookActions(models, { allowLoopback: config.UM_WEBHOOK_ALLOW_LOOPBACK === 'true' }),
     },
     events: {
       ...auditEvents(models),
     },
     async started() {
-      if (!relay) return logger.info('audit outbox relay off on this instance (UM_EVENTS_RELAY=false)');
-      await relay.start();
-      logger.info({ stream: relay.subjects.stream, subjects: `${relay.subjects.root}.>` }, 'relaying the audit outbox to JetStream');
+      if (relay) {
+        await relay.start();
+        logger.info({ stream: relay.subjects.stream, subjects: `${relay.subjects.root}.>` }, 'relaying the audit outbox to JetStream');
+      } else logger.info('audit outbox relay off on this instance (UM_EVENTS_RELAY=false)');
+      if (dispatcher) {
+        await dispatcher.start();
+        logger.info('sending webhook deliveries');
+      }
     },
     async stopped() {
-      await relay?.stop();
+      await Promise.all([relay?.stop(), dispatcher?.stop()]);
     },
   };
 }

@@ -85,11 +85,53 @@ AuditSchema.post('insertMany', notifyAuditStored);
 AuditSchema.post('updateOne', notifyAuditStored);
 AuditSchema.post('bulkWrite', notifyAuditStored);
 
+/** A receiver of the enterprise's administrative events; the secret signs each delivery (kept: it must sign). */
+const WebhookSchema = new Schema(
+  {
+    enterpriseNumber: { type: String, required: true },
+    url: { type: String, required: true },
+    kinds: { type: [String], default: undefined },
+    secret: { type: String, required: true },
+  },
+  { timestamps: true, collection: 'webhooks', versionKey: false },
+);
+WebhookSchema.index({ enterpriseNumber: 1 });
+
+/**
+ * One event for one webhook, keyed `<webhookId>:<eventId>` (an event consumed twice is delivered
+ * once), sent until a 2xx or the attempts run out; `claimedBy`/`claimUntil` as in the audit outbox.
+ */
+const WebhookDeliverySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    webhookId: { type: String, required: true },
+    enterpriseNumber: { type: String, required: true },
+    eventId: { type: String, required: true },
+    kind: { type: String, required: true },
+    /** The exact body sent (and signed) at every attempt. */
+    body: { type: String, required: true },
+    status: { type: String, enum: ['pending', 'delivered', 'failed'], required: true },
+    attempts: { type: Number, required: true, default: 0 },
+    nextAttemptAt: { type: Date },
+    lastAttemptAt: { type: Date },
+    lastStatus: { type: Number },
+    lastError: { type: String },
+    deliveredAt: { type: Date },
+    claimedBy: { type: String },
+    claimUntil: { type: Date },
+  },
+  { collection: 'webhook_deliveries', versionKey: false },
+);
+WebhookDeliverySchema.index({ webhookId: 1, eventId: -1 });
+WebhookDeliverySchema.index({ status: 1, nextAttemptAt: 1 });
+
 function build(db: Connection) {
   return {
     Enterprise: db.model('Enterprise', EnterpriseSchema) as Model<EnterpriseDoc>,
     Mandate: db.model('Mandate', MandateSchema),
     Audit: db.model('Audit', AuditSchema),
+    Webhook: db.model('Webhook', WebhookSchema),
+    WebhookDelivery: db.model('WebhookDelivery', WebhookDeliverySchema),
   };
 }
 export type EnterpriseModels = ReturnType<typeof build>;

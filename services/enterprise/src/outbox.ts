@@ -13,7 +13,7 @@
  * until `claimUntil`): what makes the event go out once is the de-duplication by `Nats-Msg-Id`.
  */
 import { randomBytes } from 'node:crypto';
-import { RetentionPolicy, StorageType, nanos, type JetStreamClient, type NatsConnection } from 'nats';
+import { RetentionPolicy, StorageType, nanos, type JetStreamClient, type NatsConnection, type StreamConfig } from 'nats';
 import { ADMIN_EVENT_SCHEMA_VERSION, adminEventSubjects, type AdminEventV1 } from '@um/contracts';
 import { connectJetStream, ensureStream, type Logger } from '@um/platform';
 import { onAuditStored, type EnterpriseModels } from './model.js';
@@ -45,6 +45,21 @@ type AuditDoc = {
   after?: unknown;
   requestId?: string | null;
 };
+
+/** The UM_EVENTS stream, as whichever part of the service reaches NATS first creates it. */
+export function eventStreamConfig(
+  subjects: ReturnType<typeof adminEventSubjects>,
+  options: { duplicateWindowMs: number; maxAgeMs: number },
+): Partial<StreamConfig> & { name: string } {
+  return {
+    name: subjects.stream,
+    subjects: [`${subjects.root}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    duplicate_window: nanos(options.duplicateWindowMs),
+    max_age: nanos(options.maxAgeMs),
+  };
+}
 
 /** The event of one audit record (the schema is AdminEventV1 in @um/contracts). */
 export function eventOf(doc: AuditDoc): AdminEventV1 {
@@ -128,14 +143,7 @@ export class OutboxRelay {
   private async ensureStream(): Promise<void> {
     if (this.streamReady) return;
     const jsm = await this.nc!.jetstreamManager();
-    await ensureStream(jsm, {
-      name: this.subjects.stream,
-      subjects: [`${this.subjects.root}.>`],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      duplicate_window: nanos(this.options.duplicateWindowMs),
-      max_age: nanos(this.options.maxAgeMs),
-    });
+    await ensureStream(jsm, eventStreamConfig(this.subjects, this.options));
     this.streamReady = true;
   }
 

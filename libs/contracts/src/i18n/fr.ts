@@ -61,6 +61,8 @@ export const fr = {
     REQUEST_TIMEOUT: ['Délai dépassé', 'La demande n’est pas arrivée à temps.'],
     HEADERS_TOO_LARGE: ['En-têtes trop grands', 'L’adresse et les en-têtes de la demande sont trop grands.'],
     URI_TOO_LONG: ['Adresse trop longue', 'L’adresse de la demande est trop longue.'],
+    WEBHOOK_URL_REFUSED: ['Adresse du destinataire refusée', 'Le destinataire d’un webhook doit être une adresse https sur l’internet public.'],
+    WEBHOOK_LIMIT_REACHED: ['Trop de webhooks', 'L’entreprise a atteint le nombre maximal de webhooks : supprimez-en un d’abord.'],
     INTERNAL: ['Erreur interne', 'Un problème est survenu de notre côté.'],
     SERVICE_UNAVAILABLE: ['Service indisponible', 'Un service est indisponible : réessayez dans un instant.'],
   },

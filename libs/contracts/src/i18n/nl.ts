@@ -61,6 +61,8 @@ export const nl = {
     REQUEST_TIMEOUT: ['Tijd verstreken', 'De aanvraag kwam niet op tijd aan.'],
     HEADERS_TOO_LARGE: ['Headers te groot', 'Het adres en de headers van de aanvraag zijn te groot.'],
     URI_TOO_LONG: ['Adres te lang', 'Het adres van de aanvraag is te lang.'],
+    WEBHOOK_URL_REFUSED: ['Adres van de ontvanger geweigerd', 'De ontvanger van een webhook moet een https-adres op het publieke internet zijn.'],
+    WEBHOOK_LIMIT_REACHED: ['Te veel webhooks', 'De onderneming heeft het maximale aantal webhooks: verwijder er eerst een.'],
     INTERNAL: ['Interne fout', 'Er liep iets mis aan onze kant.'],
     SERVICE_UNAVAILABLE: ['Dienst niet beschikbaar', 'Een dienst is niet beschikbaar: probeer zo dadelijk opnieuw.'],
   },

@@ -5,7 +5,7 @@
  * meaning changes; fields may be added within a version, so consumers ignore unknown fields.
  */
 import { z } from 'zod';
-import { QualityTypeCode } from '../fields.js';
+import { EnterpriseNumber, ObjectId, QualityTypeCode } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 export const ADMIN_EVENT_SCHEMA_VERSION = 1 as const;
@@ -75,6 +75,8 @@ export const ADMIN_EVENT_KINDS: Record<string, { target: string; what: string }>
   'person.updated': { target: 'person', what: 'a person changed their own language or e-mail addresses' },
   'password.changed': { target: 'person', what: 'a person changed their own password' },
   'certificate.bound': { target: 'person', what: 'a person bound a certificate to their account' },
+  'webhook.registered': { target: 'webhook', what: 'a webhook was registered (its URL and kinds; never its secret)' },
+  'webhook.removed': { target: 'webhook', what: 'a webhook was removed' },
   'certificate.removed': { target: 'person', what: "a person removed their account's certificate" },
 };
 
@@ -94,3 +96,46 @@ export function adminEventSubjects(namespace = '') {
     ofEnterprise: (enterpriseNumber: string) => `${root}.${enterpriseNumber}.>`,
   };
 }
+
+// ---- webhooks: the events POSTed to an enterprise's own receiver -----------------------------
+
+export const WebhookBody = z.strictObject({
+  /** https on a public address (PRODUCT: webhooks; the rule is webhookUrlProblem in @um/domain). */
+  url: z.string().min(1).max(2_000),
+  /** Only these kinds (default: every kind). */
+  kinds: z.array(AdminEventKind).min(1).max(50).optional(),
+});
+export type WebhookBody = z.infer<typeof WebhookBody>;
+
+export const WebhookView = z.object({
+  webhookId: z.string(),
+  url: z.string(),
+  kinds: z.array(z.string()).optional(),
+  createdAt: z.string(),
+});
+export type WebhookView = z.infer<typeof WebhookView>;
+
+/** The answer to a registration: the only time the signing secret is shown. */
+export const WebhookCreated = WebhookView.extend({
+  /** Signs every delivery (`X-UM-Signature: sha256=<hex HMAC-SHA256 of the body>`); keep it secret. */
+  secret: z.string(),
+});
+export const WebhookList = z.object({ items: z.array(WebhookView) });
+
+export const WebhookParams = z.strictObject({ enterpriseNumber: EnterpriseNumber, webhookId: ObjectId });
+
+export const WebhookDeliveryView = z.object({
+  eventId: z.string(),
+  kind: z.string(),
+  /** `pending`: waiting for its (next) attempt; `delivered`: a 2xx answer; `failed`: attempts used up. */
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  /** The receiver's last HTTP status, absent when it gave none (refused, timed out, address refused). */
+  lastStatus: z.number().int().optional(),
+  lastError: z.string().optional(),
+  lastAttemptAt: z.string().optional(),
+  nextAttemptAt: z.string().optional(),
+  deliveredAt: z.string().optional(),
+});
+export type WebhookDeliveryView = z.infer<typeof WebhookDeliveryView>;
+export const WebhookDeliveryPage = z.object({ items: z.array(WebhookDeliveryView), total: z.number(), page: z.number(), pageSize: z.number() });
