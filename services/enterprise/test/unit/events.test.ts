@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import { ADMIN_EVENT_KINDS, AdminEventKind, AdminEventV1, adminEventSubjects } from '@um/contracts';
 import { eventOf } from '../../src/outbox';
+import { webhookSignature } from '../../src/webhook-dispatch';
 
 const record = {
   _id: new Types.ObjectId('665f1c2e9b1d4a0012345678'),
@@ -74,5 +75,17 @@ describe('subjects', () => {
     const s = adminEventSubjects('t1a-b');
     expect(s.stream).toBe('UM_EVENTS_T1A_B');
     expect(s.subject('0403170701', 'mandate.ended')).toBe('t1a-b.um.events.0403170701.mandate.ended');
+  });
+});
+
+describe('webhookSignature', () => {
+  test('when a body is signed, then the header is sha256= and the hex HMAC-SHA256 of the body with the secret (RFC 4231-style known vector)', () => {
+    expect(webhookSignature('key', 'The quick brown fox jumps over the lazy dog')).toBe('sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+  });
+  test('when one byte of the body or the secret differs, then the signature differs', () => {
+    const body = JSON.stringify(eventOf(record));
+    const signed = webhookSignature('a'.repeat(64), body);
+    expect(webhookSignature('a'.repeat(63) + 'b', body)).not.toBe(signed);
+    expect(webhookSignature('a'.repeat(64), body.replace('0403170701', '0403170702'))).not.toBe(signed);
   });
 });
