@@ -36,6 +36,11 @@ export const AdminEventV1 = z
   .meta({ title: 'User Management administrative event, version 1' });
 export type AdminEventV1 = z.infer<typeof AdminEventV1>;
 
+/** The JSON Schema of version 1 as docs/events.md shows it (additional properties allowed: fields may be added within a version). */
+export function adminEventJsonSchema(): string {
+  return JSON.stringify(z.toJSONSchema(AdminEventV1, { io: 'input' }), null, 2);
+}
+
 /**
  * The kinds recorded today and the target each concerns. The stream carries whatever the trail
  * records, so a consumer treats an unknown kind as one to skip, not as an error.
@@ -75,9 +80,9 @@ export const ADMIN_EVENT_KINDS: Record<string, { target: string; what: string }>
   'person.updated': { target: 'person', what: 'a person changed their own language or e-mail addresses' },
   'password.changed': { target: 'person', what: 'a person changed their own password' },
   'certificate.bound': { target: 'person', what: 'a person bound a certificate to their account' },
+  'certificate.removed': { target: 'person', what: "a person removed their account's certificate" },
   'webhook.registered': { target: 'webhook', what: 'a webhook was registered (its URL and kinds; never its secret)' },
   'webhook.removed': { target: 'webhook', what: 'a webhook was removed' },
-  'certificate.removed': { target: 'person', what: "a person removed their account's certificate" },
 };
 
 /**
