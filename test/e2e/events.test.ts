@@ -15,7 +15,7 @@ import mongoose from 'mongoose';
 import { connect, type NatsConnection } from 'nats';
 import { AdminEventV1 } from '@um/contracts';
 import { waitForLog, startTestSystem, type TestSystem } from '../support/system';
-import { personBody } from '../support/fixtures';
+import { GOOD_PASSWORD, personBody } from '../support/fixtures';
 import { buildWorld, type World } from '../support/world';
 import path from 'node:path';
 
@@ -154,6 +154,25 @@ async function registerUser(token: string | undefined) {
 }
 
 const hmac = (secret: string, raw: string) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+
+describe("a person's own change", () => {
+  test("when a user changes their own language, then the copy in their enterprise's trail goes out as person.updated with the qualities they hold", async () => {
+    const body = personBody();
+    const created = await sys.api.post(`/enterprises/${A()}/qualities/employer/users`, { ...body, applications: ['dimona'] }, w.tokens.rae);
+    expect(created.status).toBe(201);
+    const login = await sys.api.post('/auth/login', { username: body.username, password: GOOD_PASSWORD });
+    expect(login.status).toBe(200);
+    expect((await sys.api.request('PATCH', '/me', { token: login.body.token, body: { language: 'de' } })).status).toBe(200);
+
+    const personId = created.body.personId as string;
+    const isIt = (e: { body: any }) => e.body.kind === 'person.updated' && e.body.target.id === personId;
+    await until(async () => (await eventsOf(A())).some(isIt), 'the person.updated event');
+    const events = (await eventsOf(A())).filter(isIt);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.subject).toBe(`${sys.namespace}.um.events.${A()}.person.updated`);
+    expect(AdminEventV1.parse(events[0]!.body)).toMatchObject({ actor: { personId }, qualities: ['employer'], after: { language: 'de' } });
+  });
+});
 
 describe('webhooks', () => {
   test('when the RAE registers a webhook for user.registered, then a registration is POSTed to it, signed with the secret shown once, with its event id and timestamp, and the log shows it delivered', async () => {
