@@ -9,6 +9,7 @@ import { connect, type NatsConnection } from 'nats';
 import { AdminEventV1 } from '@um/contracts';
 import { BaseConfig, connectStore, createLogger, initModels, loadConfig } from '@um/platform';
 import { requireServers } from '../../../../test/support/broker';
+import { indexOfPlan } from '../../../../test/support/plan';
 import { createModels, type EnterpriseModels } from '../../src/model';
 import { OutboxRelay, eventOf } from '../../src/outbox';
 
@@ -128,4 +129,14 @@ test('when a record is stored while a relay runs, then it is published; a batch 
   r.kick();
   await until(async () => (await pendingOf(en)) === 0, 'the formerly claimed record published');
   expect((await eventsOf(en)).map((e) => e.msgId)).toEqual([String(fresh._id), String(claimed._id)]);
+});
+
+test('when the trail holds thousands of published records, then the look-up of pending ones reads the index rather than the whole trail', async () => {
+  const en = '0400000004';
+  await models.Audit.collection.insertMany(Array.from({ length: 3_000 }, (_v, i) => ({ ...record(en, i), publishedAt: new Date() })));
+  await models.Audit.create(record(en, 3_001));
+  expect(indexOfPlan(await models.Audit.find({ pending: true }).explain())).toBeDefined();
+  await relay().start();
+  await until(async () => (await pendingOf(en)) === 0, 'the pending record published');
+  expect(await eventsOf(en)).toHaveLength(1);
 });
