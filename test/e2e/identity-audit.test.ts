@@ -7,6 +7,7 @@
 import mongoose from 'mongoose';
 import { issueCertificate } from '../support/certificates';
 import { GOOD_PASSWORD, personBody } from '../support/fixtures';
+import { stopProcess } from '@um/devkit';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { buildWorld, type World } from '../support/world';
 
@@ -164,6 +165,24 @@ describe("the enterprise's trail", () => {
     // The co-RAE's designation concerns no quality: the RAE sees it, a GL does not.
     expect(all.some((i) => i.quality === undefined)).toBe(true);
   });
+
+  test('when no enterprise instance is up while a person changes their own data, then the change still reaches the enterprise trail once an instance starts', async () => {
+    const u = await employerUser();
+    const [enterprise] = sys.of('enterprise');
+    await stopProcess(enterprise!);
+    // The event identity emits now finds nobody: only the person's trail holds the change.
+    expect((await sys.api.request('PUT', '/me/password', { token: u.token, body: { currentPassword: GOOD_PASSWORD, newPassword: 'Offline#2029' } })).status).toBe(204);
+    expect((await personTrail(u.personId)).items.filter((i) => i.action === 'password.changed')).toHaveLength(1);
+    sys.startInstance('enterprise');
+    const copies = (items: Array<Record<string, any>>) => items.filter((i) => i.target.id === u.personId && i.action === 'password.changed');
+    // Read until the new instance answers and has fetched the record from identity (at its start).
+    const readable = async () => {
+      const res = await sys.api.get(`/enterprises/${A()}/audit?pageSize=100`, w.tokens.rae);
+      return res.status === 200 ? (res.body.items as Array<Record<string, any>>) : [];
+    };
+    const seen = await eventually(readable, (items) => copies(items).length > 0, 60_000);
+    expect(copies(seen)).toEqual([expect.objectContaining({ enterpriseNumber: A(), actor: { personId: u.personId }, quality: 'employer' })]);
+  }, 90_000);
 
   test('when a person changes their password, then no password, hash or certificate body reaches the enterprise trail', async () => {
     const u = await employerUser();

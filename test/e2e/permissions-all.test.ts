@@ -57,6 +57,7 @@ const post = (url: string, body: unknown) => req('POST', url, w.tokens.rae, body
 const freshUser = async () => (await post(`${Q()}/users`, { ...personBody(), applications: ['dimona'] })).personId as string;
 const freshCoRae = async () => (await post(`/enterprises/${A()}/co-access-managers`, personBody())).personId as string;
 const freshCoGl = async () => (await post(`${Q()}/co-local-managers`, personBody())).personId as string;
+const freshScimToken = async () => (await post(`${Q()}/scim-tokens`, {})).tokenId as string;
 const freshChannel = async () => (await post(`/enterprises/${A()}/batch-channels`, { type: 'isabel', name: `c${Math.random()}`.slice(0, 12), parameters: { mailbox: 'mbx1' } })).channelId as string;
 let known: string | undefined;
 const knownNiss = async () => (known ??= (await req('GET', `${Q()}/users/${w.personIds.userE}`, w.tokens.rae)).body.niss as string);
@@ -143,6 +144,9 @@ const cases: Case[] = [
   { route: `DELETE ${QT}/co-local-managers/{personId}`, ok: 204, prepare: freshCoGl, send: (t, id) => req('DELETE', `${Q()}/co-local-managers/${id}`, t) },
   { route: `POST ${QT}/co-local-managers/{personId}/block`, ok: 200, prepare: freshCoGl, send: (t, id) => req('POST', `${Q()}/co-local-managers/${id}/block`, t) },
   { route: `POST ${QT}/co-local-managers/{personId}/unblock`, ok: 200, prepare: freshCoGl, send: (t, id) => req('POST', `${Q()}/co-local-managers/${id}/unblock`, t) },
+  { route: `GET ${QT}/scim-tokens`, ok: 200, send: (t) => req('GET', `${Q()}/scim-tokens`, t) },
+  { route: `POST ${QT}/scim-tokens`, ok: 201, send: (t) => req('POST', `${Q()}/scim-tokens`, t, { label: 'HR' }) },
+  { route: `DELETE ${QT}/scim-tokens/{tokenId}`, ok: 204, prepare: freshScimToken, send: (t, id) => req('DELETE', `${Q()}/scim-tokens/${id}`, t) },
   { route: `PUT ${QT}/technical-user`, ok: 200, send: (t) => req('PUT', `${Q()}/technical-user`, t, personBody()) },
   { route: `GET ${QT}/routing`, ok: 200, send: (t) => req('GET', `${Q()}/routing`, t) },
   { route: `PUT ${QT}/routing/{declarationType}`, ok: 200, send: (t) => req('PUT', `${Q()}/routing/drs-unemployment`, t, { recipient: A() }) },

@@ -193,6 +193,29 @@ describe('routing rules', () => {
     expect(await ruleOf('drs-unemployment')).toEqual(expect.objectContaining({ channel: 'ebox', state: 'active' }));
   });
 
+  test("when another quality's GL deletes a channel at the very moment the employer's GL routes to it, then never both: the employer's rule is never cut by the other quality", async () => {
+    await expectOk('recipient', req('PUT', routing(A, 'drs-unemployment'), w.tokens.glE, { recipient: A }));
+    await expectOk('ebox', req('PUT', `${routing(A, 'drs-unemployment')}/channel`, w.tokens.glE, { channel: 'ebox' }));
+    const outcomes: string[] = [];
+    for (let round = 0; round < 12; round += 1) {
+      const ftp = await expectOk('ftp', req('POST', `/enterprises/${A}/batch-channels`, w.tokens.rae, { type: 'ftp', name: `race ${round}`, parameters: { host: '10.0.0.2' } }));
+      const [set, del] = await Promise.all([
+        req('PUT', `${routing(A, 'drs-unemployment')}/channel`, w.tokens.glE, { channel: ftp.channelId }),
+        req('DELETE', `/enterprises/${A}/batch-channels/${ftp.channelId}`, w.tokens.glM),
+      ]);
+      outcomes.push(`${set.status}/${del.status}`);
+      const rule = await ruleOf('drs-unemployment');
+      const channelLeft = (await channelsOf(A, w.tokens.rae)).some((c) => c.channelId === ftp.channelId);
+      // At most one wins; the employer's rule is active, on the channel only if it still exists.
+      expect(set.status === 200 && del.status === 204).toBe(false);
+      expect(rule.state).toBe('active');
+      if (set.status === 200) expect({ channel: rule.channel, channelLeft }).toEqual({ channel: ftp.channelId, channelLeft: true });
+      if (del.status === 204) expect({ channel: rule.channel, channelLeft }).toEqual({ channel: 'ebox', channelLeft: false });
+      await expectOk('back to ebox', req('PUT', `${routing(A, 'drs-unemployment')}/channel`, w.tokens.glE, { channel: 'ebox' }));
+    }
+    process.stdout.write(`set/delete outcomes: ${outcomes.join(' ')}\n`);
+  });
+
   test("when the GL or co-GL deletes a channel only its own quality's rules use, then it is deleted and the rules become channel-deleted", async () => {
     for (const actor of ['glE', 'coGlE'] as const) {
       const isabel = await expectOk('isabel', req('POST', `/enterprises/${A}/batch-channels`, w.tokens.rae, { type: 'isabel', name: 'own', parameters: { mailbox: 'own-q' } }));

@@ -65,6 +65,8 @@ const CLASSIFIED: Record<string, Kind> = {
   [`POST ${EN}/batch-channels`]: 'none',
   [`DELETE ${EN}/batch-channels/{channelId}`]: 'none',
   [`PATCH ${QT}`]: 'none',
+  [`POST ${QT}/scim-tokens`]: 'none',
+  [`DELETE ${QT}/scim-tokens/{tokenId}`]: 'none',
   [`POST ${QT}/users`]: 'designation',
   [`PATCH ${QT}/users/{personId}`]: 'person',
   [`DELETE ${QT}/users/{personId}`]: 'membership',

@@ -24,6 +24,10 @@ export const ErrorCodes = {
   CHANNEL_NOT_OWNED: 400,
   APPLICATION_NOT_IN_CATALOGUE: 400,
   APPLICATION_NEEDS_QUALITY: 400,
+  /** A SCIM filter outside what /scim/v2 supports (userName, externalId or id `eq`). */
+  INVALID_FILTER: 400,
+  /** A SCIM PATCH of an attribute it may not change (person-level data, RFC 7644 `mutability`). */
+  SCIM_MUTABILITY: 400,
   CURRENT_PASSWORD_WRONG: 400,
   PASSWORD_REUSED: 400,
   CERTIFICATE_MALFORMED: 400,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { RoleKindCode } from './schemas.js';
-import { AuditActor, PersonScope } from './schemas/identity.js';
+import { SharedPersonAudit } from './schemas/identity.js';
 import { QualityTypeCode } from './fields.js';
 
 const RoleRef = z.object({
@@ -37,21 +37,11 @@ export const Events = {
     .object({ sessionId: z.string().optional(), personId: z.string().optional(), roleId: z.string().optional() })
     .refine((scope) => scope.sessionId || scope.personId || scope.roleId, 'name a session, a person or a role'),
   /**
-   * A change a person made to their own person-level data (password, certificate, language,
-   * e-mails), as identity recorded it in the person's trail: the enterprise service copies it into
-   * the trail of each enterprise the person holds a role in (see enterprise's audit.ts).
+   * A person changed their own person-level data (SharedPersonAudit): the enterprise service copies
+   * it at once into the trails of the person's enterprises; what it misses it fetches from identity
+   * (identity.pendingSharedAudit), so the event only makes the copy immediate.
    */
-  'identity.person.audited': z.object({
-    auditId: z.string(),
-    personId: z.string(),
-    at: z.string(),
-    action: z.string(),
-    actor: AuditActor,
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
-    requestId: z.string().optional(),
-    scopes: z.array(PersonScope).max(1_000),
-  }),
+  'identity.person.audited': SharedPersonAudit,
   /** A person's profile changed (names, title, language, e-mails): denormalised copies follow. */
   'identity.person.changed': z.object({ personId: z.string() }),
   /**

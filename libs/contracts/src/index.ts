@@ -10,3 +10,4 @@ export * from './schemas/users.js';
 export * from './i18n/index.js';
 export * from './schemas/catalogue.js';
 export * from './schemas/events.js';
+export * from './schemas/scim.js';

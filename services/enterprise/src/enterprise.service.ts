@@ -1,9 +1,8 @@
-import type { ServiceSchema } from 'moleculer';
+import type { ServiceBroker, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
-import { BaseConfig, type ServiceDeps } from '@um/platform';
-import { initModels } from '@um/platform';
+import { BaseConfig, initModels, type ServiceDeps } from '@um/platform';
 import { accessManagerActions } from './actions/access-managers.js';
-import { auditActions, auditEvents } from './actions/audit.js';
+import { auditActions, auditEvents, fetchSharedAudit } from './actions/audit.js';
 import { backOfficeActions } from './actions/back-office.js';
 import { mandateActions } from './actions/mandates.js';
 import { onboardAction } from './actions/onboard.js';
@@ -14,6 +13,11 @@ import { webhookActions } from './actions/webhooks.js';
 import { WebhookDispatcher } from './webhook-dispatch.js';
 
 export const EnterpriseConfig = BaseConfig.extend({
+  /**
+   * Every this many seconds (and at start) each instance fetches from identity the changes people
+   * made to their own data that are not yet in their enterprises' trails (their event was lost).
+   */
+  UM_AUDIT_RELAY_SECONDS: z.coerce.number().int().min(1).max(24 * 3_600).default(30),
   /** Whether this instance relays the audit outbox to JetStream (`false`: it stores records, another instance publishes them). */
   UM_EVENTS_RELAY: z.enum(['true', 'false']).default('true'),
   /** Pending events are looked for this often besides right after each change (another instance's, one that died). */
@@ -37,10 +41,24 @@ export const EnterpriseConfig = BaseConfig.extend({
 });
 export type EnterpriseConfig = z.infer<typeof EnterpriseConfig>;
 
-export async function buildEnterpriseService({ config, logger, db }: ServiceDeps<EnterpriseConfig>): Promise<ServiceSchema> {
+export async function buildEnterpriseService({ config, db, logger }: ServiceDeps<EnterpriseConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
   await initModels(db, Object.values(models));
-  const relay =
+  let relayTimer: NodeJS.Timeout | undefined;
+  let relaying = false;
+  const relay = async (broker: ServiceBroker) => {
+    if (relaying) return;
+    relaying = true;
+    try {
+      const copied = await fetchSharedAudit(models, broker);
+      if (copied > 0) logger.info({ copied }, 'self-service audit records copied into the enterprise trails');
+    } catch (err) {
+      logger.warn({ err }, 'could not fetch self-service audit records from identity; trying again later');
+    } finally {
+      relaying = false;
+    }
+  };
+  const outbox =
     config.UM_EVENTS_RELAY === 'true'
       ? new OutboxRelay(
           {
@@ -75,6 +93,25 @@ export async function buildEnterpriseService({ config, logger, db }: ServiceDeps
       : undefined;
   return {
     name: 'enterprise',
+    async started() {
+      const broker = this.broker;
+      // Not awaited: this instance serves at once; identity may start after it.
+      void broker.waitForServices('identity').then(() => relay(broker), () => undefined);
+      relayTimer = setInterval(() => void relay(broker), config.UM_AUDIT_RELAY_SECONDS * 1_000);
+      relayTimer.unref();
+      if (outbox) {
+        await outbox.start();
+        logger.info({ stream: outbox.subjects.stream, subjects: `${outbox.subjects.root}.>` }, 'relaying the audit outbox to JetStream');
+      } else logger.info('audit outbox relay off on this instance (UM_EVENTS_RELAY=false)');
+      if (dispatcher) {
+        await dispatcher.start();
+        logger.info('sending webhook deliveries');
+      }
+    },
+    async stopped() {
+      clearInterval(relayTimer);
+      await Promise.all([outbox?.stop(), dispatcher?.stop()]);
+    },
     actions: {
       ...onboardAction(models),
       ...readActions(models),
@@ -86,19 +123,6 @@ export async function buildEnterpriseService({ config, logger, db }: ServiceDeps
     },
     events: {
       ...auditEvents(models),
-    },
-    async started() {
-      if (relay) {
-        await relay.start();
-        logger.info({ stream: relay.subjects.stream, subjects: `${relay.subjects.root}.>` }, 'relaying the audit outbox to JetStream');
-      } else logger.info('audit outbox relay off on this instance (UM_EVENTS_RELAY=false)');
-      if (dispatcher) {
-        await dispatcher.start();
-        logger.info('sending webhook deliveries');
-      }
-    },
-    async stopped() {
-      await Promise.all([relay?.stop(), dispatcher?.stop()]);
     },
   };
 }

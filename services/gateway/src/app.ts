@@ -26,6 +26,8 @@ import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { qualityRoutes } from './routes/qualities.js';
 import { routingRoutes } from './routes/routing.js';
+import { registerScimErrors, scimRoutes, SCIM_PREFIX } from './routes/scim.js';
+import { scimTokenRoutes } from './routes/scim-tokens.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AppDeps {
@@ -100,6 +102,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       enterpriseRoutes(api, broker);
       webhookRoutes(api, broker);
       qualityRoutes(api, broker);
+      scimTokenRoutes(api, broker);
       userRoutes(api, broker);
       routingRoutes(api, broker);
       authorizationRoutes(api, broker);
@@ -107,6 +110,9 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
     },
     { prefix: '/api/v1' },
   );
+  // SCIM 2.0 for HR systems: its own authentication (per-quality tokens) and error shape.
+  registerScimErrors(app);
+  await app.register(async (scim) => scimRoutes(scim, broker), { prefix: SCIM_PREFIX });
   await registerConsole(app);
   return app;
 }

@@ -27,6 +27,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'quality', description: 'A quality of an enterprise: details, local manager, technical user' },
   { name: 'co-local-managers', description: 'Co-local-managers of a quality' },
   { name: 'users', description: 'Users of a quality and the enterprise-wide search' },
+  { name: 'scim', description: "A quality's SCIM tokens, with which an HR system provisions its users over SCIM 2.0 at /scim/v2/{enterpriseNumber}/{type} (docs/scim.md)" },
   { name: 'batch-channels', description: "The enterprise's batch channels (senders directory)" },
   { name: 'routing', description: 'Routing rules of structured messages: recipient and channel per declaration type' },
   { name: 'structured-messages', description: 'Structured messages of a quality and their status' },

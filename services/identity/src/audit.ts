@@ -9,18 +9,23 @@
  * through a use-case of enterprise, quality or user-management, which records them in the
  * enterprise's trail itself; identity keeps them in the person's trail only (no duplicate). The
  * changes a person makes to their own data (`selfService: true` below) have no use-case above
- * identity, so identity *emits* `identity.person.audited` with the enterprises (and qualities) the
- * person holds roles in, read from its own roles; the enterprise service subscribes and stores a
- * copy per enterprise, idempotently (one copy per record and enterprise). An event rather than a
- * merge at query time: the enterprise trail stays one indexed, paginated query, and identity knows
- * nothing of who reads it. The person's trail is the record of reference; a copy whose event is
- * lost (no enterprise instance up at that moment) is missing from the enterprise's trail only.
+ * identity, so identity stores them with the enterprises (and qualities) the person holds roles in,
+ * read from its own roles, and marked `sharePending`. The enterprise service copies each into
+ * those enterprises' trails, idempotently (one copy per record and enterprise), then acknowledges
+ * it (identity.acknowledgeSharedAudit), which clears the mark. It learns of a record two ways:
+ * - at once, from the `identity.person.audited` event emitted after the record is stored;
+ * - by asking for the records still marked (identity.pendingSharedAudit) when it starts and
+ *   every UM_AUDIT_RELAY_SECONDS: an event that found no enterprise instance up, or whose copy
+ *   failed, is made up for there. So a self-service change always reaches the enterprise trail,
+ *   a little later at worst; the person's trail is the record of reference.
+ * A copy rather than a merge at query time: the enterprise trail stays one indexed, paginated
+ * query, and identity knows nothing of who reads it.
  * Logins and lock-outs stay in the person's trail: they are not changes to the enterprise's
  * people, and a login belongs to no enterprise until a role is chosen.
  */
 import { Types } from 'mongoose';
 import type { Context } from 'moleculer';
-import type { CallMeta, PersonAuditRecord } from '@um/contracts';
+import type { CallMeta, PersonAuditRecord, SharedPersonAudit } from '@um/contracts';
 import type { QualityType } from '@um/domain';
 import { emitEvent } from '@um/platform';
 import type { IdentityContext } from './context.js';
@@ -60,26 +65,31 @@ export async function auditPerson(ic: IdentityContext, ctx: Ctx, event: PersonEv
     ...(ctx.requestID ? { requestId: ctx.requestID } : {}),
   };
   try {
-    const stored = await ic.models.PersonAudit.create(record);
-    if (event.selfService && event.personId && actor) {
-      const scopes = await scopesOf(ic, String(event.personId));
-      if (scopes.length > 0) {
-        await emitEvent(ctx, 'identity.person.audited', {
-          auditId: String(stored._id),
-          personId: String(event.personId),
-          at: record.at.toISOString(),
-          action: event.action,
-          actor,
-          ...(event.before !== undefined ? { before: event.before } : {}),
-          ...(event.after !== undefined ? { after: event.after } : {}),
-          ...(record.requestId ? { requestId: record.requestId } : {}),
-          scopes,
-        });
-      }
-    }
+    const scopes = event.selfService && event.personId && actor ? await scopesOf(ic, String(event.personId)) : [];
+    const stored = await ic.models.PersonAudit.create(scopes.length > 0 ? { ...record, scopes, sharePending: true } : record);
+    // Best effort: a lost event is made up for by the enterprise service's periodic fetch.
+    if (scopes.length > 0) await emitEvent(ctx, 'identity.person.audited', sharedView(stored.toObject())).catch((err: unknown) => ic.logger.warn({ err, auditId: String(stored._id) }, 'identity.person.audited not emitted; the enterprise service fetches the record later'));
   } catch (err) {
     ic.logger.error({ err, audit: record }, 'person audit record not stored');
   }
+}
+
+type StoredRecord = Parameters<typeof personAuditView>[0] & { scopes?: Array<{ enterpriseNumber?: string | null; qualities?: string[] | null }> | null };
+
+/** A self-service record as the enterprise service copies it. */
+export function sharedView(doc: StoredRecord): SharedPersonAudit {
+  const view = personAuditView(doc);
+  return {
+    auditId: view.auditId,
+    personId: view.personId ?? '',
+    at: view.at,
+    action: view.action,
+    actor: view.actor ?? { personId: view.personId ?? '' },
+    ...(view.before !== undefined ? { before: view.before } : {}),
+    ...(view.after !== undefined ? { after: view.after } : {}),
+    ...(view.requestId ? { requestId: view.requestId } : {}),
+    scopes: (doc.scopes ?? []).map((scope) => ({ enterpriseNumber: scope.enterpriseNumber ?? '', qualities: (scope.qualities ?? []) as QualityType[] })),
+  };
 }
 
 /** The enterprises the person holds roles in (active or blocked), each with the qualities of those roles. */

@@ -105,10 +105,17 @@ const PersonAuditSchema = new Schema(
     before: { type: Schema.Types.Mixed },
     after: { type: Schema.Types.Mixed },
     requestId: { type: String },
+    /**
+     * A person's own change to share with the enterprises they held roles in at that moment
+     * (`scopes`); `sharePending` until the enterprise service acknowledges its copies (audit.ts).
+     */
+    scopes: { type: [new Schema({ enterpriseNumber: String, qualities: [String] }, { _id: false })], default: undefined },
+    sharePending: { type: Boolean },
   },
   { collection: 'person_audit' },
 );
 PersonAuditSchema.index({ personId: 1, at: -1 });
+PersonAuditSchema.index({ sharePending: 1, at: 1 }, { sparse: true });
 
 export type PersonDoc = InferSchemaType<typeof PersonSchema> & { _id: import('mongoose').Types.ObjectId };
 export type RoleDoc = InferSchemaType<typeof RoleSchema> & { _id: import('mongoose').Types.ObjectId };

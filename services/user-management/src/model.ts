@@ -29,6 +29,8 @@ const MembershipSchema = new Schema(
     status: { type: String, enum: ['active', 'blocked'], required: true },
     applications: { type: [String], default: [] },
     companyEmail: { type: String },
+    /** The HR system's id of this membership (SCIM `externalId`), unique within the quality. */
+    externalId: { type: String },
     // The person, as identity last said (refreshed from identity.person.changed / account.changed).
     username: { type: String },
     firstName: { type: String, required: true },
@@ -48,6 +50,8 @@ const MembershipSchema = new Schema(
 );
 // A person's profile or account change rewrites each of their memberships.
 MembershipSchema.index({ personId: 1 });
+// A SCIM client finds its users by externalId (filter `externalId eq "…"`).
+MembershipSchema.index({ enterpriseNumber: 1, quality: 1, externalId: 1 });
 
 const EnterpriseRoleSchema = new Schema(
   {

@@ -1,6 +1,7 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
 import { BaseConfig, defineEvent, initModels, type ServiceDeps } from '@um/platform';
+import { scimActions } from './actions/scim.js';
 import { searchActions } from './actions/search.js';
 import { userActions } from './actions/users.js';
 import { createModels } from './model.js';
@@ -37,7 +38,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
     stopped() {
       clearInterval(reloadTimer);
     },
-    actions: { ...userActions(models, sync), ...searchActions(sync) },
+    actions: { ...userActions(models, sync), ...scimActions(models, sync), ...searchActions(sync) },
     events: {
       // Balanced (one instance of user-management writes the store) …
       ...defineEvent('identity.role.changed', (payload, ctx) => sync.onRoleChanged(ctx, payload)),

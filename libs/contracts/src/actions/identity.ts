@@ -23,6 +23,9 @@ import {
   OwnIdentity,
   PersonAuditPage,
   PersonAuditQuery,
+  AcknowledgeSharedAudit,
+  SharedPersonAuditBatch,
+  SharedPersonAuditQuery,
   SetAccountStatusParams,
   SetCertificateParams,
   UpdateMeBody,
@@ -56,6 +59,12 @@ export const IdentityActions = {
   'identity.deleteCertificate': { params: NoParams, result: Void, idempotent: true },
   /** A person's audit trail, newest first (contact centre: GET /admin/persons/{personId}/audit). */
   'identity.listPersonAudit': { params: PersonAuditQuery, result: PersonAuditPage, idempotent: true, capability: 'admin.persons.audit' },
+  /**
+   * Internal (enterprise): the self-service records not yet acknowledged as copied into the
+   * enterprises' trails, oldest first; then their acknowledgement once copied.
+   */
+  'identity.pendingSharedAudit': { params: SharedPersonAuditQuery, result: SharedPersonAuditBatch, idempotent: true },
+  'identity.acknowledgeSharedAudit': { params: AcknowledgeSharedAudit, result: Void, idempotent: true },
   // Internal: blocking or deleting an account ends every session of the person at once.
   'identity.setAccountStatus': { params: SetAccountStatusParams, result: Void, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

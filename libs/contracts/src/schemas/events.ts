@@ -70,6 +70,8 @@ export const ADMIN_EVENT_KINDS: Record<string, { target: string; what: string }>
   'user.unblocked': { target: 'person', what: 'a user was unblocked' },
   'user.deleted': { target: 'person', what: "a user's membership was removed" },
   'user.password-reset': { target: 'person', what: "a user's password was reset" },
+  'scim-token.created': { target: 'scim-token', what: "a GL created a quality's SCIM token (never the token itself)" },
+  'scim-token.revoked': { target: 'scim-token', what: "a quality's SCIM token was revoked" },
   'batch-channel.created': { target: 'batch-channel', what: 'a batch channel was created' },
   'batch-channel.deleted': { target: 'batch-channel', what: 'a batch channel was deleted' },
   'routing-rule.recipient-set': { target: 'routing-rule', what: "a routing rule's recipient was set" },

@@ -117,3 +117,25 @@ export const PersonAuditPage = z.object({ items: z.array(PersonAuditRecord), tot
 
 /** Where a person holds roles: each enterprise, with the qualities of their roles there (none for RAE/co-RAE only). */
 export const PersonScope = z.object({ enterpriseNumber: z.string(), qualities: z.array(QualityTypeCode) });
+
+/**
+ * A change a person made to their own person-level data (password, certificate, language,
+ * e-mails), as identity recorded it in the person's trail, with the enterprises (and qualities)
+ * the person held roles in at that moment: the enterprise service keeps a copy in each of their
+ * trails (identity's audit.ts says how it gets there and why nothing is lost).
+ */
+export const SharedPersonAudit = z.object({
+  auditId: z.string(),
+  personId: z.string(),
+  at: z.string(),
+  action: z.string(),
+  actor: AuditActor,
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  requestId: z.string().optional(),
+  scopes: z.array(PersonScope).max(1_000),
+});
+export type SharedPersonAudit = z.infer<typeof SharedPersonAudit>;
+export const SharedPersonAuditQuery = z.strictObject({ limit: z.number().int().min(1).max(500) });
+export const SharedPersonAuditBatch = z.object({ items: z.array(SharedPersonAudit) });
+export const AcknowledgeSharedAudit = z.strictObject({ auditIds: z.array(ObjectId).min(1).max(500) });

@@ -28,6 +28,8 @@ export const UserView = PersonSummary.extend({
   status: MembershipStatus,
   applications: z.array(z.string()),
   companyEmail: z.string().optional(),
+  /** The HR system's id of this membership (SCIM `externalId`), when a SCIM client set one. */
+  externalId: z.string().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 

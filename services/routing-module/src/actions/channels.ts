@@ -22,6 +22,9 @@ function view(doc: { _id: unknown; type: string; name: string; parameters?: unkn
   };
 }
 
+const usedByOtherQuality = () =>
+  new ClientProblem('CHANNEL_USED_BY_OTHER_QUALITY', 'routing rules of another quality use this channel: the access manager or a co-access-manager may delete it');
+
 export function channelActions(models: RoutingModels): Record<string, ActionSchema> {
   return {
     ...defineAction('routing-module.listChannels', async ({ enterpriseNumber }) => {
@@ -42,11 +45,17 @@ export function channelActions(models: RoutingModels): Record<string, ActionSche
       const existing = await models.Channel.findOne({ _id: new Types.ObjectId(channelId), enterpriseNumber, status: 'active' }).lean();
       if (!existing) throw notFound('batch channel');
       // The rules that route to it: this enterprise's own, or those of enterprises it is the mandatary of.
+      const using = await models.Rule.find({ recipient: enterpriseNumber, channel: channelId, state: { $ne: 'channel-deleted' } }).lean();
+      if (channelUsesBlockingDeletion(role, using).length > 0) throw usedByOtherQuality();
+      const marked = await models.Channel.updateOne({ _id: existing._id, status: 'active' }, { $set: { status: 'deleted', deletedAt: new Date() } });
+      if (marked.modifiedCount === 0) throw notFound('batch channel'); // deleted meanwhile by another request
+      // A rule may have taken the channel between the check and the mark (setChannel writes, then
+      // reads the channel; this marks, then reads the rules): whichever comes second sees the other.
       const affected = await models.Rule.find({ recipient: enterpriseNumber, channel: channelId, state: { $ne: 'channel-deleted' } }).lean();
       if (channelUsesBlockingDeletion(role, affected).length > 0) {
-        throw new ClientProblem('CHANNEL_USED_BY_OTHER_QUALITY', 'routing rules of another quality use this channel: the access manager or a co-access-manager may delete it');
+        await models.Channel.updateOne({ _id: existing._id, status: 'deleted' }, { $set: { status: 'active' }, $unset: { deletedAt: 1 } });
+        throw usedByOtherQuality();
       }
-      await models.Channel.updateOne({ _id: existing._id, status: 'active' }, { $set: { status: 'deleted', deletedAt: new Date() } });
       await recordAudit(ctx, { enterpriseNumber, action: 'batch-channel.deleted', target: { type: 'batch-channel', id: channelId }, before: view(existing) });
       // Those rules stop, visibly.
       if (affected.length > 0) {

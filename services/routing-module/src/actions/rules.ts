@@ -169,6 +169,13 @@ export function ruleActions(models: RoutingModels): Record<string, ActionSchema>
       }
       const after = await models.Rule.findOneAndUpdate({ _id: rule._id }, { $set: { channel, state: 'active' } }, { new: true }).lean<RuleDoc>();
       if (!after) throw notFound('routing rule');
+      // The channel may have been deleted between the check and the write (deleteChannel marks, then
+      // reads the rules; this writes, then reads the channel): the rule goes back to what it was.
+      if (channel !== 'ebox' && !(await models.Channel.exists({ _id: new Types.ObjectId(channel), status: 'active' }))) {
+        await models.Rule.updateOne({ _id: rule._id, channel }, { $set: { channel: rule.channel, state: rule.state } });
+        const message = `the channel was deleted from the recipient's (${rule.recipient}) registered channels`;
+        throw new ClientProblem('CHANNEL_NOT_OWNED', message, { errors: [{ field: 'channel', code: 'CHANNEL_NOT_OWNED', message }] });
+      }
       const [current] = await refreshStates(ctx, [after]);
       const change = {
         quality: type,
