@@ -61,6 +61,13 @@ const freshScimToken = async () => (await post(`${Q()}/scim-tokens`, {})).tokenI
 const freshChannel = async () => (await post(`/enterprises/${A()}/batch-channels`, { type: 'isabel', name: `c${Math.random()}`.slice(0, 12), parameters: { mailbox: 'mbx1' } })).channelId as string;
 let known: string | undefined;
 const knownNiss = async () => (known ??= (await req('GET', `${Q()}/users/${w.personIds.userE}`, w.tokens.rae)).body.niss as string);
+/** A webhook of A: a fresh one for the actors allowed to remove it, one shared by the others (an enterprise holds at most 10). */
+const HOOK = { url: 'https://hooks.example.com/um', kinds: ['user.registered'] };
+let sharedHook: string | undefined;
+const webhookFor = async (actor: Actor) =>
+  actor === 'rae' || actor === 'coRae'
+    ? ((await post(`/enterprises/${A()}/webhooks`, HOOK)).webhookId as string)
+    : (sharedHook ??= (await post(`/enterprises/${A()}/webhooks`, HOOK)).webhookId as string);
 const freshMandate = async () =>
   (await req('POST', `/admin/enterprises/${A()}/mandates`, w.tokens.cc, { mandataryEnterpriseNumber: w.enterpriseB, declarationTypes: ['drs-sickness-invalidity'], validFrom: '2026-01-01' })).body.mandateId as string;
 const TYPE_FOR: Partial<Record<Actor, string>> = { rae: 'curator', coRae: 'service-provider' };
@@ -100,6 +107,10 @@ const cases: Case[] = [
   { route: `GET ${EN}/mandates`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/mandates`, t) },
   { route: `GET ${EN}/routing/received`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/routing/received`, t) },
   { route: `GET ${EN}/audit`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/audit`, t) },
+  { route: `POST ${EN}/webhooks`, ok: 201, send: (t) => req('POST', `/enterprises/${A()}/webhooks`, t, HOOK) },
+  { route: `GET ${EN}/webhooks`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/webhooks`, t) },
+  { route: `DELETE ${EN}/webhooks/{webhookId}`, ok: 204, prepare: webhookFor, send: (t, id) => req('DELETE', `/enterprises/${A()}/webhooks/${id}`, t) },
+  { route: `GET ${EN}/webhooks/{webhookId}/deliveries`, ok: 200, prepare: webhookFor, send: (t, id) => req('GET', `/enterprises/${A()}/webhooks/${id}/deliveries`, t) },
   { route: `POST ${EN}/qualities`, ok: 201, send: (t, _x, a) => req('POST', `/enterprises/${A()}/qualities`, t, { type: TYPE_FOR[a] ?? 'full-service-secretariat', localManager: personBody() }) },
   { route: `PUT ${QT}/local-manager`, ok: 200, send: (t) => req('PUT', `/enterprises/${A()}/qualities/approved-social-secretariat/local-manager`, t, personBody()) },
   { route: `GET ${EN}/co-access-managers`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/co-access-managers`, t) },

@@ -67,6 +67,8 @@ const CLASSIFIED: Record<string, Kind> = {
   [`PATCH ${QT}`]: 'none',
   [`POST ${QT}/scim-tokens`]: 'none',
   [`DELETE ${QT}/scim-tokens/{tokenId}`]: 'none',
+  [`POST ${EN}/webhooks`]: 'none',
+  [`DELETE ${EN}/webhooks/{webhookId}`]: 'none',
   [`POST ${QT}/users`]: 'designation',
   [`PATCH ${QT}/users/{personId}`]: 'person',
   [`DELETE ${QT}/users/{personId}`]: 'membership',

@@ -6,4 +6,5 @@ export * from './batch-channels.js';
 export * from './person-scope.js';
 export * from './names.js';
 export * from './roles.js';
+export * from './webhooks.js';
 export * from './scim.js';

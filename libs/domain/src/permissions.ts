@@ -132,6 +132,11 @@ export const CAPABILITIES = {
     scope: 'enterprise',
     roles: MANAGERS,
   },
+  'webhooks.manage': {
+    label: "register, list and remove the enterprise's webhooks (administrative events POSTed to a receiver) and read their delivery log",
+    scope: 'enterprise',
+    roles: ENTERPRISE_MANAGERS,
+  },
   'self.manage': {
     label: 'own data: consult, change language/e-mails, change password, upload certificate',
     scope: 'self',
@@ -278,6 +283,10 @@ export const ROUTE_RULES = [
   { method: 'GET', path: `${EN}/mandates`, auth: 'role', capability: 'mandates.read', action: 'enterprise.listMandates' },
   { method: 'GET', path: `${EN}/routing/received`, auth: 'role', capability: 'routing.received', action: 'routing-module.listReceived' },
   { method: 'GET', path: `${EN}/audit`, auth: 'role', capability: 'audit.read', action: 'enterprise.listAudit' },
+  { method: 'POST', path: `${EN}/webhooks`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.createWebhook' },
+  { method: 'GET', path: `${EN}/webhooks`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.listWebhooks' },
+  { method: 'DELETE', path: `${EN}/webhooks/{webhookId}`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.deleteWebhook' },
+  { method: 'GET', path: `${EN}/webhooks/{webhookId}/deliveries`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.listWebhookDeliveries' },
   { method: 'POST', path: `${EN}/qualities`, auth: 'role', capability: 'quality.activate', action: 'quality.activate' },
   { method: 'PUT', path: `${QT}/local-manager`, auth: 'role', capability: 'quality.local-manager.designate', action: 'quality.designateLocalManager' },
   { method: 'GET', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.listCoAccessManagers' },

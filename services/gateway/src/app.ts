@@ -19,6 +19,7 @@ import { registerTracing, RequestLogController, traceOf } from './request-log.js
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { authorizationRoutes } from './routes/authorizations.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { healthRoutes } from './routes/health.js';
@@ -99,6 +100,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       meRoutes(api, broker);
       adminRoutes(api, broker);
       enterpriseRoutes(api, broker);
+      webhookRoutes(api, broker);
       qualityRoutes(api, broker);
       scimTokenRoutes(api, broker);
       userRoutes(api, broker);

@@ -31,6 +31,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'batch-channels', description: "The enterprise's batch channels (senders directory)" },
   { name: 'routing', description: 'Routing rules of structured messages: recipient and channel per declaration type' },
   { name: 'structured-messages', description: 'Structured messages of a quality and their status' },
+  { name: 'events', description: "Webhooks: the enterprise's administrative events POSTed, signed, to a receiver of its own (access managers)" },
   { name: 'persons', description: 'Look a person up by NISS before adding them to an enterprise' },
   { name: 'catalogue', description: 'Qualities, applications, declaration types and role kinds with their labels in four languages (no login)' },
   { name: 'contact centre', description: 'Back office: onboarding, access managers, mandates' },
@@ -89,6 +90,7 @@ const CHANGE_BY_CAPABILITY: Partial<Record<CapabilityName, ErrorCode[]>> = {
   'admin.enterprises.onboard': ['ENTERPRISE_EXISTS', ...PERSON],
   'admin.access-manager.replace': PERSON,
   'admin.mandates.register': ['MANDATARY_UNKNOWN', 'CONFLICT'],
+  'webhooks.manage': ['WEBHOOK_URL_REFUSED', 'WEBHOOK_LIMIT_REACHED'],
 };
 
 /** The codes of routes whose handler throws more than (or other than) their capability's. */

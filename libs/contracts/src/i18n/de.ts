@@ -61,6 +61,8 @@ export const de = {
     REQUEST_TIMEOUT: ['Zeit überschritten', 'Die Anfrage ist nicht rechtzeitig angekommen.'],
     HEADERS_TOO_LARGE: ['Header zu groß', 'Adresse und Header der Anfrage sind zu groß.'],
     URI_TOO_LONG: ['Adresse zu lang', 'Die Adresse der Anfrage ist zu lang.'],
+    WEBHOOK_URL_REFUSED: ['Empfängeradresse abgelehnt', 'Der Empfänger eines Webhooks muss eine https-Adresse im öffentlichen Internet sein.'],
+    WEBHOOK_LIMIT_REACHED: ['Zu viele Webhooks', 'Das Unternehmen hat die Höchstzahl an Webhooks erreicht: entfernen Sie zuerst einen.'],
     INVALID_FILTER: ['Ungültiger Filter', 'Dieser Filter wird nicht unterstützt: verwenden Sie userName, externalId oder id mit eq.'],
     SCIM_MUTABILITY: ['Attribut nicht änderbar', 'Dieses Attribut kann hier nicht geändert werden: nur active und externalId; Personendaten gehören der Person.'],
     INTERNAL: ['Interner Fehler', 'Auf unserer Seite ist etwas schiefgelaufen.'],

@@ -61,6 +61,8 @@ export const fr = {
     REQUEST_TIMEOUT: ['Délai dépassé', 'La demande n’est pas arrivée à temps.'],
     HEADERS_TOO_LARGE: ['En-têtes trop grands', 'L’adresse et les en-têtes de la demande sont trop grands.'],
     URI_TOO_LONG: ['Adresse trop longue', 'L’adresse de la demande est trop longue.'],
+    WEBHOOK_URL_REFUSED: ['Adresse du destinataire refusée', 'Le destinataire d’un webhook doit être une adresse https sur l’internet public.'],
+    WEBHOOK_LIMIT_REACHED: ['Trop de webhooks', 'L’entreprise a atteint le nombre maximal de webhooks : supprimez-en un d’abord.'],
     INVALID_FILTER: ['Filtre non valable', 'Ce filtre n’est pas pris en charge : utilisez userName, externalId ou id avec eq.'],
     SCIM_MUTABILITY: ['Attribut non modifiable', 'Cet attribut ne peut pas être modifié ici : seulement active et externalId ; les données de la personne lui appartiennent.'],
     INTERNAL: ['Erreur interne', 'Un problème est survenu de notre côté.'],

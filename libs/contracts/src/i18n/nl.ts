@@ -61,6 +61,8 @@ export const nl = {
     REQUEST_TIMEOUT: ['Tijd verstreken', 'De aanvraag kwam niet op tijd aan.'],
     HEADERS_TOO_LARGE: ['Headers te groot', 'Het adres en de headers van de aanvraag zijn te groot.'],
     URI_TOO_LONG: ['Adres te lang', 'Het adres van de aanvraag is te lang.'],
+    WEBHOOK_URL_REFUSED: ['Adres van de ontvanger geweigerd', 'De ontvanger van een webhook moet een https-adres op het publieke internet zijn.'],
+    WEBHOOK_LIMIT_REACHED: ['Te veel webhooks', 'De onderneming heeft het maximale aantal webhooks: verwijder er eerst een.'],
     INVALID_FILTER: ['Ongeldige filter', 'Deze filter wordt niet ondersteund: gebruik userName, externalId of id met eq.'],
     SCIM_MUTABILITY: ['Attribuut niet wijzigbaar', 'Dit attribuut kan hier niet worden gewijzigd: alleen active en externalId; persoonsgegevens behoren de persoon toe.'],
     INTERNAL: ['Interne fout', 'Er liep iets mis aan onze kant.'],
