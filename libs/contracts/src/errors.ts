@@ -50,6 +50,8 @@ export const ErrorCodes = {
   NISS_TAKEN: 409,
   PERSON_MISMATCH: 409,
   ALREADY_MEMBER: 409,
+  /** A row of a bulk import repeats the NISS or username of an earlier row (a report code). */
+  DUPLICATE_IN_FILE: 409,
   CERTIFICATE_TAKEN: 409,
   CHANNEL_NOT_DELETABLE: 409,
   ROUTING_RULE_NOT_SET: 409,

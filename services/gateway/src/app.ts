@@ -26,6 +26,7 @@ import { meRoutes } from './routes/me.js';
 import { qualityRoutes } from './routes/qualities.js';
 import { routingRoutes } from './routes/routing.js';
 import { userRoutes } from './routes/users.js';
+import { importRoutes } from './routes/imports.js';
 
 export interface AppDeps {
   broker: ServiceBroker;
@@ -99,6 +100,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       enterpriseRoutes(api, broker);
       qualityRoutes(api, broker);
       userRoutes(api, broker);
+      importRoutes(api, broker);
       routingRoutes(api, broker);
       authorizationRoutes(api, broker);
       catalogueRoutes(api);

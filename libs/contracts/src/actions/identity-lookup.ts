@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ObjectId } from '../fields.js';
 import { AdminPersonList, PersonLookupParams, PersonNames, PersonSearchQuery } from '../schemas/management.js';
+import { ImportLookupParams, ImportLookupResult } from '../schemas/imports.js';
 import { Void } from './types.js';
 import type { ActionContract } from './types.js';
 
@@ -16,4 +17,6 @@ export const IdentityLookupActions = {
     result: z.object({ personId: z.string(), status: z.enum(['active', 'blocked', 'deleted']) }).nullable(),
     idempotent: true,
   },
+  /** Internal (bulk import): the persons a chunk's NISS name, with their roles, and which of its usernames are taken. */
+  'identity.lookupForImport': { params: ImportLookupParams, result: ImportLookupResult, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

@@ -16,6 +16,7 @@ import {
   UserSearchResult,
   UserView,
 } from '../schemas/users.js';
+import { ImportAppendParams, ImportCreateParams, ImportGetParams, ImportIdParams, ImportJobView } from '../schemas/imports.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
 const QualityScope = z.strictObject({ enterpriseNumber: EnterpriseNumber, type: QualityTypeCode });
@@ -30,6 +31,12 @@ export const UserManagementActions = {
   'user-management.resetPassword': { params: UserParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'users.manage', notOnSelf: true },
   'user-management.searchQuality': { params: QualityScope.extend({ query: QualityUserSearchQuery }), result: UserSearchResult, idempotent: true, capability: 'users.search.quality' },
   'user-management.searchEnterprise': { params: z.strictObject({ enterpriseNumber: EnterpriseNumber, query: UserSearchQuery }), result: UserSearchResult, idempotent: true, capability: 'users.search.enterprise' },
+  /** Bulk import (docs/import.md): a job, then its rows in chunks (a file exceeds one NATS message), then its start. */
+  'user-management.importCreate': { params: ImportCreateParams, result: z.object({ importId: z.string() }), idempotent: false, capability: 'users.manage' },
+  /** Internal steps of the import route; the handler checks `users.manage` and that the job is the caller's. */
+  'user-management.importAppend': { params: ImportAppendParams, result: Void, idempotent: true },
+  'user-management.importStart': { params: ImportIdParams, result: ImportJobView, idempotent: true },
+  'user-management.importGet': { params: ImportGetParams, result: ImportJobView, idempotent: true, capability: 'users.manage' },
   /** The check of the session's person, from the in-memory projection (no store query). */
   'user-management.check': { params: AuthorizationCheckQuery, result: AuthorizationCheckResult, idempotent: true },
   /** Internal (GET /me): per role of the person, the applications it reaches. */

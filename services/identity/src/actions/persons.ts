@@ -2,10 +2,10 @@
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, isDuplicateKey, notFound } from '@um/platform';
-import { sameName } from '@um/domain';
+import { mismatchedNames } from '@um/domain';
 import type { PersonInput } from '@um/contracts';
 import type { IdentityContext } from '../context.js';
-import { hashPassword } from '../passwords.js';
+import { NO_PASSWORD_HASH, hashPassword } from '../passwords.js';
 import { findPersonByNiss } from '../person-keys.js';
 
 /**
@@ -14,24 +14,28 @@ import { findPersonByNiss } from '../person-keys.js';
  * and accents, so that a typo in a NISS cannot silently make someone else a member.
  */
 function reuse(existing: { _id: unknown; firstName: string; lastName: string }, person: PersonInput): { personId: string; created: false } {
-  const errors = (['firstName', 'lastName'] as const)
-    .filter((field) => person[field] !== undefined && !sameName(person[field], existing[field]))
-    .map((field) => ({ field, code: 'PERSON_MISMATCH', message: 'differs from the name of the person known by this NISS' }));
+  const errors = mismatchedNames(existing, person).map((field) => ({ field, code: 'PERSON_MISMATCH', message: 'differs from the name of the person known by this NISS' }));
   if (errors.length > 0) throw new ClientProblem('PERSON_MISMATCH', 'a person with this NISS is known under another name', { errors });
   return { personId: String(existing._id), created: false };
 }
 
-export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput): Promise<{ personId: string; created: boolean }> {
+/**
+ * `withoutPassword`: a new person gets an account with no usable password that must be changed
+ * (bulk import: files carry no passwords); a manager's or the contact centre's reset, or an eID
+ * login, opens it.
+ */
+export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput, options: { withoutPassword?: boolean } = {}): Promise<{ personId: string; created: boolean }> {
   const existing = await findPersonByNiss(ic, person.niss);
   if (existing) return reuse(existing, person);
-  if (!person.username || !person.password) {
+  const needsPassword = !options.withoutPassword;
+  if (!person.username || (needsPassword && !person.password)) {
     const errors = [
       ...(person.username ? [] : [{ field: 'username', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
-      ...(person.password ? [] : [{ field: 'password', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
+      ...(person.password || !needsPassword ? [] : [{ field: 'password', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
     ];
-    throw new ClientProblem('VALIDATION_FAILED', 'a new person needs a username and a password', { errors });
+    throw new ClientProblem('VALIDATION_FAILED', `a new person needs a username${needsPassword ? ' and a password' : ''}`, { errors });
   }
-  const passwordHash = await hashPassword(person.password, ic.cost);
+  const passwordHash = person.password && needsPassword ? await hashPassword(person.password, ic.cost) : NO_PASSWORD_HASH;
   try {
     const created = await ic.models.Person.create({
       niss: person.niss,
@@ -40,7 +44,7 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
       title: person.title,
       language: person.language,
       emails: person.email ? [person.email] : [],
-      account: { username: person.username, passwordHash, status: 'active', passwordChangedAt: new Date() },
+      account: { username: person.username, passwordHash, status: 'active', passwordChangedAt: new Date(), ...(needsPassword ? {} : { mustChangePassword: true }) },
     });
     return { personId: String(created._id), created: true };
   } catch (err) {
@@ -60,7 +64,7 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
 
 export function personActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.registerPerson', async ({ person }) => findOrCreatePerson(ic, person)),
+    ...defineAction('identity.registerPerson', async ({ person, withoutPassword }) => findOrCreatePerson(ic, person, { withoutPassword })),
 
     // Compensation of a failed multi-step change: removes a person only while nothing refers to it.
     ...defineAction('identity.discardPerson', async ({ personId }) => {

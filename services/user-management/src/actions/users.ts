@@ -6,12 +6,12 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
-import type { CallMeta, UserView } from '@um/contracts';
+import type { CallMeta, RegisterUserBody, UserView } from '@um/contracts';
 import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit } from '@um/platform';
 import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 
-type Ctx = Context<unknown, CallMeta>;
+export type Ctx = Context<unknown, CallMeta>;
 type Stored = MembershipDoc & { _id: string };
 
 export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>): UserView {
@@ -45,6 +45,62 @@ export function checkApplications(quality: QualityType, applications: readonly s
   return [...new Set(applications)];
 }
 
+export interface Registration {
+  enterpriseNumber: string;
+  type: QualityType;
+  /** Applications already checked against the quality's catalogue (`checkApplications`). */
+  body: RegisterUserBody;
+  /** A new person gets an account without a usable password (bulk import: files carry none). */
+  withoutPassword?: boolean;
+}
+
+/**
+ * The single registration of a user, shared by `user-management.register` and the bulk import:
+ * find or create the person by NISS (identity's rules), grant the user role, write the membership,
+ * announce it, audit it. The caller has checked the catalogue and that the quality is active.
+ */
+export async function registerUser(models: UserManagementModels, sync: Sync, ctx: Ctx, registration: Registration): Promise<{ personId: string; roleId: string; created: boolean }> {
+  const { enterpriseNumber, type, withoutPassword } = registration;
+  const { companyEmail, applications, ...person } = registration.body;
+  const saga = new Saga(ctx);
+  const result = await saga.run(async () => {
+    const registered = await call(ctx, 'identity.registerPerson', { person, ...(withoutPassword ? { withoutPassword } : {}) });
+    if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+    const held = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: registered.personId });
+    if (held.length > 0) {
+      throw new ClientProblem('ALREADY_MEMBER', 'this person is already a member of this quality', {
+        errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
+      });
+    }
+    const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
+    // A concurrent identical registration won the unique role key: this one changes nothing.
+    if (!granted.created) throw alreadyHeld('user');
+    const { roleId } = granted;
+    saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
+    const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
+    if (!summary) throw notFound('person');
+    const { $set, $unset } = personUpdate(summary);
+    const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
+    const update = {
+      $set: { ...$set, personId: registered.personId, enterpriseNumber, quality: type, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
+      ...(Object.keys($unset).length ? { $unset } : {}),
+    };
+    // The membership's one writer (identity.role.changed for a user's role is this write's echo,
+    // see sync.ts); an upsert, so that a record left by an earlier, interrupted registration is replaced.
+    await models.Membership.updateOne(key, update, { upsert: true });
+    return { personId: registered.personId, roleId, created: registered.created };
+  });
+  await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
+  await recordAudit(ctx, {
+    enterpriseNumber,
+    quality: type,
+    action: 'user.registered',
+    target: { type: 'person', id: result.personId },
+    after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
+  });
+  return result;
+}
+
 export function userActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
   const requireActiveQuality = async (ctx: Ctx, enterpriseNumber: string, type: QualityType) => {
     const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
@@ -64,46 +120,9 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
 
   return {
     ...defineAction('user-management.register', async ({ enterpriseNumber, type, body }, ctx) => {
-      const { companyEmail, applications: wanted, ...person } = body;
-      const applications = checkApplications(type, wanted) ?? [];
+      const applications = checkApplications(type, body.applications) ?? [];
       await requireActiveQuality(ctx, enterpriseNumber, type);
-      const saga = new Saga(ctx);
-      const result = await saga.run(async () => {
-        const registered = await call(ctx, 'identity.registerPerson', { person });
-        if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
-        const held = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: registered.personId });
-        if (held.length > 0) {
-          throw new ClientProblem('ALREADY_MEMBER', 'this person is already a member of this quality', {
-            errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
-          });
-        }
-        const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
-        // A concurrent identical registration won the unique role key: this one changes nothing.
-        if (!granted.created) throw alreadyHeld('user');
-        const { roleId } = granted;
-        saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
-        const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
-        if (!summary) throw notFound('person');
-        const { $set, $unset } = personUpdate(summary);
-        const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
-        const update = {
-          $set: { ...$set, personId: registered.personId, enterpriseNumber, quality: type, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
-          ...(Object.keys($unset).length ? { $unset } : {}),
-        };
-        // The membership's one writer (identity.role.changed for a user's role is this write's echo,
-        // see sync.ts); an upsert, so that a record left by an earlier, interrupted registration is replaced.
-        await models.Membership.updateOne(key, update, { upsert: true });
-        return { personId: registered.personId, roleId, created: registered.created };
-      });
-      await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
-      await recordAudit(ctx, {
-        enterpriseNumber,
-        quality: type,
-        action: 'user.registered',
-        target: { type: 'person', id: result.personId },
-        after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
-      });
-      return result;
+      return registerUser(models, sync, ctx, { enterpriseNumber, type, body: { ...body, applications } });
     }),
 
     ...defineAction('user-management.get', async ({ enterpriseNumber, type, personId }, ctx) => {
