@@ -70,6 +70,16 @@ export const ErrorCodes = {
 
 export type ErrorCode = keyof typeof ErrorCodes;
 
+/** zod's own issue codes, as stable field codes (a rule's refinement gives its own code instead). */
+export const ZOD_ISSUE_CODES: Record<string, ErrorCode> = {
+  invalid_type: 'WRONG_TYPE',
+  invalid_value: 'UNKNOWN_VALUE',
+  invalid_format: 'INVALID_FORMAT',
+  too_big: 'OUT_OF_RANGE',
+  too_small: 'OUT_OF_RANGE',
+  invalid_union: 'UNKNOWN_VALUE',
+};
+
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ErrorCodes, value);
 }
