@@ -189,9 +189,9 @@ describe('known persons, rights and media types', () => {
     expect(dry.status).toBe(404);
   });
 
-  test('when the GL of another quality imports into employer, then 404; a user of employer gets 403', async () => {
+  test('when the GL of another quality or a user of employer imports into employer, then 403 (as for a single registration)', async () => {
     const file = `${HEADER}\n${uniqueNiss()};Ann;Peeters;;nl;;;${uniqueUsername('imp')};ebox\n`;
-    expect((await postFile(w.tokens.glM, file)).status).toBe(404);
+    expect((await postFile(w.tokens.glM, file)).status).toBe(403);
     expect((await postFile(w.tokens.userE, file)).status).toBe(403);
   });
 

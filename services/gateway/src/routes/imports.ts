@@ -59,7 +59,8 @@ export function importRoutes(app: FastifyInstance, broker: ServiceBroker): void 
         security: bearer,
         params: QualityParams,
         querystring: ImportQuery,
-        body: z.string().meta({ description: 'the file' }),
+        // Any media type reaches the handler, which answers 415 for all but the two it reads.
+        body: z.any().meta({ description: 'the file: CSV or JSON lines' }),
         response: { 200: ImportJobView, 202: ImportJobView, ...problems(400, 401, 403, 404, 409, 503) },
       },
     }, async (request, reply) => {
