@@ -15,20 +15,18 @@ import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Context, ServiceBroker } from 'moleculer';
 import { IMPORT_CHUNK_ROWS, type QualityType } from '@um/domain';
-import { isErrorCode, type CallMeta, type ImportCounts, type ImportInputRow, type ImportJobView, type ImportReportItem, type Principal } from '@um/contracts';
+import { type CallMeta, type ImportCounts, type ImportInputRow, type ImportJobView, type ImportRow, type ImportReportItem, type Principal } from '@um/contracts';
 import { ClientProblem, call, defineAction, ensureAllowed, notFound, type Logger } from '@um/platform';
 import type { ActionSchema } from 'moleculer';
-import { registerUser, type Ctx } from './actions/users.js';
-import { fileDuplicates, isPlanned, planRow, readRow, rowError, type RowPlan } from './import-rows.js';
-import type { ImportJobDoc, UserManagementModels } from './model.js';
+import { registerUsers, type Ctx } from './actions/users.js';
+import { fileDuplicates, isPlanned, planRow, readRow, type RowPlan } from './import-rows.js';
+import { membershipId, type ImportJobDoc, type UserManagementModels } from './model.js';
 import type { Sync } from './sync.js';
 
 /** A worker that has not renewed its lease for this long is presumed dead and its job taken over. */
 const LEASE_MS = 60_000;
 /** A job whose file never finished arriving (the gateway died while sending it) is given up after this. */
 const RECEIVING_MS = 10 * 60_000;
-/** Registrations of one chunk in flight together. */
-const ROW_CONCURRENCY = 8;
 
 type Job = ImportJobDoc & { _id: string; createdAt: Date };
 const chunkId = (importId: string, chunk: number) => `${importId}:${chunk}`;
@@ -134,30 +132,49 @@ export class Imports {
   }
 
   private async apply(ctx: Ctx, job: Job, quality: QualityType, plans: RowPlan[]): Promise<ImportReportItem[]> {
-    const results: ImportReportItem[] = new Array(plans.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < plans.length) {
-        const i = next++;
-        const plan = plans[i]!;
-        if (!isPlanned(plan)) {
-          results[i] = plan;
-          continue;
-        }
-        try {
-          const done = await registerUser(this.models, this.sync, ctx, { enterpriseNumber: job.enterpriseNumber, type: quality, body: plan.body, withoutPassword: true });
-          results[i] = { row: plan.row, status: done.created ? 'created' : 'reused', personId: done.personId };
-        } catch (err) {
-          // A refusal of the registration's rules is this row's answer; anything else (a service or the
-          // store unavailable) stops the job, which a later sweep resumes.
-          const problem = err as { type?: unknown; code?: unknown };
-          if (!isErrorCode(problem.type) || typeof problem.code !== 'number' || problem.code >= 500) throw err;
-          results[i] = rowError(plan.row, err as ClientProblem);
-        }
+    // A user role without its membership is what an interrupted run leaves: completed like a new row.
+    const unchanged = plans.filter((p): p is ImportReportItem & { personId: string } => !isPlanned(p) && p.status === 'unchanged' && p.personId !== undefined);
+    const ids = unchanged.map((p) => membershipId({ enterpriseNumber: job.enterpriseNumber, quality, personId: p.personId }));
+    const present = new Set(ids.length ? (await this.models.Membership.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((m) => String(m._id)) : []);
+    const repair = new Set<number>();
+    const todo = plans.flatMap((p, i) => {
+      if (isPlanned(p)) return [i];
+      if (p.status === 'unchanged' && p.personId && !present.has(membershipId({ enterpriseNumber: job.enterpriseNumber, quality, personId: p.personId }))) {
+        repair.add(i);
+        return [i];
       }
-    };
-    await Promise.all(Array.from({ length: ROW_CONCURRENCY }, worker));
+      return [];
+    });
+    const bodies = await this.bodiesOf(job, quality, todo.filter((i) => repair.has(i)).map((i) => plans[i]!.row));
+    const registrations = todo.map((i) => {
+      const plan = plans[i]!;
+      const body = isPlanned(plan) ? plan.body : bodies.get(plan.row)!;
+      return { enterpriseNumber: job.enterpriseNumber, type: quality, body, withoutPassword: true };
+    });
+    const outcomes = await registerUsers(this.models, this.sync, ctx, registrations);
+    const results: ImportReportItem[] = plans.map((p) => (isPlanned(p) ? { row: p.row, status: p.status } : p));
+    todo.forEach((i, k) => {
+      const outcome = outcomes[k]!;
+      const row = plans[i]!.row;
+      if ('problem' in outcome) {
+        const { code, message, errors } = outcome.problem;
+        results[i] = { row, status: 'error', code, detail: message, ...(errors?.length ? { errors } : {}) };
+      } else results[i] = { row, status: outcome.created ? 'created' : 'reused', personId: outcome.personId };
+    });
     return results;
+  }
+
+  /** The rows' bodies, read again from the stored chunk (the few rows an interrupted run left half-done). */
+  private async bodiesOf(job: Job, quality: QualityType, rows: number[]): Promise<Map<number, ImportRow>> {
+    const bodies = new Map<number, ImportRow>();
+    if (rows.length === 0) return bodies;
+    const chunks = await this.models.ImportChunk.find({ _id: { $in: [...new Set(rows.map((r) => chunkId(String(job._id), Math.floor((r - 1) / IMPORT_CHUNK_ROWS))))] } }).lean();
+    for (const input of chunks.flatMap((c) => c.rows as ImportInputRow[])) {
+      if (!rows.includes(input.row)) continue;
+      const read = readRow(input, quality);
+      if ('body' in read) bodies.set(read.row, read.body);
+    }
+    return bodies;
   }
 
   actions(): Record<string, ActionSchema> {

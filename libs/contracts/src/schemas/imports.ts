@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { IMPORT_CHUNK_ROWS, IMPORT_MAX_ROWS } from '@um/domain';
-import { EnterpriseNumber, Niss, ObjectId, QualityTypeCode } from '../fields.js';
+import { EnterpriseNumber, Niss, ObjectId, PersonInput, QualityTypeCode } from '../fields.js';
+import { GrantRoleParams, GrantRoleResult, RegisterPersonResult } from '../schemas.js';
 import { RegisterUserBody } from './users.js';
 
 /**
@@ -93,9 +94,19 @@ export const ImportLookupResult = z.object({
       niss: z.string(),
       firstName: z.string(),
       lastName: z.string(),
-      roles: z.array(z.object({ kind: z.string(), enterpriseNumber: z.string().optional(), quality: z.string().optional() })),
+      roles: z.array(z.object({ roleId: z.string(), kind: z.string(), enterpriseNumber: z.string().optional(), quality: z.string().optional() })),
     }),
   ),
   usernamesTaken: z.array(z.string()),
 });
 export type ImportLookupResult = z.infer<typeof ImportLookupResult>;
+
+/** A refusal of one item of a bulk call, as the single call would have thrown it. */
+export const ItemProblem = z.object({ problem: z.object({ code: z.string(), message: z.string(), errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional() }) });
+export type ItemProblem = z.infer<typeof ItemProblem>;
+
+/** identity's registration of a chunk's persons: each item as `identity.registerPerson` would answer it. */
+export const RegisterPersonsParams = z.strictObject({ persons: z.array(PersonInput).min(1).max(IMPORT_CHUNK_ROWS), withoutPassword: z.boolean().optional() });
+export const RegisterPersonsResult = z.array(z.union([RegisterPersonResult, ItemProblem]));
+export const GrantRolesParams = z.strictObject({ grants: z.array(GrantRoleParams).min(1).max(IMPORT_CHUNK_ROWS) });
+export const GrantRolesResult = z.array(z.union([GrantRoleResult, ItemProblem]));

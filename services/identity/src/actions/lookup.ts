@@ -54,7 +54,7 @@ export function lookupActions(ic: IdentityContext): Record<string, ActionSchema>
           niss: p.niss ?? '',
           firstName: p.firstName,
           lastName: p.lastName,
-          roles: (rolesOf.get(String(p._id)) ?? []).map((r) => ({ kind: r.kind, ...(r.enterpriseNumber ? { enterpriseNumber: r.enterpriseNumber } : {}), ...(r.quality ? { quality: r.quality } : {}) })),
+          roles: (rolesOf.get(String(p._id)) ?? []).map((r) => ({ roleId: String(r._id), kind: r.kind, ...(r.enterpriseNumber ? { enterpriseNumber: r.enterpriseNumber } : {}), ...(r.quality ? { quality: r.quality } : {}) })),
         })),
         usernamesTaken: taken.flatMap((p) => (p.account?.username ? [p.account.username] : [])),
       };

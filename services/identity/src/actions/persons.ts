@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, isDuplicateKey, notFound } from '@um/platform';
 import { mismatchedNames } from '@um/domain';
-import type { PersonInput } from '@um/contracts';
+import type { FieldError, ItemProblem, PersonInput } from '@um/contracts';
 import type { IdentityContext } from '../context.js';
 import { NO_PASSWORD_HASH, hashPassword } from '../passwords.js';
 import { findPersonByNiss } from '../person-keys.js';
@@ -24,6 +24,61 @@ function reuse(existing: { _id: unknown; firstName: string; lastName: string }, 
  * (bulk import: files carry no passwords); a manager's or the contact centre's reset, or an eID
  * login, opens it.
  */
+/** The stored form of a new person and their account (a password-less one must be reset first). */
+async function newPerson(ic: IdentityContext, person: PersonInput & { username: string }, withPassword: boolean) {
+  const passwordHash = withPassword && person.password ? await hashPassword(person.password, ic.cost) : NO_PASSWORD_HASH;
+  return {
+    niss: person.niss,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    title: person.title,
+    language: person.language,
+    emails: person.email ? [person.email] : [],
+    account: { username: person.username, passwordHash, status: 'active' as const, passwordChangedAt: new Date(), ...(withPassword ? {} : { mustChangePassword: true }) },
+  };
+}
+
+/** A refusal as one item of a bulk answer; anything else (the store down) fails the whole call. */
+export function itemProblem(err: unknown): ItemProblem {
+  if (!(err instanceof ClientProblem)) throw err;
+  const errors = (err.data as { errors?: FieldError[] } | undefined)?.errors;
+  return { problem: { code: err.type, message: err.message, ...(errors ? { errors } : {}) } };
+}
+
+/**
+ * `findOrCreatePerson` for many persons (bulk import): the known ones are found with one query, the
+ * new ones inserted with one; an item the insert refused (a NISS or username taken meanwhile) goes
+ * through `findOrCreatePerson` alone, whose rules decide it.
+ */
+export async function findOrCreatePersons(ic: IdentityContext, persons: PersonInput[], options: { withoutPassword?: boolean } = {}): Promise<Array<{ personId: string; created: boolean } | ItemProblem>> {
+  const known = new Map((await ic.models.Person.find({ niss: { $in: persons.map((p) => p.niss) } }, { _id: 1, niss: 1, firstName: 1, lastName: 1 }).lean()).map((p) => [p.niss, p]));
+  const fresh = persons.filter((p) => !known.has(p.niss) && p.username && (options.withoutPassword || p.password));
+  const ids = new Map(fresh.map((p) => [p.niss, new Types.ObjectId()]));
+  if (fresh.length > 0) {
+    const docs = await Promise.all(fresh.map(async (p) => ({ _id: ids.get(p.niss), ...(await newPerson(ic, p as PersonInput & { username: string }, !options.withoutPassword)) })));
+    await ic.models.Person.insertMany(docs, { ordered: false }).catch((err: unknown) => {
+      // Some were refused by a unique index: each is decided alone below.
+      if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
+    });
+  }
+  const inserted = new Set(
+    fresh.length ? (await ic.models.Person.find({ _id: { $in: [...ids.values()] } }, { _id: 1 }).lean()).map((p) => String(p._id)) : [],
+  );
+  const results: Array<{ personId: string; created: boolean } | ItemProblem> = [];
+  for (const person of persons) {
+    const existing = known.get(person.niss);
+    const id = ids.get(person.niss);
+    try {
+      if (existing) results.push(reuse(existing, person));
+      else if (id && inserted.has(String(id))) results.push({ personId: String(id), created: true });
+      else results.push(await findOrCreatePerson(ic, person, options));
+    } catch (err) {
+      results.push(itemProblem(err));
+    }
+  }
+  return results;
+}
+
 export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput, options: { withoutPassword?: boolean } = {}): Promise<{ personId: string; created: boolean }> {
   const existing = await findPersonByNiss(ic, person.niss);
   if (existing) return reuse(existing, person);
@@ -35,17 +90,8 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
     ];
     throw new ClientProblem('VALIDATION_FAILED', `a new person needs a username${needsPassword ? ' and a password' : ''}`, { errors });
   }
-  const passwordHash = person.password && needsPassword ? await hashPassword(person.password, ic.cost) : NO_PASSWORD_HASH;
   try {
-    const created = await ic.models.Person.create({
-      niss: person.niss,
-      firstName: person.firstName,
-      lastName: person.lastName,
-      title: person.title,
-      language: person.language,
-      emails: person.email ? [person.email] : [],
-      account: { username: person.username, passwordHash, status: 'active', passwordChangedAt: new Date(), ...(needsPassword ? {} : { mustChangePassword: true }) },
-    });
+    const created = await ic.models.Person.create(await newPerson(ic, person as PersonInput & { username: string }, needsPassword));
     return { personId: String(created._id), created: true };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
@@ -65,6 +111,7 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
 export function personActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.registerPerson', async ({ person, withoutPassword }) => findOrCreatePerson(ic, person, { withoutPassword })),
+    ...defineAction('identity.registerPersons', async ({ persons, withoutPassword }) => findOrCreatePersons(ic, persons, { withoutPassword })),
 
     // Compensation of a failed multi-step change: removes a person only while nothing refers to it.
     ...defineAction('identity.discardPerson', async ({ personId }) => {

@@ -6,8 +6,8 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
-import type { CallMeta, RegisterUserBody, UserView } from '@um/contracts';
-import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit } from '@um/platform';
+import type { CallMeta, FieldError, PersonSummary, RegisterUserBody, UserView } from '@um/contracts';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit, type AuditInput } from '@um/platform';
 import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 
@@ -79,26 +79,101 @@ export async function registerUser(models: UserManagementModels, sync: Sync, ctx
     saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
     const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
     if (!summary) throw notFound('person');
-    const { $set, $unset } = personUpdate(summary);
-    const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
-    const update = {
-      $set: { ...$set, personId: registered.personId, enterpriseNumber, quality: type, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
-      ...(Object.keys($unset).length ? { $unset } : {}),
-    };
-    // The membership's one writer (identity.role.changed for a user's role is this write's echo,
-    // see sync.ts); an upsert, so that a record left by an earlier, interrupted registration is replaced.
-    await models.Membership.updateOne(key, update, { upsert: true });
+    const { filter, update } = membershipWrite(summary, { enterpriseNumber, type, roleId, applications, companyEmail });
+    await models.Membership.updateOne(filter, update, { upsert: true });
     return { personId: registered.personId, roleId, created: registered.created };
   });
   await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
-  await recordAudit(ctx, {
-    enterpriseNumber,
-    quality: type,
+  await recordAudit(ctx, registrationAudit(registration, result));
+  return result;
+}
+
+/**
+ * The membership of a registered user: written whole by the registration, its one writer
+ * (identity.role.changed for a user's role is this write's echo, see sync.ts); an upsert, so that a
+ * record left by an earlier, interrupted registration is replaced.
+ */
+function membershipWrite(
+  person: PersonSummary,
+  m: { enterpriseNumber: string; type: QualityType; roleId: string; applications: string[]; companyEmail?: string | undefined },
+) {
+  const { $set, $unset } = personUpdate(person);
+  const filter = { _id: membershipId({ personId: person.personId, enterpriseNumber: m.enterpriseNumber, quality: m.type }) };
+  const update = {
+    $set: { ...$set, personId: person.personId, enterpriseNumber: m.enterpriseNumber, quality: m.type, roleId: m.roleId, kind: 'user', status: 'active', applications: m.applications, ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}) },
+    ...(Object.keys($unset).length ? { $unset } : {}),
+  };
+  return { filter, update };
+}
+
+function registrationAudit(registration: Registration, result: { personId: string; roleId: string; created: boolean }): AuditInput {
+  const { companyEmail, applications } = registration.body;
+  return {
+    enterpriseNumber: registration.enterpriseNumber,
+    quality: registration.type,
     action: 'user.registered',
     target: { type: 'person', id: result.personId },
     after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
+  };
+}
+
+export type RegistrationOutcome = { personId: string; roleId: string; created: boolean } | { problem: { code: string; message: string; errors?: FieldError[] } };
+
+/** Audit records of one chunk in flight together. */
+const AUDIT_CONCURRENCY = 16;
+
+/**
+ * `registerUser` for the planned rows of an import chunk, with one call per step instead of one per
+ * row: identity finds or creates the persons (its registration's rules, item by item), grants the
+ * roles (its unique role key: a role already held is `created: false`), then the memberships are
+ * written in one bulk write, announced once and audited row by row. The rows were checked
+ * (import-rows.ts) against a look-up of the same chunk just before: a person who holds a role in
+ * the quality was `unchanged` or ALREADY_MEMBER there. A row left half-done by an interrupted run
+ * (role granted, membership not written) is completed: its role is found, not granted again.
+ */
+export async function registerUsers(models: UserManagementModels, sync: Sync, ctx: Ctx, registrations: Registration[]): Promise<RegistrationOutcome[]> {
+  const outcomes: RegistrationOutcome[] = new Array(registrations.length);
+  if (registrations.length === 0) return outcomes;
+  const { enterpriseNumber, type } = registrations[0]!;
+  const persons = await call(ctx, 'identity.registerPersons', {
+    persons: registrations.map(({ body: { companyEmail: _c, applications: _a, ...person } }) => person),
+    withoutPassword: true,
   });
-  return result;
+  const pending: number[] = [];
+  persons.forEach((p, i) => {
+    if ('problem' in p) outcomes[i] = p;
+    else pending.push(i);
+  });
+  if (pending.length === 0) return outcomes;
+  const personOf = (i: number) => persons[i] as { personId: string; created: boolean };
+  const grants = await call(ctx, 'identity.grantRoles', { grants: pending.map((i) => ({ personId: personOf(i).personId, kind: 'user' as const, enterpriseNumber, quality: type })) });
+  const summaries = new Map((await call(ctx, 'identity.getPersons', { personIds: pending.map((i) => personOf(i).personId) })).map((p) => [p.personId, p]));
+  const writes: Array<{ i: number; roleId: string; filter: { _id: string }; update: object }> = [];
+  pending.forEach((i, k) => {
+    const grant = grants[k]!;
+    const summary = summaries.get(personOf(i).personId);
+    if ('problem' in grant) outcomes[i] = grant;
+    else if (!summary) outcomes[i] = { problem: { code: 'NOT_FOUND', message: 'person not found' } };
+    else {
+      const { companyEmail, applications } = registrations[i]!.body;
+      writes.push({ i, roleId: grant.roleId, ...membershipWrite(summary, { enterpriseNumber, type, roleId: grant.roleId, applications, companyEmail }) });
+    }
+  });
+  if (writes.length > 0) {
+    await models.Membership.bulkWrite(writes.map((w) => ({ updateOne: { filter: w.filter, update: w.update, upsert: true } })), { ordered: false });
+    await sync.announce(ctx, { memberships: writes.map((w) => w.filter._id) });
+  }
+  for (const w of writes) outcomes[w.i] = { personId: personOf(w.i).personId, roleId: w.roleId, created: personOf(w.i).created };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: AUDIT_CONCURRENCY }, async () => {
+      while (next < writes.length) {
+        const w = writes[next++]!;
+        await recordAudit(ctx, registrationAudit(registrations[w.i]!, outcomes[w.i] as { personId: string; roleId: string; created: boolean }));
+      }
+    }),
+  );
+  return outcomes;
 }
 
 export function userActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
