@@ -7,7 +7,7 @@
 import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
 import type { CallMeta, FieldError, PersonSummary, RegisterUserBody, UserView } from '@um/contracts';
-import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit, type AuditInput } from '@um/platform';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, isDuplicateKey, notFound, recordAudit, type AuditInput } from '@um/platform';
 import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 
@@ -160,7 +160,21 @@ export async function registerUsers(models: UserManagementModels, sync: Sync, ct
     }
   });
   if (writes.length > 0) {
-    await models.Membership.bulkWrite(writes.map((w) => ({ updateOne: { filter: w.filter, update: w.update, upsert: true } })), { ordered: false });
+    // New memberships in one insert (one round trip on FerretDB, where a bulk of upserts costs a
+    // query each). When some exist already (an interrupted run's), every write is made again as the
+    // single path's upsert, which gives the same result whatever the insert did.
+    const now = new Date();
+    const complete = await models.Membership.insertMany(
+      writes.map((w) => ({ _id: w.filter._id, ...(w.update as { $set: object }).$set, createdAt: now, updatedAt: now })),
+      { ordered: false },
+    ).then(
+      () => true,
+      (err: unknown) => {
+        if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
+        return false;
+      },
+    );
+    if (!complete) await models.Membership.bulkWrite(writes.map((w) => ({ updateOne: { filter: w.filter, update: w.update, upsert: true } })), { ordered: false });
     await sync.announce(ctx, { memberships: writes.map((w) => w.filter._id) });
   }
   for (const w of writes) outcomes[w.i] = { personId: personOf(w.i).personId, roleId: w.roleId, created: personOf(w.i).created };
