@@ -112,7 +112,7 @@ export type EnterpriseView = z.infer<typeof EnterpriseView>;
 
 // ---- persons and roles (internal actions) ------------------------------------------------
 
-/** `withoutPassword`: a new person's account has no usable password and must be reset first (bulk import). */
+/** `withoutPassword`: a new person's account has no usable password until a reset (bulk import). */
 export const RegisterPersonParams = z.strictObject({ person: PersonInput, withoutPassword: z.boolean().optional() });
 export const RegisterPersonResult = z.object({ personId: z.string(), created: z.boolean() });
 

@@ -96,8 +96,7 @@ export class Imports {
     // A context of its own: the job outlives the request that started it (and its deadline).
     const ctx = broker.ContextFactory.create(broker, null as never, {}, { meta: { principal }, requestID: `import-${importId}` }) as Ctx;
     const quality = job.quality as QualityType;
-    const chunks = await this.models.ImportChunk.find({ _id: { $in: Array.from({ length: job.chunks }, (_, i) => chunkId(importId, i)) } }).lean();
-    chunks.sort((a, b) => Number(a._id.split(':')[1]) - Number(b._id.split(':')[1]));
+    const chunks = await this.chunks(Array.from({ length: job.chunks }, (_, i) => chunkId(importId, i)));
     const duplicates = fileDuplicates(chunks.flatMap((c) => c.rows as ImportInputRow[]));
     let counts = emptyCounts(job.total);
     for (const chunk of chunks) {
@@ -117,6 +116,15 @@ export class Imports {
     this.logger.info({ importId, counts, dryRun: job.dryRun }, 'import finished');
   }
 
+  /**
+   * Chunks by `_id`, one find each: FerretDB serves an `_id` equality from its index but scans the
+   * whole collection (every past import's rows) for an `$in`.
+   */
+  private async chunks(ids: string[]) {
+    const found = await Promise.all(ids.map((id) => this.models.ImportChunk.findById(id).lean()));
+    return found.filter((c) => c !== null);
+  }
+
   private async plan(ctx: Ctx, job: Job, rows: ImportInputRow[], duplicates: ReturnType<typeof fileDuplicates>): Promise<RowPlan[]> {
     const quality = job.quality as QualityType;
     const read = rows.map((r) => readRow(r, quality));
@@ -134,12 +142,17 @@ export class Imports {
   private async apply(ctx: Ctx, job: Job, quality: QualityType, plans: RowPlan[]): Promise<ImportReportItem[]> {
     // A user role without its membership is what an interrupted run leaves: completed like a new row.
     const unchanged = plans.filter((p): p is ImportReportItem & { personId: string } => !isPlanned(p) && p.status === 'unchanged' && p.personId !== undefined);
-    const ids = unchanged.map((p) => membershipId({ enterpriseNumber: job.enterpriseNumber, quality, personId: p.personId }));
-    const present = new Set(ids.length ? (await this.models.Membership.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((m) => String(m._id)) : []);
+    // The projection answers without a query; the store confirms the few it lacks (normally none).
+    const lacking = unchanged
+      .map((p) => ({ personId: p.personId, id: membershipId({ enterpriseNumber: job.enterpriseNumber, quality, personId: p.personId }) }))
+      .filter(({ personId, id }) => !this.sync.projection.membershipsOf(personId).some((m) => m._id === id))
+      .map(({ id }) => id);
+    const confirmed = await Promise.all(lacking.map((id) => this.models.Membership.exists({ _id: id })));
+    const missing = new Set(lacking.filter((_, i) => !confirmed[i]));
     const repair = new Set<number>();
     const todo = plans.flatMap((p, i) => {
       if (isPlanned(p)) return [i];
-      if (p.status === 'unchanged' && p.personId && !present.has(membershipId({ enterpriseNumber: job.enterpriseNumber, quality, personId: p.personId }))) {
+      if (p.status === 'unchanged' && p.personId && missing.has(membershipId({ enterpriseNumber: job.enterpriseNumber, quality, personId: p.personId }))) {
         repair.add(i);
         return [i];
       }
@@ -168,7 +181,7 @@ export class Imports {
   private async bodiesOf(job: Job, quality: QualityType, rows: number[]): Promise<Map<number, ImportRow>> {
     const bodies = new Map<number, ImportRow>();
     if (rows.length === 0) return bodies;
-    const chunks = await this.models.ImportChunk.find({ _id: { $in: [...new Set(rows.map((r) => chunkId(String(job._id), Math.floor((r - 1) / IMPORT_CHUNK_ROWS))))] } }).lean();
+    const chunks = await this.chunks([...new Set(rows.map((r) => chunkId(String(job._id), Math.floor((r - 1) / IMPORT_CHUNK_ROWS))))]);
     for (const input of chunks.flatMap((c) => c.rows as ImportInputRow[])) {
       if (!rows.includes(input.row)) continue;
       const read = readRow(input, quality);
@@ -211,7 +224,7 @@ export class Imports {
         const job = await ownJob(ctx, { enterpriseNumber, type, importId });
         if (job.status !== 'receiving' || chunk >= job.chunks) throw new ClientProblem('CONFLICT', 'this import does not take rows any more');
         await models.ImportChunk.updateOne({ _id: chunkId(importId, chunk) }, { $set: { importId, rows } }, { upsert: true });
-        await models.ImportJob.updateOne({ _id: importId }, { $set: { updatedAt: new Date() } });
+        await models.ImportJob.updateOne({ _id: importId }, { $addToSet: { received: chunk }, $set: { updatedAt: new Date() } });
         return null;
       }),
 
@@ -219,7 +232,7 @@ export class Imports {
         ensureAllowed(ctx, 'users.manage', { enterpriseNumber, quality: type });
         const job = await ownJob(ctx, { enterpriseNumber, type, importId });
         if (job.status === 'receiving') {
-          const received = await models.ImportChunk.countDocuments({ _id: { $in: Array.from({ length: job.chunks }, (_, i) => chunkId(importId, i)) } });
+          const received = (job.received ?? []).length;
           if (received !== job.chunks) throw new ClientProblem('CONFLICT', `${job.chunks - received} chunk(s) of rows are missing`);
           await models.ImportJob.updateOne({ _id: importId, status: 'receiving' }, { $set: { status: 'running' } });
         }
@@ -234,7 +247,7 @@ export class Imports {
         const last = Math.min(first + query.pageSize, job.total);
         const ids = [];
         for (let c = Math.floor(first / IMPORT_CHUNK_ROWS); c * IMPORT_CHUNK_ROWS < last; c++) ids.push(chunkId(importId, c));
-        const chunks = ids.length ? await models.ImportChunk.find({ _id: { $in: ids } }, { results: 1 }).lean() : [];
+        const chunks = await this.chunks(ids);
         const items = chunks
           .flatMap((c) => (c.results as ImportReportItem[] | undefined) ?? [])
           .sort((a, b) => a.row - b.row)

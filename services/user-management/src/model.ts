@@ -74,6 +74,8 @@ const ImportJobSchema = new Schema(
     status: { type: String, enum: ['receiving', 'running', 'finished', 'abandoned'], required: true },
     total: { type: Number, required: true },
     chunks: { type: Number, required: true },
+    /** The chunks stored so far (the job starts once all are). */
+    received: { type: [Number], default: [] },
     counts: { type: Schema.Types.Mixed, required: true },
     /** Who imports: the worker acts on their behalf (audit, §7.1 checks), also after a restart. */
     principal: { type: Schema.Types.Mixed, required: true },

@@ -20,11 +20,10 @@ function reuse(existing: { _id: unknown; firstName: string; lastName: string }, 
 }
 
 /**
- * `withoutPassword`: a new person gets an account with no usable password that must be changed
- * (bulk import: files carry no passwords); a manager's or the contact centre's reset, or an eID
- * login, opens it.
+ * `withoutPassword`: a new person gets an account with no usable password (bulk import: files
+ * carry no passwords); a manager's or the contact centre's reset gives it one, an eID login needs none.
  */
-/** The stored form of a new person and their account (a password-less one must be reset first). */
+/** The stored form of a new person and their account (a password-less one has no usable password until a reset). */
 async function newPerson(ic: IdentityContext, person: PersonInput & { username: string }, withPassword: boolean) {
   const passwordHash = withPassword && person.password ? await hashPassword(person.password, ic.cost) : NO_PASSWORD_HASH;
   return {
@@ -34,7 +33,10 @@ async function newPerson(ic: IdentityContext, person: PersonInput & { username: 
     title: person.title,
     language: person.language,
     emails: person.email ? [person.email] : [],
-    account: { username: person.username, passwordHash, status: 'active' as const, passwordChangedAt: new Date(), ...(withPassword ? {} : { mustChangePassword: true }) },
+    // Without a password the account is not flagged mustChangePassword: that flag would hold an eID
+    // login at 403 PASSWORD_CHANGE_REQUIRED, and PUT /me/password needs a current password the
+    // person never had. No password matches NO_PASSWORD_HASH, so a password login fails until a reset.
+    account: { username: person.username, passwordHash, status: 'active' as const, passwordChangedAt: new Date() },
   };
 }
 
