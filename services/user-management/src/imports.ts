@@ -67,7 +67,12 @@ export class Imports {
   private async sweep(broker: ServiceBroker): Promise<void> {
     const now = Date.now();
     await this.models.ImportJob.updateMany({ status: 'receiving', updatedAt: { $lt: new Date(now - RECEIVING_MS) } }, { $set: { status: 'abandoned' } });
-    const stale = await this.models.ImportJob.find({ status: 'running', heartbeatAt: { $lt: new Date(now - LEASE_MS) } }, { _id: 1 }).lean();
+    const before = new Date(now - LEASE_MS);
+    // Also a job started whose worker never claimed it (its instance stopped right after the start).
+    const stale = await this.models.ImportJob.find(
+      { status: 'running', $or: [{ heartbeatAt: { $lt: before } }, { heartbeatAt: { $exists: false }, updatedAt: { $lt: before } }] },
+      { _id: 1 },
+    ).lean();
     for (const job of stale) this.launch(broker, String(job._id));
   }
 
