@@ -56,15 +56,21 @@ export async function findOrCreatePersons(ic: IdentityContext, persons: PersonIn
   const known = new Map((await ic.models.Person.find({ niss: { $in: persons.map((p) => p.niss) } }, { _id: 1, niss: 1, firstName: 1, lastName: 1 }).lean()).map((p) => [p.niss, p]));
   const fresh = persons.filter((p) => !known.has(p.niss) && p.username && (options.withoutPassword || p.password));
   const ids = new Map(fresh.map((p) => [p.niss, new Types.ObjectId()]));
+  let complete = true;
   if (fresh.length > 0) {
     const docs = await Promise.all(fresh.map(async (p) => ({ _id: ids.get(p.niss), ...(await newPerson(ic, p as PersonInput & { username: string }, !options.withoutPassword)) })));
-    await ic.models.Person.insertMany(docs, { ordered: false }).catch((err: unknown) => {
-      // Some were refused by a unique index: each is decided alone below.
-      if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
-    });
+    complete = await ic.models.Person.insertMany(docs, { ordered: false }).then(
+      () => true,
+      (err: unknown) => {
+        // Some were refused by a unique index: each is decided alone below.
+        if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
+        return false;
+      },
+    );
   }
+  // Which were inserted is read back only when some were refused (every query here scans on FerretDB).
   const inserted = new Set(
-    fresh.length ? (await ic.models.Person.find({ _id: { $in: [...ids.values()] } }, { _id: 1 }).lean()).map((p) => String(p._id)) : [],
+    complete ? [...ids.values()].map(String) : (await ic.models.Person.find({ _id: { $in: [...ids.values()] } }, { _id: 1 }).lean()).map((p) => String(p._id)),
   );
   const results: Array<{ personId: string; created: boolean } | ItemProblem> = [];
   for (const person of persons) {

@@ -62,12 +62,15 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const persons = new Set((await ic.models.Person.find({ _id: { $in: grants.map((g) => new Types.ObjectId(g.personId)) } }, { _id: 1 }).lean()).map((p) => String(p._id)));
       const docs = grants.map((g) => (persons.has(g.personId) ? { _id: new Types.ObjectId(), ...roleDoc(g) } : undefined));
       const wanted = docs.filter((d) => d !== undefined);
-      if (wanted.length > 0) {
-        await ic.models.Role.insertMany(wanted, { ordered: false }).catch((err: unknown) => {
+      const complete = wanted.length === 0 || await ic.models.Role.insertMany(wanted, { ordered: false }).then(
+        () => true,
+        (err: unknown) => {
           if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
-        });
-      }
-      const stored = wanted.length ? await ic.models.Role.find({ roleKey: { $in: wanted.map((d) => d.roleKey) } }).lean() : [];
+          return false;
+        },
+      );
+      // The stored roles are read back only when the insert refused some (a role already held).
+      const stored = complete ? wanted.map((d) => ({ ...d, status: 'active' as const })) : await ic.models.Role.find({ roleKey: { $in: wanted.map((d) => d.roleKey) } }).lean();
       const byKey = new Map(stored.map((r) => [r.roleKey, r]));
       const results = [];
       for (const doc of docs) {
