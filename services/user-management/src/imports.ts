@@ -27,6 +27,8 @@ import type { Sync } from './sync.js';
 const LEASE_MS = 60_000;
 /** A job whose file never finished arriving (the gateway died while sending it) is given up after this. */
 const RECEIVING_MS = 10 * 60_000;
+/** Chunks of one job checked and applied together. */
+const CHUNKS_IN_FLIGHT = 2;
 
 type Job = ImportJobDoc & { _id: string; createdAt: Date };
 const chunkId = (importId: string, chunk: number) => `${importId}:${chunk}`;
@@ -104,19 +106,28 @@ export class Imports {
     const chunks = await this.chunks(Array.from({ length: job.chunks }, (_, i) => chunkId(importId, i)));
     const duplicates = fileDuplicates(chunks.flatMap((c) => c.rows as ImportInputRow[]));
     let counts = emptyCounts(job.total);
-    for (const chunk of chunks) {
-      if (chunk.results) {
-        counts = tally(counts, chunk.results as ImportReportItem[]);
-        continue;
+    const pending = chunks.filter((chunk) => {
+      if (chunk.results) counts = tally(counts, chunk.results as ImportReportItem[]);
+      return !chunk.results;
+    });
+    // Chunks are independent (a NISS or username repeated across them is DUPLICATE_IN_FILE), so a
+    // few are in flight together: one's store round trips overlap another's.
+    let next = 0;
+    let lost = false;
+    const worker = async () => {
+      while (next < pending.length && !lost) {
+        const chunk = pending[next++]!;
+        const plans = await this.plan(ctx, job, chunk.rows as ImportInputRow[], duplicates);
+        const results = job.dryRun ? plans.map((p) => (isPlanned(p) ? { row: p.row, status: p.status, ...(p.personId ? { personId: p.personId } : {}) } : p)) : await this.apply(ctx, job, quality, plans);
+        await this.models.ImportChunk.updateOne({ _id: chunk._id }, { $set: { results } });
+        counts = tally(counts, results);
+        const renewed = await this.models.ImportJob.updateOne({ _id: importId, worker: this.id }, { $set: { counts, heartbeatAt: new Date() } });
+        // Another instance took the job over (this one was presumed dead): it carries on alone.
+        if (renewed.matchedCount === 0) lost = true;
       }
-      const plans = await this.plan(ctx, job, chunk.rows as ImportInputRow[], duplicates);
-      const results = job.dryRun ? plans.map((p) => (isPlanned(p) ? { row: p.row, status: p.status, ...(p.personId ? { personId: p.personId } : {}) } : p)) : await this.apply(ctx, job, quality, plans);
-      await this.models.ImportChunk.updateOne({ _id: chunk._id }, { $set: { results } });
-      counts = tally(counts, results);
-      const renewed = await this.models.ImportJob.updateOne({ _id: importId, worker: this.id }, { $set: { counts, heartbeatAt: new Date() } });
-      // Another instance took the job over (this one was presumed dead): it carries on alone.
-      if (renewed.matchedCount === 0) return;
-    }
+    };
+    await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
+    if (lost) return;
     await this.models.ImportJob.updateOne({ _id: importId, worker: this.id }, { $set: { counts, status: 'finished', finishedAt: new Date() }, $unset: { worker: 1 } });
     this.logger.info({ importId, counts, dryRun: job.dryRun }, 'import finished');
   }
