@@ -24,9 +24,12 @@ export function isPlanned(plan: RowPlan): plan is PlannedRow {
   return 'body' in plan;
 }
 
+/** Field errors kept per row: enough to correct it, and a report page stays one message. */
+const MAX_ROW_ERRORS = 20;
+
 /** A row's error, from the problem the single registration would have answered. */
 export function rowError(row: number, problem: ClientProblem | { type: string; message: string; data?: unknown }): ImportReportItem {
-  const errors = (problem.data as { errors?: FieldError[] } | undefined)?.errors;
+  const errors = (problem.data as { errors?: FieldError[] } | undefined)?.errors?.slice(0, MAX_ROW_ERRORS);
   return { row, status: 'error', code: problem.type, detail: problem.message, ...(errors?.length ? { errors } : {}) };
 }
 
