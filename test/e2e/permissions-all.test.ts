@@ -54,6 +54,10 @@ const Q = () => `/enterprises/${A()}/qualities/employer`;
 const req = (method: string, url: string, token: string | undefined, body?: unknown, raw?: { rawBody: string; headers: Record<string, string> }) =>
   sys.api.request(method, url, { token, body, ...(raw ?? {}) });
 const post = (url: string, body: unknown) => req('POST', url, w.tokens.rae, body).then((r) => r.body);
+const importFile = () => {
+  const p = personBody();
+  return { rawBody: `niss;firstName;lastName;language;username;applications\n${p.niss};${p.firstName};${p.lastName};nl;${p.username};drs\n`, headers: { 'content-type': 'text/csv' } };
+};
 const freshUser = async () => (await post(`${Q()}/users`, { ...personBody(), applications: ['dimona'] })).personId as string;
 const freshCoRae = async () => (await post(`/enterprises/${A()}/co-access-managers`, personBody())).personId as string;
 const freshCoGl = async () => (await post(`${Q()}/co-local-managers`, personBody())).personId as string;
@@ -130,6 +134,18 @@ const cases: Case[] = [
   { route: `PATCH ${QT}`, ok: 200, send: (t, _x, a) => req('PATCH', Q(), t, { contactEmail: `${a.toLowerCase()}@acme.example` }) },
   { route: `GET ${QT}/users`, ok: 200, send: (t) => req('GET', `${Q()}/users?firstName=a`, t) },
   { route: `POST ${QT}/users`, ok: 201, send: (t) => req('POST', `${Q()}/users`, t, { ...personBody(), applications: ['drs'] }) },
+  { route: `POST ${QT}/users/import`, ok: 200, send: (t) => req('POST', `${Q()}/users/import?dryRun=true`, t, undefined, importFile()) },
+  {
+    route: `GET ${QT}/users/imports/{importId}`,
+    ok: 200,
+    // A job is read by whoever started it: an allowed actor reads its own, the others the RAE's.
+    prepare: async (actor, t) => {
+      const mayImport = actor !== 'anon' && authorize(SCOPES[actor](), 'users.manage', { enterpriseNumber: A(), quality: 'employer' }) === 'allowed';
+      const res = await req('POST', `${Q()}/users/import?dryRun=true`, mayImport ? t : w.tokens.rae, undefined, importFile());
+      return res.body.importId as string;
+    },
+    send: (t, id) => req('GET', `${Q()}/users/imports/${id}`, t),
+  },
   { route: `GET ${QT}/users/{personId}`, ok: 200, prepare: freshUser, send: (t, id) => req('GET', `${Q()}/users/${id}`, t) },
   { route: `PATCH ${QT}/users/{personId}`, ok: 200, prepare: freshUser, send: (t, id) => req('PATCH', `${Q()}/users/${id}`, t, { applications: ['ebox'] }) },
   { route: `DELETE ${QT}/users/{personId}`, ok: 204, prepare: freshUser, send: (t, id) => req('DELETE', `${Q()}/users/${id}`, t) },

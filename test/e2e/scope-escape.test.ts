@@ -70,6 +70,7 @@ const CLASSIFIED: Record<string, Kind> = {
   [`POST ${EN}/webhooks`]: 'none',
   [`DELETE ${EN}/webhooks/{webhookId}`]: 'none',
   [`POST ${QT}/users`]: 'designation',
+  [`POST ${QT}/users/import`]: 'designation',
   [`PATCH ${QT}/users/{personId}`]: 'person',
   [`DELETE ${QT}/users/{personId}`]: 'membership',
   [`POST ${QT}/users/{personId}/block`]: 'membership',
@@ -144,6 +145,23 @@ const designationBody = (t: Target) => ({
   password: 'Mallory#2026x',
 });
 
+/**
+ * The designation as a bulk-import file (docs/import.md); answers once the job has finished, so
+ * that whatever it changed is there to be compared.
+ */
+async function importDesignation(token: string | undefined, t: Target): Promise<{ status: number; body: any }> {
+  const { password: _none, ...row } = designationBody(t);
+  const file = `niss;firstName;lastName;language;email;username;applications\n${[row.niss, row.firstName, row.lastName, row.language, row.email, row.username, 'dimona'].join(';')}\n`;
+  const res = await sys.api.request('POST', `/enterprises/${A()}/qualities/employer/users/import`, { token, rawBody: file, headers: { 'content-type': 'text/csv' } });
+  const location = res.headers.get('location');
+  while (res.status === 202 && location) {
+    const job = await sys.api.get(location.replace(/^\/api\/v1/, ''), token);
+    if (job.body.status === 'finished') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return res;
+}
+
 interface Case {
   route: string;
   variant: Variant;
@@ -176,6 +194,7 @@ const cases: Case[] = [
   { route: 'PUT /admin/persons/{personId}/password', variant: 'user', ok: 204, send: (tk, t) => req('PUT', `/admin/persons/${t.personId}/password`, tk, { password: 'Mallory#2026x' }) },
   { route: `POST ${EN}/co-access-managers`, variant: 'outsider', ok: 201, send: (tk, t) => req('POST', `/enterprises/${A()}/co-access-managers`, tk, designationBody(t)) },
   { route: `POST ${QT}/users`, variant: 'outsider', quality: 'employer', ok: 201, send: (tk, t) => req('POST', `${Q()}/users`, tk, { ...designationBody(t), applications: ['dimona'] }) },
+  { route: `POST ${QT}/users/import`, variant: 'outsider', quality: 'employer', ok: 202, send: (tk, t) => importDesignation(tk, t) },
   { route: `POST ${QT}/co-local-managers`, variant: 'outsider', quality: 'employer', ok: 201, send: (tk, t) => req('POST', `${Q()}/co-local-managers`, tk, designationBody(t)) },
   { route: `PUT ${QT}/technical-user`, variant: 'outsider', quality: 'employer', ok: 200, send: (tk, t) => req('PUT', `${Q()}/technical-user`, tk, designationBody(t)) },
   { route: `PUT ${QT}/local-manager`, variant: 'outsider', quality: 'approved-social-secretariat', ok: 200, send: (tk, t) => req('PUT', `${Q('approved-social-secretariat')}/local-manager`, tk, designationBody(t)) },

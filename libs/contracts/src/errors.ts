@@ -55,6 +55,8 @@ export const ErrorCodes = {
   NISS_TAKEN: 409,
   PERSON_MISMATCH: 409,
   ALREADY_MEMBER: 409,
+  /** A row of a bulk import repeats the NISS or username of an earlier row (a report code). */
+  DUPLICATE_IN_FILE: 409,
   CERTIFICATE_TAKEN: 409,
   CHANNEL_NOT_DELETABLE: 409,
   ROUTING_RULE_NOT_SET: 409,
@@ -73,6 +75,16 @@ export const ErrorCodes = {
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
+
+/** zod's own issue codes, as stable field codes (a rule's refinement gives its own code instead). */
+export const ZOD_ISSUE_CODES: Record<string, ErrorCode> = {
+  invalid_type: 'WRONG_TYPE',
+  invalid_value: 'UNKNOWN_VALUE',
+  invalid_format: 'INVALID_FORMAT',
+  too_big: 'OUT_OF_RANGE',
+  too_small: 'OUT_OF_RANGE',
+  invalid_union: 'UNKNOWN_VALUE',
+};
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ErrorCodes, value);

@@ -11,3 +11,4 @@ export * from './i18n/index.js';
 export * from './schemas/catalogue.js';
 export * from './schemas/events.js';
 export * from './schemas/scim.js';
+export * from './schemas/imports.js';

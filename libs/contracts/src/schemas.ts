@@ -112,7 +112,8 @@ export type EnterpriseView = z.infer<typeof EnterpriseView>;
 
 // ---- persons and roles (internal actions) ------------------------------------------------
 
-export const RegisterPersonParams = z.strictObject({ person: PersonInput });
+/** `withoutPassword`: a new person's account has no usable password until a reset (bulk import). */
+export const RegisterPersonParams = z.strictObject({ person: PersonInput, withoutPassword: z.boolean().optional() });
 export const RegisterPersonResult = z.object({ personId: z.string(), created: z.boolean() });
 
 export const GrantRoleParams = z.strictObject({

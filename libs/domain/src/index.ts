@@ -8,3 +8,4 @@ export * from './names.js';
 export * from './roles.js';
 export * from './webhooks.js';
 export * from './scim.js';
+export * from './import.js';

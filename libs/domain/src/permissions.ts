@@ -71,7 +71,7 @@ export const CAPABILITIES = {
     roles: MANAGERS,
   },
   'users.manage': {
-    label: 'register a user, grant/revoke applications, change language/e-mails, block, unblock, delete, reset password',
+    label: 'register a user (one, or a file of them), grant/revoke applications, change language/e-mails, block, unblock, delete, reset password',
     scope: 'quality',
     roles: MANAGERS,
   },
@@ -306,6 +306,8 @@ export const ROUTE_RULES = [
   { method: 'PATCH', path: QT, auth: 'role', capability: 'quality.details', action: 'quality.update' },
   { method: 'GET', path: `${QT}/users`, auth: 'role', capability: 'users.search.quality', action: 'user-management.searchQuality' },
   { method: 'POST', path: `${QT}/users`, auth: 'role', capability: 'users.manage', action: 'user-management.register' },
+  { method: 'POST', path: `${QT}/users/import`, auth: 'role', capability: 'users.manage', action: 'user-management.importCreate' },
+  { method: 'GET', path: `${QT}/users/imports/{importId}`, auth: 'role', capability: 'users.manage', action: 'user-management.importGet' },
   { method: 'GET', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.search.quality', action: 'user-management.get' },
   { method: 'PATCH', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage', action: 'user-management.update' },
   { method: 'DELETE', path: `${QT}/users/{personId}`, auth: 'role', capability: 'users.manage', action: 'user-management.remove' },

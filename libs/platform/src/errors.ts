@@ -4,7 +4,7 @@
  */
 import { Errors } from 'moleculer';
 import type { ZodError } from 'zod';
-import { ErrorCodes, type ErrorCode, type FieldError } from '@um/contracts';
+import { ErrorCodes, ZOD_ISSUE_CODES, type ErrorCode, type FieldError } from '@um/contracts';
 
 export class ClientProblem extends Errors.MoleculerClientError {
   constructor(code: ErrorCode, message: string, data?: Record<string, unknown>) {
@@ -29,7 +29,7 @@ function issueCode(issue: ZodError['issues'][number]): string {
   const params = (issue as { params?: { code?: unknown } }).params;
   if (params && typeof params.code === 'string') return params.code;
   if (issue.code === 'unrecognized_keys') return 'UNKNOWN_FIELD';
-  return 'VALIDATION_FAILED';
+  return ZOD_ISSUE_CODES[issue.code] ?? 'VALIDATION_FAILED';
 }
 
 /** Flattens a zod error into one entry per offending field (unknown keys: one entry each). */

@@ -29,6 +29,7 @@ import { routingRoutes } from './routes/routing.js';
 import { registerScimErrors, scimRoutes, SCIM_PREFIX } from './routes/scim.js';
 import { scimTokenRoutes } from './routes/scim-tokens.js';
 import { userRoutes } from './routes/users.js';
+import { importRoutes } from './routes/imports.js';
 
 export interface AppDeps {
   broker: ServiceBroker;
@@ -104,6 +105,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       qualityRoutes(api, broker);
       scimTokenRoutes(api, broker);
       userRoutes(api, broker);
+      importRoutes(api, broker);
       routingRoutes(api, broker);
       authorizationRoutes(api, broker);
       catalogueRoutes(api);

@@ -39,9 +39,19 @@ export interface Verification {
   needsRehash: boolean;
 }
 
+/**
+ * The hash of an account that has no password yet (a person created by a bulk import): it matches
+ * no password, so only a reset or an eID login opens the account.
+ */
+export const NO_PASSWORD_HASH = '!';
+
 export async function verifyPassword(password: string, stored: string, current: Argon2Cost): Promise<Verification> {
   const match = PHC.exec(stored);
-  if (!match) return { ok: false, needsRehash: false };
+  if (!match) {
+    // Costs what a real verification does: the answer time does not tell an account without password.
+    await derive(password, randomBytes(SALT_LENGTH), current);
+    return { ok: false, needsRehash: false };
+  }
   const cost: Argon2Cost = { memoryKiB: Number(match[1]), passes: Number(match[2]), parallelism: Number(match[3]) };
   const salt = Buffer.from(match[4]!, 'base64');
   const expected = Buffer.from(match[5]!, 'base64');

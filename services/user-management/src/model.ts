@@ -65,18 +65,61 @@ const EnterpriseRoleSchema = new Schema(
   { timestamps: true, collection: 'enterprise_roles' },
 );
 
+/**
+ * Bulk imports (imports.ts): a job, and its rows in chunks of IMPORT_CHUNK_ROWS (`_id`
+ * `<importId>:<chunk>`, read and written by `_id` only), each with its results once applied.
+ */
+const ImportJobSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    enterpriseNumber: { type: String, required: true },
+    quality: { type: String, enum: QUALITY_TYPES, required: true },
+    dryRun: { type: Boolean, required: true },
+    status: { type: String, enum: ['receiving', 'running', 'finished', 'abandoned'], required: true },
+    total: { type: Number, required: true },
+    chunks: { type: Number, required: true },
+    /** The chunks stored so far (the job starts once all are). */
+    received: { type: [Number], default: [] },
+    counts: { type: Schema.Types.Mixed, required: true },
+    /** Who imports: the worker acts on their behalf (audit, §7.1 checks), also after a restart. */
+    principal: { type: Schema.Types.Mixed, required: true },
+    /** The instance applying the rows, and when it last said so: a silent one is taken over. */
+    worker: { type: String },
+    heartbeatAt: { type: Date },
+    finishedAt: { type: Date },
+  },
+  { timestamps: true, collection: 'import_jobs' },
+);
+ImportJobSchema.index({ status: 1 });
+
+const ImportChunkSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    importId: { type: String, required: true },
+    rows: { type: Schema.Types.Mixed, required: true },
+    results: { type: Schema.Types.Mixed },
+  },
+  { timestamps: true, collection: 'import_chunks' },
+);
+
 export type MembershipDoc = InferSchemaType<typeof MembershipSchema>;
+export type ImportJobDoc = InferSchemaType<typeof ImportJobSchema>;
+export type ImportChunkDoc = InferSchemaType<typeof ImportChunkSchema>;
 export type EnterpriseRoleDoc = InferSchemaType<typeof EnterpriseRoleSchema>;
 
 export interface UserManagementModels {
   Membership: Model<MembershipDoc>;
   EnterpriseRole: Model<EnterpriseRoleDoc>;
+  ImportJob: Model<ImportJobDoc>;
+  ImportChunk: Model<ImportChunkDoc>;
 }
 
 export function createModels(db: Connection): UserManagementModels {
   return {
     Membership: db.model('Membership', MembershipSchema),
     EnterpriseRole: db.model('EnterpriseRole', EnterpriseRoleSchema),
+    ImportJob: db.model('ImportJob', ImportJobSchema),
+    ImportChunk: db.model('ImportChunk', ImportChunkSchema),
   };
 }
 

@@ -4,6 +4,7 @@ import { BaseConfig, defineEvent, initModels, type ServiceDeps } from '@um/platf
 import { scimActions } from './actions/scim.js';
 import { searchActions } from './actions/search.js';
 import { userActions } from './actions/users.js';
+import { Imports } from './imports.js';
 import { createModels } from './model.js';
 import { Sync } from './sync.js';
 
@@ -20,6 +21,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
   const models = createModels(db);
   await initModels(db, Object.values(models));
   const sync = new Sync(models, logger);
+  const imports = new Imports(models, sync, logger);
   const reload = (reason: string) => void sync.reload(reason).catch((err: unknown) => logger.error({ err, reason }, 'could not reload the authorization projection'));
   let reloadTimer: NodeJS.Timeout | undefined;
   return {
@@ -28,6 +30,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
       // Before this instance offers its actions: a check never sees a half-loaded projection.
       const loaded = await sync.load();
       logger.info(loaded, 'authorization projection loaded');
+      imports.start(this.broker);
       if (config.UM_PROJECTION_RELOAD_MINUTES > 0) {
         // ±10 % per instance, so instances started together do not all read the store at once.
         const periodMs = config.UM_PROJECTION_RELOAD_MINUTES * 60_000 * (0.9 + Math.random() * 0.2);
@@ -37,8 +40,9 @@ export async function buildUserManagementService({ config, db, logger }: Service
     },
     stopped() {
       clearInterval(reloadTimer);
+      imports.stop();
     },
-    actions: { ...userActions(models, sync), ...scimActions(models, sync), ...searchActions(sync) },
+    actions: { ...userActions(models, sync), ...scimActions(models, sync), ...searchActions(sync), ...imports.actions() },
     events: {
       // Balanced (one instance of user-management writes the store) …
       ...defineEvent('identity.role.changed', (payload, ctx) => sync.onRoleChanged(ctx, payload)),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ObjectId } from '../fields.js';
 import { AdminPersonList, PersonLookupParams, PersonNames, PersonSearchQuery } from '../schemas/management.js';
+import { GrantRolesParams, GrantRolesResult, ImportLookupParams, ImportLookupResult, RegisterPersonsParams, RegisterPersonsResult } from '../schemas/imports.js';
 import { Void } from './types.js';
 import type { ActionContract } from './types.js';
 
@@ -16,4 +17,9 @@ export const IdentityLookupActions = {
     result: z.object({ personId: z.string(), status: z.enum(['active', 'blocked', 'deleted']) }).nullable(),
     idempotent: true,
   },
+  /** Internal (bulk import): the persons a chunk's NISS name, with their roles, and which of its usernames are taken. */
+  'identity.lookupForImport': { params: ImportLookupParams, result: ImportLookupResult, idempotent: true },
+  /** Internal (bulk import): `identity.registerPerson` and `identity.grantRole` for a chunk at once (one insert each). */
+  'identity.registerPersons': { params: RegisterPersonsParams, result: RegisterPersonsResult, idempotent: false },
+  'identity.grantRoles': { params: GrantRolesParams, result: GrantRolesResult, idempotent: false },
 } as const satisfies Record<string, ActionContract>;

@@ -17,6 +17,7 @@ import {
   UserView,
 } from '../schemas/users.js';
 import { ScimCreateParams, ScimListParams, ScimPatchChangesSchema, ScimUserParams } from '../schemas/scim.js';
+import { ImportAppendParams, ImportCreateParams, ImportGetParams, ImportIdParams, ImportJobView } from '../schemas/imports.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
 const QualityScope = z.strictObject({ enterpriseNumber: EnterpriseNumber, type: QualityTypeCode });
@@ -37,6 +38,12 @@ export const UserManagementActions = {
   'user-management.scimList': { params: ScimListParams, result: z.object({ total: z.number(), items: z.array(UserView) }), idempotent: true, capability: 'scim.provision' },
   'user-management.scimPatch': { params: ScimUserParams.extend({ changes: ScimPatchChangesSchema }), result: UserView, idempotent: true, capability: 'scim.provision' },
   'user-management.scimRemove': { params: ScimUserParams, result: Void, idempotent: true, capability: 'scim.provision' },
+  /** Bulk import (docs/import.md): a job, then its rows in chunks (a file exceeds one NATS message), then its start. */
+  'user-management.importCreate': { params: ImportCreateParams, result: z.object({ importId: z.string() }), idempotent: false, capability: 'users.manage' },
+  /** Internal steps of the import route; the handler checks `users.manage` and that the job is the caller's. */
+  'user-management.importAppend': { params: ImportAppendParams, result: Void, idempotent: true },
+  'user-management.importStart': { params: ImportIdParams, result: ImportJobView, idempotent: true },
+  'user-management.importGet': { params: ImportGetParams, result: ImportJobView, idempotent: true, capability: 'users.manage' },
   /** The check of the session's person, from the in-memory projection (no store query). */
   'user-management.check': { params: AuthorizationCheckQuery, result: AuthorizationCheckResult, idempotent: true },
   /** Internal (GET /me): per role of the person, the applications it reaches. */

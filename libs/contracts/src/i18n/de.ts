@@ -43,6 +43,7 @@ export const de = {
     ENTERPRISE_EXISTS: ['Unternehmen bereits bekannt', 'Dieses Unternehmen ist bereits bekannt.'],
     QUALITY_ALREADY_ACTIVE: ['Eigenschaft bereits aktiv', 'Diese Eigenschaft ist für das Unternehmen bereits aktiv.'],
     NISS_TAKEN: ['ENSS bereits bekannt', 'Diese ENSS ist bereits bekannt.'],
+    DUPLICATE_IN_FILE: ['In der Datei wiederholt', 'Diese NISS oder dieser Benutzername steht bereits in einer früheren Zeile der Datei: jede Person kommt nur einmal vor.'],
     ALREADY_MEMBER: ['Bereits Mitglied', 'Diese Person ist bereits Mitglied dieser Eigenschaft.'],
     CERTIFICATE_TAKEN: ['Zertifikat bereits verknüpft', 'Dieses Zertifikat ist mit einer anderen Person verknüpft.'],
     CHANNEL_NOT_DELETABLE: ['Kanal nicht löschbar', 'Dieser Kanal kann nicht gelöscht werden.'],

@@ -43,6 +43,7 @@ export const en = {
     ENTERPRISE_EXISTS: ['Enterprise exists', 'This enterprise is already known.'],
     QUALITY_ALREADY_ACTIVE: ['Quality already active', 'This quality is already active for the enterprise.'],
     NISS_TAKEN: ['NISS taken', 'This NISS is already known.'],
+    DUPLICATE_IN_FILE: ['Repeated in the file', 'This NISS or username is already on an earlier row of the file: each person appears once.'],
     ALREADY_MEMBER: ['Already a member', 'This person is already a member of this quality.'],
     CERTIFICATE_TAKEN: ['Certificate taken', 'This certificate is bound to another person.'],
     CHANNEL_NOT_DELETABLE: ['Channel not deletable', 'This channel cannot be deleted.'],

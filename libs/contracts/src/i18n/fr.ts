@@ -43,6 +43,7 @@ export const fr = {
     ENTERPRISE_EXISTS: ['Entreprise déjà connue', 'Cette entreprise est déjà connue.'],
     QUALITY_ALREADY_ACTIVE: ['Qualité déjà active', 'Cette qualité est déjà active pour l’entreprise.'],
     NISS_TAKEN: ['NISS déjà connu', 'Ce NISS est déjà connu.'],
+    DUPLICATE_IN_FILE: ['Répété dans le fichier', 'Ce NISS ou ce nom d’utilisateur figure déjà sur une ligne précédente du fichier : chaque personne n’y apparaît qu’une fois.'],
     ALREADY_MEMBER: ['Déjà membre', 'Cette personne est déjà membre de cette qualité.'],
     CERTIFICATE_TAKEN: ['Certificat déjà lié', 'Ce certificat est lié à une autre personne.'],
     CHANNEL_NOT_DELETABLE: ['Canal non supprimable', 'Ce canal ne peut pas être supprimé.'],

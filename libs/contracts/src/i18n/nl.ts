@@ -43,6 +43,7 @@ export const nl = {
     ENTERPRISE_EXISTS: ['Onderneming al gekend', 'Deze onderneming is al gekend.'],
     QUALITY_ALREADY_ACTIVE: ['Hoedanigheid al actief', 'Deze hoedanigheid is al actief voor de onderneming.'],
     NISS_TAKEN: ['INSZ al gekend', 'Dit INSZ is al gekend.'],
+    DUPLICATE_IN_FILE: ['Herhaald in het bestand', 'Dit INSZ of deze gebruikersnaam staat al op een vorige regel van het bestand: elke persoon komt er één keer in voor.'],
     ALREADY_MEMBER: ['Al lid', 'Deze persoon is al lid van deze hoedanigheid.'],
     CERTIFICATE_TAKEN: ['Certificaat al gekoppeld', 'Dit certificaat is aan een andere persoon gekoppeld.'],
     CHANNEL_NOT_DELETABLE: ['Kanaal niet verwijderbaar', 'Dit kanaal kan niet worden verwijderd.'],

@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ErrorCodes, FALLBACK_LANGUAGE, isErrorCode, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import { ErrorCodes, FALLBACK_LANGUAGE, ZOD_ISSUE_CODES, isErrorCode, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
 import type { Language } from '@um/domain';
 
 /** The language of the answer: the first of Accept-Language we serve, else the session person's, else English. */
@@ -59,15 +59,6 @@ interface ZodValidationEntry {
   params?: { params?: { code?: string }; keys?: string[] };
 }
 
-/** zod's own issue codes, as stable field codes. */
-const ZOD_CODES: Record<string, ErrorCode> = {
-  invalid_type: 'WRONG_TYPE',
-  invalid_value: 'UNKNOWN_VALUE',
-  invalid_format: 'INVALID_FORMAT',
-  too_big: 'OUT_OF_RANGE',
-  too_small: 'OUT_OF_RANGE',
-  invalid_union: 'UNKNOWN_VALUE',
-};
 
 /** One entry per offending field; the code is the rule's own (NISS_INVALID, …) when it has one. */
 export function fieldErrorsFromValidation(entries: ZodValidationEntry[]): FieldError[] {
@@ -80,7 +71,7 @@ export function fieldErrorsFromValidation(entries: ZodValidationEntry[]): FieldE
       }
       continue;
     }
-    const code = entry.params?.params?.code ?? ZOD_CODES[entry.keyword] ?? 'VALIDATION_FAILED';
+    const code = entry.params?.params?.code ?? ZOD_ISSUE_CODES[entry.keyword] ?? 'VALIDATION_FAILED';
     out.push({ field: path.join('.') || '(body)', code, message: entry.message ?? 'invalid' });
   }
   return out;
@@ -88,7 +79,7 @@ export function fieldErrorsFromValidation(entries: ZodValidationEntry[]): FieldE
 
 /** The problem's code: the first domain rule broken (NISS_INVALID, PASSWORD_POLICY, …), else the first field's. */
 function topCode(errors: FieldError[]): ErrorCode {
-  const generic = new Set<string>(['VALIDATION_FAILED', ...Object.values(ZOD_CODES)]);
+  const generic = new Set<string>(['VALIDATION_FAILED', ...Object.values(ZOD_ISSUE_CODES)]);
   const rule = errors.find((e) => !generic.has(e.code) && isErrorCode(e.code));
   const first = errors[0]?.code;
   return (rule?.code as ErrorCode | undefined) ?? (isErrorCode(first) ? first : 'VALIDATION_FAILED');

@@ -41,6 +41,25 @@ export function lookupActions(ic: IdentityContext): Record<string, ActionSchema>
       return { niss: person.niss, firstName: person.firstName, lastName: person.lastName, ...(person.title ? { title: person.title } : {}) };
     }),
 
+    // One query per key over the whole chunk (served by the unique NISS and username indexes).
+    ...defineAction('identity.lookupForImport', async ({ nisses, usernames }) => {
+      const persons = nisses.length ? await ic.models.Person.find({ niss: { $in: nisses } }, { niss: 1, firstName: 1, lastName: 1 }).lean() : [];
+      const roles = persons.length ? await ic.models.Role.find({ personId: { $in: persons.map((p) => p._id) } }, { personId: 1, kind: 1, enterpriseNumber: 1, quality: 1 }).lean() : [];
+      const taken = usernames.length ? await ic.models.Person.find({ 'account.username': { $in: usernames } }, { account: 1 }).lean() : [];
+      const rolesOf = new Map<string, typeof roles>();
+      for (const r of roles) rolesOf.set(String(r.personId), [...(rolesOf.get(String(r.personId)) ?? []), r]);
+      return {
+        persons: persons.map((p) => ({
+          personId: String(p._id),
+          niss: p.niss ?? '',
+          firstName: p.firstName,
+          lastName: p.lastName,
+          roles: (rolesOf.get(String(p._id)) ?? []).map((r) => ({ roleId: String(r._id), kind: r.kind, ...(r.enterpriseNumber ? { enterpriseNumber: r.enterpriseNumber } : {}), ...(r.quality ? { quality: r.quality } : {}) })),
+        })),
+        usernamesTaken: taken.flatMap((p) => (p.account?.username ? [p.account.username] : [])),
+      };
+    }),
+
     ...defineAction('identity.findAccount', async ({ username }) => {
       const person = await findPersonByUsername(ic, username);
       if (!person?.account) return null;

@@ -2,10 +2,10 @@
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, isDuplicateKey, notFound } from '@um/platform';
-import { sameName } from '@um/domain';
-import type { PersonInput } from '@um/contracts';
+import { mismatchedNames } from '@um/domain';
+import type { FieldError, ItemProblem, PersonInput } from '@um/contracts';
 import type { IdentityContext } from '../context.js';
-import { hashPassword } from '../passwords.js';
+import { NO_PASSWORD_HASH, hashPassword } from '../passwords.js';
 import { findPersonByNiss } from '../person-keys.js';
 
 /**
@@ -14,34 +14,92 @@ import { findPersonByNiss } from '../person-keys.js';
  * and accents, so that a typo in a NISS cannot silently make someone else a member.
  */
 function reuse(existing: { _id: unknown; firstName: string; lastName: string }, person: PersonInput): { personId: string; created: false } {
-  const errors = (['firstName', 'lastName'] as const)
-    .filter((field) => person[field] !== undefined && !sameName(person[field], existing[field]))
-    .map((field) => ({ field, code: 'PERSON_MISMATCH', message: 'differs from the name of the person known by this NISS' }));
+  const errors = mismatchedNames(existing, person).map((field) => ({ field, code: 'PERSON_MISMATCH', message: 'differs from the name of the person known by this NISS' }));
   if (errors.length > 0) throw new ClientProblem('PERSON_MISMATCH', 'a person with this NISS is known under another name', { errors });
   return { personId: String(existing._id), created: false };
 }
 
-export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput): Promise<{ personId: string; created: boolean }> {
+/**
+ * `withoutPassword`: a new person gets an account with no usable password (bulk import: files
+ * carry no passwords); a manager's or the contact centre's reset gives it one, an eID login needs none.
+ */
+/** The stored form of a new person and their account (a password-less one has no usable password until a reset). */
+async function newPerson(ic: IdentityContext, person: PersonInput & { username: string }, withPassword: boolean) {
+  const passwordHash = withPassword && person.password ? await hashPassword(person.password, ic.cost) : NO_PASSWORD_HASH;
+  return {
+    niss: person.niss,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    title: person.title,
+    language: person.language,
+    emails: person.email ? [person.email] : [],
+    // Without a password the account is not flagged mustChangePassword: that flag would hold an eID
+    // login at 403 PASSWORD_CHANGE_REQUIRED, and PUT /me/password needs a current password the
+    // person never had. No password matches NO_PASSWORD_HASH, so a password login fails until a reset.
+    account: { username: person.username, passwordHash, status: 'active' as const, passwordChangedAt: new Date() },
+  };
+}
+
+/** A refusal as one item of a bulk answer; anything else (the store down) fails the whole call. */
+export function itemProblem(err: unknown): ItemProblem {
+  if (!(err instanceof ClientProblem)) throw err;
+  const errors = (err.data as { errors?: FieldError[] } | undefined)?.errors;
+  return { problem: { code: err.type, message: err.message, ...(errors ? { errors } : {}) } };
+}
+
+/**
+ * `findOrCreatePerson` for many persons (bulk import): the known ones are found with one query, the
+ * new ones inserted with one; an item the insert refused (a NISS or username taken meanwhile) goes
+ * through `findOrCreatePerson` alone, whose rules decide it.
+ */
+export async function findOrCreatePersons(ic: IdentityContext, persons: PersonInput[], options: { withoutPassword?: boolean } = {}): Promise<Array<{ personId: string; created: boolean } | ItemProblem>> {
+  const known = new Map((await ic.models.Person.find({ niss: { $in: persons.map((p) => p.niss) } }, { _id: 1, niss: 1, firstName: 1, lastName: 1 }).lean()).map((p) => [p.niss, p]));
+  const fresh = persons.filter((p) => !known.has(p.niss) && p.username && (options.withoutPassword || p.password));
+  const ids = new Map(fresh.map((p) => [p.niss, new Types.ObjectId()]));
+  let complete = true;
+  if (fresh.length > 0) {
+    const docs = await Promise.all(fresh.map(async (p) => ({ _id: ids.get(p.niss), ...(await newPerson(ic, p as PersonInput & { username: string }, !options.withoutPassword)) })));
+    complete = await ic.models.Person.insertMany(docs, { ordered: false }).then(
+      () => true,
+      (err: unknown) => {
+        // Some were refused by a unique index: each is decided alone below.
+        if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
+        return false;
+      },
+    );
+  }
+  // Which were inserted is read back only when some were refused (every query here scans on FerretDB).
+  const inserted = new Set(
+    complete ? [...ids.values()].map(String) : (await ic.models.Person.find({ _id: { $in: [...ids.values()] } }, { _id: 1 }).lean()).map((p) => String(p._id)),
+  );
+  const results: Array<{ personId: string; created: boolean } | ItemProblem> = [];
+  for (const person of persons) {
+    const existing = known.get(person.niss);
+    const id = ids.get(person.niss);
+    try {
+      if (existing) results.push(reuse(existing, person));
+      else if (id && inserted.has(String(id))) results.push({ personId: String(id), created: true });
+      else results.push(await findOrCreatePerson(ic, person, options));
+    } catch (err) {
+      results.push(itemProblem(err));
+    }
+  }
+  return results;
+}
+
+export async function findOrCreatePerson(ic: IdentityContext, person: PersonInput, options: { withoutPassword?: boolean } = {}): Promise<{ personId: string; created: boolean }> {
   const existing = await findPersonByNiss(ic, person.niss);
   if (existing) return reuse(existing, person);
-  if (!person.username || !person.password) {
+  const needsPassword = !options.withoutPassword;
+  if (!person.username || (needsPassword && !person.password)) {
     const errors = [
       ...(person.username ? [] : [{ field: 'username', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
-      ...(person.password ? [] : [{ field: 'password', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
+      ...(person.password || !needsPassword ? [] : [{ field: 'password', code: 'VALIDATION_FAILED', message: 'required for a new person' }]),
     ];
-    throw new ClientProblem('VALIDATION_FAILED', 'a new person needs a username and a password', { errors });
+    throw new ClientProblem('VALIDATION_FAILED', `a new person needs a username${needsPassword ? ' and a password' : ''}`, { errors });
   }
-  const passwordHash = await hashPassword(person.password, ic.cost);
   try {
-    const created = await ic.models.Person.create({
-      niss: person.niss,
-      firstName: person.firstName,
-      lastName: person.lastName,
-      title: person.title,
-      language: person.language,
-      emails: person.email ? [person.email] : [],
-      account: { username: person.username, passwordHash, status: 'active', passwordChangedAt: new Date() },
-    });
+    const created = await ic.models.Person.create(await newPerson(ic, person as PersonInput & { username: string }, needsPassword));
     return { personId: String(created._id), created: true };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
@@ -60,7 +118,8 @@ export async function findOrCreatePerson(ic: IdentityContext, person: PersonInpu
 
 export function personActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.registerPerson', async ({ person }) => findOrCreatePerson(ic, person)),
+    ...defineAction('identity.registerPerson', async ({ person, withoutPassword }) => findOrCreatePerson(ic, person, { withoutPassword })),
+    ...defineAction('identity.registerPersons', async ({ persons, withoutPassword }) => findOrCreatePersons(ic, persons, { withoutPassword })),
 
     // Compensation of a failed multi-step change: removes a person only while nothing refers to it.
     ...defineAction('identity.discardPerson', async ({ personId }) => {

@@ -29,15 +29,21 @@ function announce(ctx: Context, record: RoleRecord, status: 'active' | 'blocked'
   return emitEvent(ctx, 'identity.role.changed', { roleId, personId, kind, enterpriseNumber, quality, status });
 }
 
+/** The stored form of a grant: its unique keys decide a repeated or conflicting grant in the store. */
+function roleDoc(grant: { personId: string; kind: RoleRecord['kind']; enterpriseNumber?: string | undefined; quality?: RoleRecord['quality'] | undefined }) {
+  const scope = { personId: new Types.ObjectId(grant.personId), kind: grant.kind, enterpriseNumber: grant.enterpriseNumber, quality: grant.quality };
+  return { ...scope, roleKey: roleKeyOf(scope), exclusiveKey: exclusiveScopeKey(grant.kind, grant.enterpriseNumber, grant.quality) };
+}
+
 export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
     ...defineAction('identity.grantRole', async ({ personId, kind, enterpriseNumber, quality }, ctx) => {
       const person = await ic.models.Person.exists({ _id: new Types.ObjectId(personId) });
       if (!person) throw new ClientProblem('NOT_FOUND', 'person not found');
-      const scope = { personId: new Types.ObjectId(personId), kind, enterpriseNumber, quality };
-      const roleKey = roleKeyOf(scope);
+      const doc = roleDoc({ personId, kind, enterpriseNumber, quality });
+      const { roleKey } = doc;
       try {
-        const role = await ic.models.Role.create({ ...scope, roleKey, exclusiveKey: exclusiveScopeKey(kind, enterpriseNumber, quality) });
+        const role = await ic.models.Role.create(doc);
         await announce(ctx, roleRecord(role), 'active');
         return { roleId: String(role._id), created: true };
       } catch (err) {
@@ -48,6 +54,36 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
         if (same) return { roleId: String(same._id), created: false };
         throw new ClientProblem('CONFLICT', `this ${kind} role is already held by someone else`);
       }
+    }),
+
+    // grantRole for many (bulk import): one insert; an item it refused is decided by grantRole's rule
+    // (the same role already held: `created: false`; another holder of an exclusive role: CONFLICT).
+    ...defineAction('identity.grantRoles', async ({ grants }, ctx) => {
+      const persons = new Set((await ic.models.Person.find({ _id: { $in: grants.map((g) => new Types.ObjectId(g.personId)) } }, { _id: 1 }).lean()).map((p) => String(p._id)));
+      const docs = grants.map((g) => (persons.has(g.personId) ? { _id: new Types.ObjectId(), ...roleDoc(g) } : undefined));
+      const wanted = docs.filter((d) => d !== undefined);
+      const complete = wanted.length === 0 || await ic.models.Role.insertMany(wanted, { ordered: false }).then(
+        () => true,
+        (err: unknown) => {
+          if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
+          return false;
+        },
+      );
+      // The stored roles are read back only when the insert refused some (a role already held).
+      const stored = complete ? wanted.map((d) => ({ ...d, status: 'active' as const })) : await ic.models.Role.find({ roleKey: { $in: wanted.map((d) => d.roleKey) } }).lean();
+      const byKey = new Map(stored.map((r) => [r.roleKey, r]));
+      const results = [];
+      for (const doc of docs) {
+        const role = doc ? byKey.get(doc.roleKey) : undefined;
+        if (!doc) results.push({ problem: { code: 'NOT_FOUND', message: 'person not found' } });
+        else if (!role) results.push({ problem: { code: 'CONFLICT', message: `this ${doc.kind} role is already held by someone else` } });
+        else {
+          const created = String(role._id) === String(doc._id);
+          if (created) await announce(ctx, roleRecord(role), 'active');
+          results.push({ roleId: String(role._id), created });
+        }
+      }
+      return results;
     }),
 
     ...defineAction('identity.revokeRole', async ({ roleId }, ctx) => {

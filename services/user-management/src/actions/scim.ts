@@ -4,26 +4,12 @@
  * quality by its token. Only `user` memberships are SCIM Users: a GL or co-GL of the quality is
  * neither listed nor found here.
  */
-import { randomBytes, randomInt } from 'node:crypto';
 import type { ActionSchema } from 'moleculer';
-import { PASSWORD_SPECIALS, type QualityType } from '@um/domain';
+import type { QualityType } from '@um/domain';
 import { ClientProblem, defineAction, notFound, recordAudit } from '@um/platform';
 import { membershipId, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 import { checkApplications, userUseCases, userView } from './users.js';
-
-/**
- * A password nobody knows, for a new person an HR system provisions without one: the account
- * exists (its username is reserved, eID login works, a manager's reset gives it a password), but no
- * password login succeeds until then. 13 random letters and digits and 2 specials: within the
- * password policy (10–15 characters), about 80 bits that are never stored in clear nor shown.
- */
-export function unknowablePassword(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const body = [...randomBytes(13)].map((b) => alphabet[b % alphabet.length]).join('');
-  const special = () => PASSWORD_SPECIALS[randomInt(PASSWORD_SPECIALS.length)]!;
-  return `${body}${special()}${special()}`;
-}
 
 export function scimActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
   const { requireActiveQuality, user, register, setStatus, remove } = userUseCases(models, sync);
@@ -46,8 +32,8 @@ export function scimActions(models: UserManagementModels, sync: Sync): Record<st
   return {
     ...defineAction('user-management.scimCreate', async ({ enterpriseNumber, type, body, externalId, active }, ctx) => {
       if (externalId) await ensureExternalIdFree(enterpriseNumber, type, externalId);
-      // No password from the HR system: one nobody knows (a known person keeps theirs: identity ignores it).
-      const registered = await register(ctx, { enterpriseNumber, type, body: { ...body, password: body.password ?? unknowablePassword() }, ...(externalId ? { externalId } : {}) });
+      // No password from the HR system: a new person's account has none usable until a reset (as an import's).
+      const registered = await register(ctx, { enterpriseNumber, type, body, ...(body.password ? {} : { withoutPassword: true }), ...(externalId ? { externalId } : {}) });
       if (!active) return setStatus(ctx, { enterpriseNumber, type, personId: registered.personId, status: 'blocked' });
       return userView(await user(enterpriseNumber, type, registered.personId));
     }),

@@ -6,12 +6,12 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
-import type { CallMeta, RegisterUserBody, UserView } from '@um/contracts';
-import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit } from '@um/platform';
+import type { CallMeta, FieldError, PersonSummary, RegisterUserBody, UserView } from '@um/contracts';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, isDuplicateKey, notFound, recordAudit, type AuditInput } from '@um/platform';
 import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 
-type Ctx = Context<unknown, CallMeta>;
+export type Ctx = Context<unknown, CallMeta>;
 type Stored = MembershipDoc & { _id: string };
 
 export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>): UserView {
@@ -46,6 +46,153 @@ export function checkApplications(quality: QualityType, applications: readonly s
   return [...new Set(applications)];
 }
 
+export interface Registration {
+  enterpriseNumber: string;
+  type: QualityType;
+  /** Applications already checked against the quality's catalogue (`checkApplications`). */
+  body: RegisterUserBody;
+  /** A new person gets an account without a usable password (bulk import and SCIM carry none). */
+  withoutPassword?: boolean;
+  /** The HR system's id of the user (SCIM), kept with the membership. */
+  externalId?: string;
+}
+
+/**
+ * The single registration of a user, shared by `user-management.register` and the bulk import:
+ * find or create the person by NISS (identity's rules), grant the user role, write the membership,
+ * announce it, audit it. The caller has checked the catalogue and that the quality is active.
+ */
+export async function registerUser(models: UserManagementModels, sync: Sync, ctx: Ctx, registration: Registration): Promise<{ personId: string; roleId: string; created: boolean }> {
+  const { enterpriseNumber, type, withoutPassword } = registration;
+  const { companyEmail, applications, ...person } = registration.body;
+  const saga = new Saga(ctx);
+  const result = await saga.run(async () => {
+    const registered = await call(ctx, 'identity.registerPerson', { person, ...(withoutPassword ? { withoutPassword } : {}) });
+    if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+    const held = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: registered.personId });
+    if (held.length > 0) {
+      throw new ClientProblem('ALREADY_MEMBER', 'this person is already a member of this quality', {
+        errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
+      });
+    }
+    const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
+    // A concurrent identical registration won the unique role key: this one changes nothing.
+    if (!granted.created) throw alreadyHeld('user');
+    const { roleId } = granted;
+    saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
+    const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
+    if (!summary) throw notFound('person');
+    const { filter, update } = membershipWrite(summary, { enterpriseNumber, type, roleId, applications, companyEmail, externalId: registration.externalId });
+    await models.Membership.updateOne(filter, update, { upsert: true });
+    return { personId: registered.personId, roleId, created: registered.created };
+  });
+  await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
+  await recordAudit(ctx, registrationAudit(registration, result));
+  return result;
+}
+
+/**
+ * The membership of a registered user: written whole by the registration, its one writer
+ * (identity.role.changed for a user's role is this write's echo, see sync.ts); an upsert, so that a
+ * record left by an earlier, interrupted registration is replaced.
+ */
+function membershipWrite(
+  person: PersonSummary,
+  m: { enterpriseNumber: string; type: QualityType; roleId: string; applications: string[]; companyEmail?: string | undefined; externalId?: string | undefined },
+) {
+  const { $set, $unset } = personUpdate(person);
+  const filter = { _id: membershipId({ personId: person.personId, enterpriseNumber: m.enterpriseNumber, quality: m.type }) };
+  const update = {
+    $set: { ...$set, personId: person.personId, enterpriseNumber: m.enterpriseNumber, quality: m.type, roleId: m.roleId, kind: 'user', status: 'active', applications: m.applications, ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}), ...(m.externalId ? { externalId: m.externalId } : {}) },
+    ...(Object.keys($unset).length ? { $unset } : {}),
+  };
+  return { filter, update };
+}
+
+function registrationAudit(registration: Registration, result: { personId: string; roleId: string; created: boolean }): AuditInput {
+  const { companyEmail, applications } = registration.body;
+  return {
+    enterpriseNumber: registration.enterpriseNumber,
+    quality: registration.type,
+    action: 'user.registered',
+    target: { type: 'person', id: result.personId },
+    after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
+  };
+}
+
+export type RegistrationOutcome = { personId: string; roleId: string; created: boolean } | { problem: { code: string; message: string; errors?: FieldError[] } };
+
+/** Audit records of one chunk in flight together. */
+const AUDIT_CONCURRENCY = 16;
+
+/**
+ * `registerUser` for the planned rows of an import chunk, with one call per step instead of one per
+ * row: identity finds or creates the persons (its registration's rules, item by item), grants the
+ * roles (its unique role key: a role already held is `created: false`), then the memberships are
+ * written in one bulk write, announced once and audited row by row. The rows were checked
+ * (import-rows.ts) against a look-up of the same chunk just before: a person who holds a role in
+ * the quality was `unchanged` or ALREADY_MEMBER there. A row left half-done by an interrupted run
+ * (role granted, membership not written) is completed: its role is found, not granted again.
+ */
+export async function registerUsers(models: UserManagementModels, sync: Sync, ctx: Ctx, registrations: Registration[]): Promise<RegistrationOutcome[]> {
+  const outcomes: RegistrationOutcome[] = new Array(registrations.length);
+  if (registrations.length === 0) return outcomes;
+  const { enterpriseNumber, type } = registrations[0]!;
+  const persons = await call(ctx, 'identity.registerPersons', {
+    persons: registrations.map(({ body: { companyEmail: _c, applications: _a, ...person } }) => person),
+    withoutPassword: true,
+  });
+  const pending: number[] = [];
+  persons.forEach((p, i) => {
+    if ('problem' in p) outcomes[i] = p;
+    else pending.push(i);
+  });
+  if (pending.length === 0) return outcomes;
+  const personOf = (i: number) => persons[i] as { personId: string; created: boolean };
+  const grants = await call(ctx, 'identity.grantRoles', { grants: pending.map((i) => ({ personId: personOf(i).personId, kind: 'user' as const, enterpriseNumber, quality: type })) });
+  const summaries = new Map((await call(ctx, 'identity.getPersons', { personIds: pending.map((i) => personOf(i).personId) })).map((p) => [p.personId, p]));
+  const writes: Array<{ i: number; roleId: string; filter: { _id: string }; update: object }> = [];
+  pending.forEach((i, k) => {
+    const grant = grants[k]!;
+    const summary = summaries.get(personOf(i).personId);
+    if ('problem' in grant) outcomes[i] = grant;
+    else if (!summary) outcomes[i] = { problem: { code: 'NOT_FOUND', message: 'person not found' } };
+    else {
+      const { companyEmail, applications } = registrations[i]!.body;
+      writes.push({ i, roleId: grant.roleId, ...membershipWrite(summary, { enterpriseNumber, type, roleId: grant.roleId, applications, companyEmail }) });
+    }
+  });
+  if (writes.length > 0) {
+    // New memberships in one insert (one round trip on FerretDB, where a bulk of upserts costs a
+    // query each). When some exist already (an interrupted run's), every write is made again as the
+    // single path's upsert, which gives the same result whatever the insert did.
+    const now = new Date();
+    const complete = await models.Membership.insertMany(
+      writes.map((w) => ({ _id: w.filter._id, ...(w.update as { $set: object }).$set, createdAt: now, updatedAt: now })),
+      { ordered: false },
+    ).then(
+      () => true,
+      (err: unknown) => {
+        if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown }).writeErrors) throw err;
+        return false;
+      },
+    );
+    if (!complete) await models.Membership.bulkWrite(writes.map((w) => ({ updateOne: { filter: w.filter, update: w.update, upsert: true } })), { ordered: false });
+    await sync.announce(ctx, { memberships: writes.map((w) => w.filter._id) });
+  }
+  for (const w of writes) outcomes[w.i] = { personId: personOf(w.i).personId, roleId: w.roleId, created: personOf(w.i).created };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: AUDIT_CONCURRENCY }, async () => {
+      while (next < writes.length) {
+        const w = writes[next++]!;
+        await recordAudit(ctx, registrationAudit(registrations[w.i]!, outcomes[w.i] as { personId: string; roleId: string; created: boolean }));
+      }
+    }),
+  );
+  return outcomes;
+}
+
 /**
  * The use-cases on a quality's users, shared by the manager routes of /api/v1 and the SCIM routes
  * of /scim/v2 (which differ in who calls and in their HTTP shape, never in the rules).
@@ -69,49 +216,14 @@ export function userUseCases(models: UserManagementModels, sync: Sync) {
 
   /**
    * Registers a user by NISS (an existing person is reused, §7.1), with the membership's
-   * applications, company e-mail and, from a SCIM client, the HR system's `externalId`.
+   * applications, company e-mail and, from a SCIM client, the HR system's `externalId` (and, when
+   * it sends no password, a new person's account without a usable password until a reset).
    */
-  const register = async (ctx: Ctx, { enterpriseNumber, type, body, externalId }: { enterpriseNumber: string; type: QualityType; body: RegisterUserBody; externalId?: string }) => {
-    const { companyEmail, applications: wanted, ...person } = body;
-    const applications = checkApplications(type, wanted) ?? [];
+  const register = async (ctx: Ctx, registration: Registration) => {
+    const { enterpriseNumber, type, body } = registration;
+    const applications = checkApplications(type, body.applications) ?? [];
     await requireActiveQuality(ctx, enterpriseNumber, type);
-    const saga = new Saga(ctx);
-    const result = await saga.run(async () => {
-      const registered = await call(ctx, 'identity.registerPerson', { person });
-      if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
-      const held = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: registered.personId });
-      if (held.length > 0) {
-        throw new ClientProblem('ALREADY_MEMBER', 'this person is already a member of this quality', {
-          errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
-        });
-      }
-      const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
-      // A concurrent identical registration won the unique role key: this one changes nothing.
-      if (!granted.created) throw alreadyHeld('user');
-      const { roleId } = granted;
-      saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
-      const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
-      if (!summary) throw notFound('person');
-      const { $set, $unset } = personUpdate(summary);
-      const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
-      const update = {
-        $set: { ...$set, personId: registered.personId, enterpriseNumber, quality: type, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}), ...(externalId ? { externalId } : {}) },
-        ...(Object.keys($unset).length ? { $unset } : {}),
-      };
-      // The membership's one writer (identity.role.changed for a user's role is this write's echo,
-      // see sync.ts); an upsert, so that a record left by an earlier, interrupted registration is replaced.
-      await models.Membership.updateOne(key, update, { upsert: true });
-      return { personId: registered.personId, roleId, created: registered.created };
-    });
-    await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
-    await recordAudit(ctx, {
-      enterpriseNumber,
-      quality: type,
-      action: 'user.registered',
-      target: { type: 'person', id: result.personId },
-      after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
-    });
-    return result;
+    return registerUser(models, sync, ctx, { ...registration, body: { ...body, applications } });
   };
 
   const setStatus = async (ctx: Ctx, { enterpriseNumber, type, personId, status }: { enterpriseNumber: string; type: QualityType; personId: string; status: 'active' | 'blocked' }) => {
