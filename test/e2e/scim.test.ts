@@ -295,13 +295,13 @@ describe('isolation', () => {
 
 describe('bad input', () => {
   test.each([
-    ['no NISS extension', () => { const { [EXT]: _e, ...rest } = rfcUser(); return rest; }, 'invalidValue', 'VALIDATION_FAILED'],
-    ['an invalid NISS', () => rfcUser({ [EXT]: { niss: '12345678901' } }), 'invalidValue', 'NISS_INVALID'],
-    ['a username outside the policy', () => rfcUser({ userName: 'bj' }), 'invalidValue', 'USERNAME_POLICY'],
-    ['an application outside the catalogue', () => rfcUser({ [EXT]: { niss: uniqueNiss(), applications: ['mahis'] } }), 'invalidValue', 'APPLICATION_NOT_IN_CATALOGUE'],
-    ['no core schema', () => rfcUser({ schemas: [EXT] }), 'invalidValue', 'VALIDATION_FAILED'],
-    ['a weak password', () => rfcUser({ password: 'short' }), 'invalidValue', 'PASSWORD_POLICY'],
-  ])('when a user is posted with %s, then 400 %s with the code %s and nothing changes', async (_label, make, scimType, code) => {
+    ['no NISS extension', 'invalidValue', 'WRONG_TYPE', () => { const { [EXT]: _e, ...rest } = rfcUser(); return rest; }],
+    ['an invalid NISS', 'invalidValue', 'NISS_INVALID', () => rfcUser({ [EXT]: { niss: '12345678901' } })],
+    ['a username outside the policy', 'invalidValue', 'USERNAME_POLICY', () => rfcUser({ userName: 'bj' })],
+    ['an application outside the catalogue', 'invalidValue', 'APPLICATION_NOT_IN_CATALOGUE', () => rfcUser({ [EXT]: { niss: uniqueNiss(), applications: ['mahis'] } })],
+    ['no core schema', 'invalidValue', 'VALIDATION_FAILED', () => rfcUser({ schemas: [EXT] })],
+    ['a weak password', 'invalidValue', 'PASSWORD_POLICY', () => rfcUser({ password: 'short' })],
+  ])('when a user is posted with %s, then 400 %s with the code %s and nothing changes', async (_label, scimType, code, make) => {
     const before = await auditTotal();
     const answer = await scim('POST', users(), employerToken.token, make());
     expectScimError(answer, 400, scimType);

@@ -90,6 +90,18 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ErrorCodes, value);
 }
 
+const GENERIC_FIELD_CODES = new Set<string>(['VALIDATION_FAILED', ...Object.values(ZOD_ISSUE_CODES)]);
+
+/**
+ * A bad input's problem code, from its field errors (the gateway's and the services' alike): the
+ * first domain rule broken (NISS_INVALID, PASSWORD_POLICY, …), else the first field's.
+ */
+export function problemCodeOf(errors: ReadonlyArray<{ code: string }>): ErrorCode {
+  const rule = errors.find((e) => !GENERIC_FIELD_CODES.has(e.code) && isErrorCode(e.code));
+  const first = errors[0]?.code;
+  return (rule?.code as ErrorCode | undefined) ?? (isErrorCode(first) ? first : 'VALIDATION_FAILED');
+}
+
 /** One offending field of a bad input. `field` is a dotted path into the body or query. */
 export interface FieldError {
   field: string;

@@ -4,7 +4,7 @@
  */
 import { Errors } from 'moleculer';
 import type { ZodError } from 'zod';
-import { ErrorCodes, ZOD_ISSUE_CODES, type ErrorCode, type FieldError } from '@um/contracts';
+import { ErrorCodes, ZOD_ISSUE_CODES, problemCodeOf, type ErrorCode, type FieldError } from '@um/contracts';
 
 export class ClientProblem extends Errors.MoleculerClientError {
   constructor(code: ErrorCode, message: string, data?: Record<string, unknown>) {
@@ -48,11 +48,9 @@ export function fieldErrors(error: ZodError, prefix: string[] = []): FieldError[
   return out;
 }
 
-/** A 400 problem whose top-level code is the first specific rule broken, or VALIDATION_FAILED. */
+/** A 400 problem whose code is the first domain rule broken, else the first field's (as the gateway's). */
 export function validationProblem(errors: FieldError[]): ClientProblem {
-  const specific = errors.find((e) => e.code !== 'VALIDATION_FAILED');
-  const code = (specific?.code ?? 'VALIDATION_FAILED') as ErrorCode;
-  return new ClientProblem(code in ErrorCodes ? code : 'VALIDATION_FAILED', 'the request is not valid', { errors });
+  return new ClientProblem(problemCodeOf(errors), 'the request is not valid', { errors });
 }
 
 /** MongoDB duplicate key (unique index). */

@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ErrorCodes, FALLBACK_LANGUAGE, ZOD_ISSUE_CODES, isErrorCode, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
+import { ErrorCodes, FALLBACK_LANGUAGE, ZOD_ISSUE_CODES, isErrorCode, problemCodeOf, negotiateLanguage, problemText, type ErrorCode, type FieldError, type Problem } from '@um/contracts';
 import type { Language } from '@um/domain';
 
 /** The language of the answer: the first of Accept-Language we serve, else the session person's, else English. */
@@ -75,14 +75,6 @@ export function fieldErrorsFromValidation(entries: ZodValidationEntry[]): FieldE
     out.push({ field: path.join('.') || '(body)', code, message: entry.message ?? 'invalid' });
   }
   return out;
-}
-
-/** The problem's code: the first domain rule broken (NISS_INVALID, PASSWORD_POLICY, …), else the first field's. */
-function topCode(errors: FieldError[]): ErrorCode {
-  const generic = new Set<string>(['VALIDATION_FAILED', ...Object.values(ZOD_ISSUE_CODES)]);
-  const rule = errors.find((e) => !generic.has(e.code) && isErrorCode(e.code));
-  const first = errors[0]?.code;
-  return (rule?.code as ErrorCode | undefined) ?? (isErrorCode(first) ? first : 'VALIDATION_FAILED');
 }
 
 /** Fastify's own client errors (body parsing, limits), by their Fastify code. */
@@ -192,7 +184,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { type?: string; data?: { errors?: FieldError[]; retryAfterSeconds?: number } }, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = fieldErrorsFromValidation(error.validation as unknown as ZodValidationEntry[]);
-      return sendProblem(request, reply, topCode(errors), `invalid ${error.validationContext ?? 'request'}`, { errors });
+      return sendProblem(request, reply, problemCodeOf(errors), `invalid ${error.validationContext ?? 'request'}`, { errors });
     }
     const fastifyCode = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (fastifyCode) return sendProblem(request, reply, fastifyCode, error.message);
