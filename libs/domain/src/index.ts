@@ -6,3 +6,4 @@ export * from './batch-channels.js';
 export * from './person-scope.js';
 export * from './names.js';
 export * from './roles.js';
+export * from './validity.js';

@@ -61,6 +61,8 @@ export const de = {
     REQUEST_TIMEOUT: ['Zeit überschritten', 'Die Anfrage ist nicht rechtzeitig angekommen.'],
     HEADERS_TOO_LARGE: ['Header zu groß', 'Adresse und Header der Anfrage sind zu groß.'],
     URI_TOO_LONG: ['Adresse zu lang', 'Die Adresse der Anfrage ist zu lang.'],
+    VALIDITY_WINDOW_INVALID: ['Ungültiger Gültigkeitszeitraum', 'Der Beginn des Gültigkeitszeitraums (validFrom) muss vor seinem Ende (validUntil) liegen.'],
+    ROLE_NOT_CURRENT: ['Rolle derzeit nicht gültig', 'Diese Rolle liegt außerhalb ihres Gültigkeitszeitraums: sie hat noch nicht begonnen oder ist abgelaufen.'],
     INTERNAL: ['Interner Fehler', 'Auf unserer Seite ist etwas schiefgelaufen.'],
     SERVICE_UNAVAILABLE: ['Dienst nicht verfügbar', 'Ein Dienst ist nicht verfügbar: versuchen Sie es gleich erneut.'],
   },

@@ -61,6 +61,8 @@ export const en = {
     REQUEST_TIMEOUT: ['Request timeout', 'The request did not arrive in time.'],
     HEADERS_TOO_LARGE: ['Headers too large', 'The address and headers of the request are too large.'],
     URI_TOO_LONG: ['Address too long', 'The address of the request is too long.'],
+    VALIDITY_WINDOW_INVALID: ['Invalid validity period', 'The start of the validity period (validFrom) must come before its end (validUntil).'],
+    ROLE_NOT_CURRENT: ['Role not valid now', 'This role is outside its validity period: it has not started yet or has ended.'],
     INTERNAL: ['Internal error', 'Something went wrong on our side.'],
     SERVICE_UNAVAILABLE: ['Service unavailable', 'A service is unavailable: try again shortly.'],
   },

@@ -61,6 +61,8 @@ export const fr = {
     REQUEST_TIMEOUT: ['Délai dépassé', 'La demande n’est pas arrivée à temps.'],
     HEADERS_TOO_LARGE: ['En-têtes trop grands', 'L’adresse et les en-têtes de la demande sont trop grands.'],
     URI_TOO_LONG: ['Adresse trop longue', 'L’adresse de la demande est trop longue.'],
+    VALIDITY_WINDOW_INVALID: ['Période de validité non valable', 'Le début de la période de validité (validFrom) doit précéder sa fin (validUntil).'],
+    ROLE_NOT_CURRENT: ['Rôle non valable maintenant', 'Ce rôle est hors de sa période de validité : il n’a pas encore commencé ou il a pris fin.'],
     INTERNAL: ['Erreur interne', 'Un problème est survenu de notre côté.'],
     SERVICE_UNAVAILABLE: ['Service indisponible', 'Un service est indisponible : réessayez dans un instant.'],
   },

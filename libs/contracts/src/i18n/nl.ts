@@ -61,6 +61,8 @@ export const nl = {
     REQUEST_TIMEOUT: ['Tijd verstreken', 'De aanvraag kwam niet op tijd aan.'],
     HEADERS_TOO_LARGE: ['Headers te groot', 'Het adres en de headers van de aanvraag zijn te groot.'],
     URI_TOO_LONG: ['Adres te lang', 'Het adres van de aanvraag is te lang.'],
+    VALIDITY_WINDOW_INVALID: ['Ongeldige geldigheidsperiode', 'Het begin van de geldigheidsperiode (validFrom) moet vóór het einde ervan (validUntil) liggen.'],
+    ROLE_NOT_CURRENT: ['Rol nu niet geldig', 'Deze rol valt buiten zijn geldigheidsperiode: hij is nog niet begonnen of is afgelopen.'],
     INTERNAL: ['Interne fout', 'Er liep iets mis aan onze kant.'],
     SERVICE_UNAVAILABLE: ['Dienst niet beschikbaar', 'Een dienst is niet beschikbaar: probeer zo dadelijk opnieuw.'],
   },

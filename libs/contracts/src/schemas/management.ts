@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
-import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode } from '../fields.js';
+import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode, ValidityWindowPatch } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 // ---- roles (identity primitives, internal) ------------------------------------------------
@@ -18,6 +18,9 @@ export const RoleRecord = z.object({
   enterpriseNumber: z.string().optional(),
   quality: QualityTypeCode.optional(),
   status: RoleStatus,
+  /** Time-bound access: the role holds from validFrom (included) until validUntil (excluded), ISO 8601. */
+  validFrom: z.string().optional(),
+  validUntil: z.string().optional(),
 });
 export type RoleRecord = z.infer<typeof RoleRecord>;
 
@@ -29,6 +32,8 @@ export const FindRolesParams = z.strictObject({
 });
 
 export const SetRoleStatusParams = z.strictObject({ roleId: ObjectId, status: RoleStatus });
+/** A role's new window: null clears a bound, absent keeps it (checked by the caller's use-case). */
+export const SetRoleWindowParams = z.strictObject({ roleId: ObjectId, ...ValidityWindowPatch });
 
 /** A person's profile as anyone entitled to see it sees it (never credentials). */
 export const PersonProfile = z.object({
