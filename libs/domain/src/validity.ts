@@ -73,3 +73,15 @@ export function isoOf(value: Instant | null | undefined): string | undefined {
   const ms = instantMs(value);
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
+
+/** A granted application with its own window (an open-ended grant has none). */
+export interface ApplicationWindow extends ValidityWindow {
+  code: string;
+}
+
+/** The granted applications that hold at `now`: those without a window, and those inside theirs. */
+export function applicationsCurrentAt(applications: readonly string[], windows: readonly ApplicationWindow[] | undefined, now: number): string[] {
+  if (!windows || windows.length === 0) return [...applications];
+  const byCode = new Map(windows.map((w) => [w.code, w]));
+  return applications.filter((code) => isCurrentAt(byCode.get(code), now));
+}

@@ -9,7 +9,7 @@ import type { Context } from 'moleculer';
 import { applicationsListedFor, type QualityType } from '@um/domain';
 import type { PayloadOf } from '@um/contracts';
 import { broadcastEvent, call, type Logger } from '@um/platform';
-import { membershipId, personUpdate, type UserManagementModels } from './model.js';
+import { membershipId, personUpdate, storedWindow, type UserManagementModels } from './model.js';
 import { Projection, type EnterpriseRoleRecord, type MembershipRecord } from './projection.js';
 
 type Caller = Pick<Context, 'call'>;
@@ -141,17 +141,21 @@ export class Sync {
   async onRoleChanged(ctx: Context, event: PayloadOf<'identity.role.changed'>): Promise<void> {
     const { roleId, personId, kind, enterpriseNumber, quality, status } = event;
     if (!enterpriseNumber || kind === 'user') return;
+    // Time-bound access: the role's window, mirrored whole (an absent bound is removed).
+    const window = storedWindow(event);
+    const unsetWindow = Object.fromEntries((['validFrom', 'validUntil'] as const).filter((key) => !window[key]).map((key) => [key, 1 as const]));
+    const windowUpdate = (set: Record<string, unknown>) => ({ $set: { ...set, ...window }, ...(Object.keys(unsetWindow).length ? { $unset: unsetWindow } : {}) });
     if (kind === 'access-manager' || kind === 'co-access-manager') {
       if (status === 'revoked') await this.models.EnterpriseRole.deleteOne({ _id: roleId });
-      else await this.models.EnterpriseRole.updateOne({ _id: roleId }, { $set: { personId, enterpriseNumber, kind, status } }, { upsert: true });
+      else await this.models.EnterpriseRole.updateOne({ _id: roleId }, windowUpdate({ personId, enterpriseNumber, kind, status }), { upsert: true });
       await this.announce(ctx, { enterpriseRoles: [roleId] });
     } else if ((kind === 'local-manager' || kind === 'co-local-manager') && quality) {
       const id = membershipId({ enterpriseNumber, quality, personId });
       const existing = await this.models.Membership.findById(id, { roleId: 1 }).lean();
       if (status === 'revoked') {
         if (existing?.roleId === roleId) await this.models.Membership.deleteOne({ _id: id });
-      } else if (existing?.roleId === roleId) await this.models.Membership.updateOne({ _id: id }, { $set: { status } });
-      else await this.upsertFromRole(ctx, { id, roleId, personId, kind, enterpriseNumber, quality, status });
+      } else if (existing?.roleId === roleId) await this.models.Membership.updateOne({ _id: id }, windowUpdate({ status }));
+      else await this.upsertFromRole(ctx, { id, roleId, personId, kind, enterpriseNumber, quality, status, ...window });
       await this.announce(ctx, { memberships: [id] });
     }
   }
@@ -159,7 +163,17 @@ export class Sync {
   /** A GL or co-GL role granted by the quality service: its membership, person included, written whole. */
   private async upsertFromRole(
     caller: Caller,
-    role: { id: string; roleId: string; personId: string; kind: 'local-manager' | 'co-local-manager'; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' },
+    role: {
+      id: string;
+      roleId: string;
+      personId: string;
+      kind: 'local-manager' | 'co-local-manager';
+      enterpriseNumber: string;
+      quality: QualityType;
+      status: 'active' | 'blocked';
+      validFrom?: Date;
+      validUntil?: Date;
+    },
   ): Promise<void> {
     const [person] = await call(caller, 'identity.getPersons', { personIds: [role.personId] });
     if (!person) return;

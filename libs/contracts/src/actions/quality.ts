@@ -8,7 +8,8 @@ import {
   ManagerList,
   ManagerView,
   PasswordResetBody,
-  PersonEditBody,
+  DesignationBody,
+  DesignationEditBody,
   QualityList,
   QualityParams,
   QualityPersonParams,
@@ -35,7 +36,7 @@ export const QualityActions = {
   'quality.updateRegistryIdentifiers': { params: QualityParams.extend({ changes: RegistryIdentifiersBody }), result: QualityView, idempotent: true, capability: 'admin.qualities.registry' },
   'quality.designateLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false, capability: 'quality.local-manager.designate' },
   'quality.listCoLocalManagers': { params: QualityParams, result: ManagerList, idempotent: true, capability: 'co-local-managers.manage' },
-  'quality.designateCoLocalManager': { params: QualityParams.extend({ person: PersonInput }), result: DesignateResult, idempotent: false, capability: 'co-local-managers.manage' },
+  'quality.designateCoLocalManager': { params: QualityParams.extend({ person: DesignationBody }), result: DesignateResult, idempotent: false, capability: 'co-local-managers.manage' },
   'quality.setCoLocalManagerStatus': {
     params: QualityPersonParams.extend({ status: z.enum(['active', 'blocked']) }),
     result: ManagerView,
@@ -45,7 +46,7 @@ export const QualityActions = {
   },
   'quality.removeCoLocalManager': { params: QualityPersonParams, result: Void, idempotent: true, capability: 'co-local-managers.manage', notOnSelf: true },
   'quality.getCoLocalManager': { params: QualityPersonParams, result: ManagerView, idempotent: true, capability: 'co-local-managers.manage' },
-  'quality.editCoLocalManager': { params: QualityPersonParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true, capability: 'co-local-managers.manage' },
+  'quality.editCoLocalManager': { params: QualityPersonParams.extend({ changes: DesignationEditBody }), result: ManagerView, idempotent: true, capability: 'co-local-managers.manage' },
   'quality.resetCoLocalManagerPassword': { params: QualityPersonParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'co-local-managers.manage', notOnSelf: true },
   'quality.designateTechnicalUser': { params: QualityParams.extend({ body: TechnicalUserBody }), result: DesignateResult, idempotent: false, capability: 'technical-user.designate' },
   /** Internal: is the quality active, and who is its technical user (structured messaging). */

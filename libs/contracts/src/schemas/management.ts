@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
-import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode, ValidityWindowPatch } from '../fields.js';
+import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode, ValidityWindowInput, ValidityWindowPatch, ValidityWindowView } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 // ---- roles (identity primitives, internal) ------------------------------------------------
@@ -64,6 +64,13 @@ export const PersonEditBody = z.strictObject({
   emails: z.array(Email).max(5).optional(),
 });
 export const UpdatePersonParams = PersonEditBody.extend({ personId: ObjectId });
+
+/** A co-GL/co-RAE designation: the person, and the designation's window (time-bound access). */
+export const DesignationBody = PersonInput.extend(ValidityWindowInput);
+export type DesignationBody = z.infer<typeof DesignationBody>;
+/** PATCH of a co-GL/co-RAE: person-level fields (§7.1 rule), and the designation's window (null clears a bound). */
+export const DesignationEditBody = PersonEditBody.extend(ValidityWindowPatch);
+export type DesignationEditBody = z.infer<typeof DesignationEditBody>;
 
 /** What a manager about to add a person sees of a known NISS (manual 4.1.3). */
 export const PersonNames = z.object({ niss: z.string(), firstName: z.string(), lastName: z.string(), title: z.string().optional() });
@@ -135,6 +142,7 @@ export const ManagerView = PersonSummary.extend({
   kind: RoleKindCode,
   status: RoleStatus,
   quality: QualityTypeCode.optional(),
+  ...ValidityWindowView,
 });
 export type ManagerView = z.infer<typeof ManagerView>;
 

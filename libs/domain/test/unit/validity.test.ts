@@ -1,4 +1,4 @@
-import { believedUntil, isCurrentAt, mergeWindow, validityAt, windowProblem } from '@um/domain';
+import { applicationsCurrentAt, believedUntil, isCurrentAt, mergeWindow, validityAt, windowProblem } from '@um/domain';
 
 const from = Date.parse('2027-03-01T08:00:00.000Z');
 const until = Date.parse('2027-03-31T17:00:00.000Z');
@@ -42,5 +42,19 @@ describe('validity windows', () => {
     expect(believedUntil(until + 5, window)).toBe(until);
     expect(believedUntil(until - 5, window)).toBe(until - 5);
     expect(believedUntil(42, {})).toBe(42);
+  });
+});
+
+describe('application grants with a window', () => {
+  test('when a grant’s window ends, then from validUntil on only the open-ended grants remain', () => {
+    const windows = [{ code: 'dimona', validUntil: until }];
+    expect(applicationsCurrentAt(['dimona', 'dmfa'], windows, until - 1)).toEqual(['dimona', 'dmfa']);
+    expect(applicationsCurrentAt(['dimona', 'dmfa'], windows, until)).toEqual(['dmfa']);
+  });
+
+  test('when a grant’s window starts at validFrom, then it holds from that very instant', () => {
+    const windows = [{ code: 'drs', validFrom: new Date(from) }];
+    expect(applicationsCurrentAt(['drs'], windows, from - 1)).toEqual([]);
+    expect(applicationsCurrentAt(['drs'], windows, from)).toEqual(['drs']);
   });
 });

@@ -5,16 +5,24 @@
  * persist → announce (every instance's projection) → audit.
  */
 import type { ActionSchema, Context } from 'moleculer';
-import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
-import type { CallMeta, UserView } from '@um/contracts';
-import { ClientProblem, Saga, alreadyHeld, call, defineAction, notFound, recordAudit } from '@um/platform';
-import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
+import { APPLICATIONS_BY_QUALITY, isoOf, mergeWindow, validityAt, type ApplicationWindow, type QualityType, type ValidityWindow } from '@um/domain';
+import type { ApplicationGrantInput, CallMeta, UserView } from '@um/contracts';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, ensureWindow, notFound, recordAudit } from '@um/platform';
+import { membershipId, personUpdate, storedWindow, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 
 type Ctx = Context<unknown, CallMeta>;
 type Stored = MembershipDoc & { _id: string };
 
-export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>): UserView {
+/** A window as answers carry it: its bounds (ISO 8601) and where it stands at `now`. */
+export function windowView(w: ValidityWindow, now: number): { validFrom?: string; validUntil?: string; validity: UserView['validity'] } {
+  const validFrom = isoOf(w.validFrom);
+  const validUntil = isoOf(w.validUntil);
+  return { ...(validFrom ? { validFrom } : {}), ...(validUntil ? { validUntil } : {}), validity: validityAt(w, now) };
+}
+
+export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>, now = Date.now()): UserView {
+  const windows = new Map((m.applicationWindows ?? []).map((w) => [w.code, w]));
   return {
     personId: m.personId,
     ...(m.username ? { username: m.username } : {}),
@@ -30,7 +38,9 @@ export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>): Use
     status: m.status as UserView['status'],
     accountStatus: m.accountStatus as UserView['accountStatus'],
     applications: m.applications,
+    applicationGrants: m.applications.map((code) => ({ code, ...windowView(windows.get(code) ?? {}, now) })),
     ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}),
+    ...windowView(m, now),
   };
 }
 
@@ -43,6 +53,25 @@ export function checkApplications(quality: QualityType, applications: readonly s
   );
   if (errors.length > 0) throw new ClientProblem('APPLICATION_NOT_IN_CATALOGUE', `applications must be among ${catalogue.join(', ')}`, { errors });
   return [...new Set(applications)];
+}
+
+/**
+ * Granted applications as a body gives them (a code, or `{code, validFrom?, validUntil?}`): the
+ * codes, checked against the catalogue, and the windows of the time-bound ones (a code given twice:
+ * the last mention wins).
+ */
+export function checkGrants(quality: QualityType, grants: readonly ApplicationGrantInput[] | undefined): { applications: string[]; applicationWindows: ApplicationWindow[] } | undefined {
+  if (grants === undefined) return undefined;
+  const applications = checkApplications(quality, grants.map((g) => (typeof g === 'string' ? g : g.code))) ?? [];
+  const windows = new Map<string, ApplicationWindow>();
+  grants.forEach((g, i) => {
+    if (typeof g === 'string') return void windows.delete(g);
+    ensureWindow(g, `applications.${i}`);
+    const stored = storedWindow(g);
+    if (stored.validFrom || stored.validUntil) windows.set(g.code, { code: g.code, ...stored });
+    else windows.delete(g.code);
+  });
+  return { applications, applicationWindows: [...windows.values()] };
 }
 
 export function userActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
@@ -64,8 +93,10 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
 
   return {
     ...defineAction('user-management.register', async ({ enterpriseNumber, type, body }, ctx) => {
-      const { companyEmail, applications: wanted, ...person } = body;
-      const applications = checkApplications(type, wanted) ?? [];
+      const { companyEmail, applications: wanted, validFrom, validUntil, ...person } = body;
+      const { applications, applicationWindows } = checkGrants(type, wanted) ?? { applications: [], applicationWindows: [] };
+      ensureWindow({ validFrom, validUntil });
+      const window = storedWindow({ validFrom, validUntil });
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const saga = new Saga(ctx);
       const result = await saga.run(async () => {
@@ -77,7 +108,7 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
             errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
           });
         }
-        const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
+        const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type, validFrom, validUntil });
         // A concurrent identical registration won the unique role key: this one changes nothing.
         if (!granted.created) throw alreadyHeld('user');
         const { roleId } = granted;
@@ -85,9 +116,23 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
         const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
         if (!summary) throw notFound('person');
         const { $set, $unset } = personUpdate(summary);
+        for (const key of ['validFrom', 'validUntil'] as const) if (!window[key]) $unset[key] = 1;
+        if (applicationWindows.length === 0) $unset.applicationWindows = 1;
         const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
         const update = {
-          $set: { ...$set, personId: registered.personId, enterpriseNumber, quality: type, roleId, kind: 'user', status: 'active', applications, ...(companyEmail ? { companyEmail } : {}) },
+          $set: {
+            ...$set,
+            personId: registered.personId,
+            enterpriseNumber,
+            quality: type,
+            roleId,
+            kind: 'user',
+            status: 'active',
+            applications,
+            ...(applicationWindows.length ? { applicationWindows } : {}),
+            ...window,
+            ...(companyEmail ? { companyEmail } : {}),
+          },
           ...(Object.keys($unset).length ? { $unset } : {}),
         };
         // The membership's one writer (identity.role.changed for a user's role is this write's echo,
@@ -101,7 +146,15 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
         quality: type,
         action: 'user.registered',
         target: { type: 'person', id: result.personId },
-        after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
+        after: {
+          roleId: result.roleId,
+          applications,
+          ...(applicationWindows.length ? { applicationGrants: applicationWindows.map((w) => ({ code: w.code, ...windowView(w, Date.now()) })) } : {}),
+          ...(validFrom ? { validFrom } : {}),
+          ...(validUntil ? { validUntil } : {}),
+          ...(companyEmail ? { companyEmail } : {}),
+          personCreated: result.created,
+        },
       });
       return result;
     }),
@@ -112,9 +165,12 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
     }),
 
     ...defineAction('user-management.update', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
-      const applications = checkApplications(type, changes.applications);
+      const grants = checkGrants(type, changes.applications);
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const before = await user(enterpriseNumber, type, personId);
+      const windowChanged = changes.validFrom !== undefined || changes.validUntil !== undefined;
+      const window = storedWindow(mergeWindow(before, { validFrom: changes.validFrom, validUntil: changes.validUntil }));
+      if (windowChanged) ensureWindow(window);
       const set: Record<string, unknown> = {};
       const unset: Record<string, 1> = {};
       if (changes.language !== undefined || changes.emails !== undefined) {
@@ -123,7 +179,19 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
         const person = await call(ctx, 'identity.updatePerson', { personId, language: changes.language, emails });
         Object.assign(set, personUpdate(person).$set);
       }
-      if (applications) set.applications = applications;
+      if (grants) {
+        set.applications = grants.applications;
+        if (grants.applicationWindows.length) set.applicationWindows = grants.applicationWindows;
+        else unset.applicationWindows = 1;
+      }
+      if (windowChanged) {
+        // identity first: the role's sessions follow the new window at once.
+        await call(ctx, 'identity.setRoleWindow', { roleId: before.roleId, validFrom: changes.validFrom, validUntil: changes.validUntil });
+        for (const key of ['validFrom', 'validUntil'] as const) {
+          if (window[key]) set[key] = window[key];
+          else unset[key] = 1;
+        }
+      }
       if (changes.companyEmail === null) unset.companyEmail = 1;
       else if (changes.companyEmail !== undefined) set.companyEmail = changes.companyEmail;
       const after = await models.Membership.findOneAndUpdate(
@@ -133,7 +201,15 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
       ).lean();
       if (!after) throw notFound('user');
       await sync.announce(ctx, { memberships: [before._id] });
-      const pick = (m: MembershipDoc) => ({ language: m.language, emails: m.emails, applications: m.applications, companyEmail: m.companyEmail ?? null });
+      const pick = (m: MembershipDoc) => ({
+        language: m.language,
+        emails: m.emails,
+        applications: m.applications,
+        applicationGrants: userView(m).applicationGrants.filter((g) => g.validFrom || g.validUntil),
+        companyEmail: m.companyEmail ?? null,
+        validFrom: isoOf(m.validFrom) ?? null,
+        validUntil: isoOf(m.validUntil) ?? null,
+      });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.updated', target: { type: 'person', id: personId }, before: pick(before), after: pick(after) });
       return userView(after);
     }),
