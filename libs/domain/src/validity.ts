@@ -85,3 +85,27 @@ export function applicationsCurrentAt(applications: readonly string[], windows: 
   const byCode = new Map(windows.map((w) => [w.code, w]));
   return applications.filter((code) => isCurrentAt(byCode.get(code), now));
 }
+
+/** A window's bound that `now` has reached: `started` at validFrom, `expired` at validUntil. */
+export interface PassedBoundary {
+  /** Names the bound and its instant: a bound moved elsewhere is another boundary. */
+  key: string;
+  change: 'started' | 'expired';
+  at: string;
+}
+
+/** The bounds of a window that lie at or before `now` (`prefix` tells grants apart: `app:dimona:`). */
+export function passedBoundaries(window: ValidityWindow | undefined, now: number, prefix = ''): PassedBoundary[] {
+  const passed: PassedBoundary[] = [];
+  for (const [field, change, tag] of [
+    ['validFrom', 'started', 'from'],
+    ['validUntil', 'expired', 'until'],
+  ] as const) {
+    const ms = instantMs(window?.[field]);
+    if (ms !== undefined && ms <= now) {
+      const at = new Date(ms).toISOString();
+      passed.push({ key: `${prefix}${tag}:${at}`, change, at });
+    }
+  }
+  return passed;
+}

@@ -36,7 +36,9 @@ const MembershipSchema = new Schema(
     /** Time-bound access: the membership holds from validFrom (included) until validUntil (excluded). */
     validFrom: { type: Date },
     validUntil: { type: Date },
-    /** The window boundaries already recorded in the trail (expiry.ts), cleared when the window changes. */
+    /** When the windows were last set: a bound already past then was recorded by that change (expiry.ts). */
+    windowSetAt: { type: Date },
+    /** The window bounds reached and recorded in the trail, by key (expiry.ts): the claim that makes it once. */
     boundariesRecorded: { type: [String], default: undefined },
     // The person, as identity last said (refreshed from identity.person.changed / account.changed).
     username: { type: String },
@@ -68,6 +70,7 @@ const EnterpriseRoleSchema = new Schema(
     status: { type: String, enum: ['active', 'blocked'], required: true },
     validFrom: { type: Date },
     validUntil: { type: Date },
+    windowSetAt: { type: Date },
     boundariesRecorded: { type: [String], default: undefined },
   },
   { timestamps: true, collection: 'enterprise_roles' },
@@ -123,4 +126,9 @@ export function storedWindow(w: ValidityWindow): { validFrom?: Date; validUntil?
   const from = instantMs(w.validFrom);
   const until = instantMs(w.validUntil);
   return { ...(from !== undefined ? { validFrom: new Date(from) } : {}), ...(until !== undefined ? { validUntil: new Date(until) } : {}) };
+}
+
+/** Whether two windows have the same bounds (stored Dates or ISO text alike). */
+export function sameWindow(a: ValidityWindow | undefined, b: ValidityWindow | undefined): boolean {
+  return instantMs(a?.validFrom) === instantMs(b?.validFrom) && instantMs(a?.validUntil) === instantMs(b?.validUntil);
 }

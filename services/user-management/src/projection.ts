@@ -4,7 +4,7 @@
  * role, indexed by person and by enterprise. Loaded from the store at start, then kept current
  * record by record when a change is broadcast (sync.ts), so none of these reads queries the store.
  */
-import { applicationsCurrentAt, isCurrentAt, reachesApplication, type ApplicationWindow, type QualityType } from '@um/domain';
+import { applicationsCurrentAt, isBounded, isCurrentAt, reachesApplication, type ApplicationWindow, type QualityType } from '@um/domain';
 import type { AuthorizationCheckResult } from '@um/contracts';
 import type { MembershipDoc } from './model.js';
 import type { SearchPlan } from './query.js';
@@ -21,6 +21,7 @@ export interface EnterpriseRoleRecord {
   status: string;
   validFrom?: Date | null;
   validUntil?: Date | null;
+  windowSetAt?: Date | null;
   boundariesRecorded?: string[] | null;
 }
 
@@ -94,6 +95,14 @@ export class Projection {
     if (!old) return;
     this.enterpriseRoles.delete(id);
     removeFrom(this.enterpriseRolesByPerson, old.personId, id);
+  }
+
+  /** Every membership and RAE/co-RAE role with a window (the expiry sweep's candidates). */
+  *timeBound(): Generator<{ type: 'membership'; record: MembershipRecord } | { type: 'enterprise-role'; record: EnterpriseRoleRecord }> {
+    for (const record of this.memberships.values()) {
+      if (isBounded(record) || (record.applicationWindows?.length ?? 0) > 0) yield { type: 'membership', record };
+    }
+    for (const record of this.enterpriseRoles.values()) if (isBounded(record)) yield { type: 'enterprise-role', record };
   }
 
   membershipsOf(personId: string): MembershipRecord[] {

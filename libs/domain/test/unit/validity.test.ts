@@ -1,4 +1,4 @@
-import { applicationsCurrentAt, believedUntil, isCurrentAt, mergeWindow, validityAt, windowProblem } from '@um/domain';
+import { applicationsCurrentAt, believedUntil, isCurrentAt, mergeWindow, passedBoundaries, validityAt, windowProblem } from '@um/domain';
 
 const from = Date.parse('2027-03-01T08:00:00.000Z');
 const until = Date.parse('2027-03-31T17:00:00.000Z');
@@ -56,5 +56,20 @@ describe('application grants with a window', () => {
     const windows = [{ code: 'drs', validFrom: new Date(from) }];
     expect(applicationsCurrentAt(['drs'], windows, from - 1)).toEqual([]);
     expect(applicationsCurrentAt(['drs'], windows, from)).toEqual(['drs']);
+  });
+});
+
+describe('boundaries reached', () => {
+  test('when now is 1 ms before validUntil, then only validFrom is reached; at validUntil both are', () => {
+    expect(passedBoundaries(window, until - 1).map((b) => b.change)).toEqual(['started']);
+    expect(passedBoundaries(window, until)).toEqual([
+      { key: 'from:2027-03-01T08:00:00.000Z', change: 'started', at: '2027-03-01T08:00:00.000Z' },
+      { key: 'until:2027-03-31T17:00:00.000Z', change: 'expired', at: '2027-03-31T17:00:00.000Z' },
+    ]);
+  });
+
+  test('when validFrom is exactly now, then it is reached; a grant’s keys carry its prefix', () => {
+    expect(passedBoundaries({ validFrom: from }, from - 1)).toEqual([]);
+    expect(passedBoundaries({ validFrom: from }, from, 'app:dimona:')[0]?.key).toBe('app:dimona:from:2027-03-01T08:00:00.000Z');
   });
 });

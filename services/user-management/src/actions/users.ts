@@ -131,6 +131,7 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
             applications,
             ...(applicationWindows.length ? { applicationWindows } : {}),
             ...window,
+            windowSetAt: new Date(),
             ...(companyEmail ? { companyEmail } : {}),
           },
           ...(Object.keys($unset).length ? { $unset } : {}),
@@ -179,6 +180,7 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
         const person = await call(ctx, 'identity.updatePerson', { personId, language: changes.language, emails });
         Object.assign(set, personUpdate(person).$set);
       }
+      if (grants || windowChanged) set.windowSetAt = new Date();
       if (grants) {
         set.applications = grants.applications;
         if (grants.applicationWindows.length) set.applicationWindows = grants.applicationWindows;
