@@ -11,8 +11,10 @@ import { userView } from './users.js';
 export function searchActions(sync: Sync): Record<string, ActionSchema> {
   // From the projection: one enterprise's memberships, filtered and sorted in memory.
   const search = (scope: { enterpriseNumber: string; quality?: QualityType }, query: UserSearchQuery) => {
-    const { items, total } = sync.projection.search(scope.enterpriseNumber, buildSearch(scope, query));
-    return { items: items.map(userView), total, page: query.page, pageSize: query.pageSize };
+    // One instant for the whole answer: the filter and every item's validity agree.
+    const now = Date.now();
+    const { items, total } = sync.projection.search(scope.enterpriseNumber, buildSearch(scope, query, now));
+    return { items: items.map((m) => userView(m, now)), total, page: query.page, pageSize: query.pageSize };
   };
 
   return {
