@@ -5,6 +5,7 @@
  * instants at which answers were asked and received with the window's bounds — allowed only when
  * asked strictly before validUntil, refused only when received at or after it.
  */
+import { stopProcess } from '@um/devkit';
 import { GOOD_PASSWORD, personBody } from '../support/fixtures';
 import { expectOk, startTestSystem, type TestSystem } from '../support/system';
 import { buildWorld, type World } from '../support/world';
@@ -199,6 +200,26 @@ test('when a co-RAE’s designation expires, then their session loses its rights
   expect((await sys.api.post('/auth/login', { username: person.username, password: GOOD_PASSWORD })).body.roles).toEqual([expect.objectContaining({ kind: 'co-access-manager' })]);
 });
 
+test('when a co-GL’s designation carries a window, then their membership follows it in the check and the list, and a PATCH of the window alone changes no person-level data', async () => {
+  const until = Date.now() + 8_000;
+  const person = personBody();
+  const coGls = `/enterprises/${w.enterpriseA}/qualities/employer/co-local-managers`;
+  const { personId } = await expectOk<any>('co-GL', sys.api.post(coGls, { ...person, validUntil: iso(until) }, w.tokens.rae));
+  expect((await sys.api.get(`${coGls}/${personId}`, w.tokens.rae)).body).toEqual(expect.objectContaining({ validUntil: iso(until), validity: 'current' }));
+  const session = (await sys.api.post('/auth/login', { username: person.username, password: GOOD_PASSWORD })).body.token as string;
+  const seen = await observeUntilRefused(async () => (await check(session, 'ebox')).body, until);
+  expectBoundaryHonoured(seen, until);
+  expect(seen.at(-1)!.reason).toBe('membership-not-current');
+  const search = (await sys.api.get(`${users()}?kind=co-local-manager&validity=expired`, w.tokens.rae)).body.items.map((i: { personId: string }) => i.personId);
+  expect(search).toContain(personId);
+  const reopened = await sys.api.request('PATCH', `${coGls}/${personId}`, { token: w.tokens.rae, body: { validUntil: null } });
+  expect(reopened.status).toBe(200);
+  expect(reopened.body).toEqual(expect.objectContaining({ firstName: person.firstName, validity: 'current' }));
+  let answer = (await check(session, 'ebox')).body;
+  for (let i = 0; i < 20 && !answer.allowed; i += 1) answer = (await check(session, 'ebox')).body;
+  expect(answer).toEqual({ allowed: true, reason: 'local-manager' });
+});
+
 test('when memberships and grants reach their bounds with two user-management instances sweeping, then the trail shows each once', async () => {
   const from = Date.now() + 3_000;
   const until = from + 3_000;
@@ -224,3 +245,21 @@ test('when memberships and grants reach their bounds with two user-management in
   expect(expiredRecord.after).toEqual(expect.objectContaining({ validUntil: iso(until), kind: 'user' }));
   expect(records.find((r) => r.action === 'application-grant.expired')!.after).toEqual({ application: 'drs', validUntil: iso(until) });
 });
+
+test('when the trail’s service is down while a membership expires, then the expiry is recorded once it is back, once, by whichever instance sweeps first', async () => {
+  const until = Date.now() + 6_000;
+  const { personId } = await register({ validUntil: iso(until) });
+  const [enterprise] = sys.of('enterprise');
+  await stopProcess(enterprise!);
+  // Several sweeps of both instances fail to write the record meanwhile, and give their claim back.
+  await sleepUntil(Math.max(until, Date.now()) + 4_000);
+  sys.startInstance('enterprise');
+  const expired = async () => {
+    const res = await sys.api.get(`/enterprises/${w.enterpriseA}/audit?pageSize=100`, w.tokens.rae);
+    return res.status === 200 ? (res.body.items as Array<{ action: string; target: { id: string } }>).filter((r) => r.target.id === personId && r.action === 'membership.expired') : [];
+  };
+  const giveUp = Date.now() + 60_000;
+  while ((await expired()).length === 0 && Date.now() < giveUp) await sleepUntil(Date.now() + 500);
+  await sleepUntil(Date.now() + 3_000);
+  expect(await expired()).toHaveLength(1);
+}, 120_000);
