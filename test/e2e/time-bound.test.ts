@@ -216,7 +216,11 @@ test('when a co-GL’s designation carries a window, then their membership follo
   expect(reopened.status).toBe(200);
   expect(reopened.body).toEqual(expect.objectContaining({ firstName: person.firstName, validity: 'current' }));
   let answer = (await check(session, 'ebox')).body;
-  for (let i = 0; i < 20 && !answer.allowed; i += 1) answer = (await check(session, 'ebox')).body;
+  // The co-GL's membership follows identity's event: poll until it arrives (a bound, not a speed).
+  for (let i = 0; i < 40 && !answer.allowed; i += 1) {
+    await sleepUntil(Date.now() + 250);
+    answer = (await check(session, 'ebox')).body;
+  }
   expect(answer).toEqual({ allowed: true, reason: 'local-manager' });
 });
 
