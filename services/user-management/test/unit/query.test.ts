@@ -165,7 +165,7 @@ describe('time-bound access in the projection and the search', () => {
   const from = Date.parse('2027-03-01T08:00:00.000Z');
   const until = Date.parse('2027-03-31T17:00:00.000Z');
   const p = new Projection();
-  p.putMembership(rec({ personId: 'tb', applications: ['dimona', 'dmfa'], validFrom: new Date(from), validUntil: new Date(until), applicationWindows: [{ code: 'dmfa', validUntil: new Date(from + 1_000) }] }));
+  p.putMembership(rec({ personId: 'tb', applications: ['dimona', 'dmfa'], validFrom: new Date(from), validUntil: new Date(until), applicationWindows: [{ code: 'dmfa', validUntil: new Date(from + 1_000) }] as unknown as Rec['applicationWindows'] }));
   p.putEnterpriseRole({ _id: 'role-co-rae', personId: 'corae', enterpriseNumber: EN, kind: 'co-access-manager', status: 'active', validUntil: new Date(until) });
 
   test('when the check is asked 1 ms before validUntil, then allowed; at validUntil and after, refused as membership-not-current', () => {
