@@ -267,3 +267,25 @@ test('when the trail’s service is down while a membership expires, then the ex
   await sleepUntil(Date.now() + 3_000);
   expect(await expired()).toHaveLength(1);
 }, 120_000);
+
+test('when every user-management instance is down while a membership expires, then the instances started afterwards record it, once', async () => {
+  const until = Date.now() + 15_000;
+  const { personId } = await register({ validUntil: iso(until) });
+  await Promise.all(sys.of('user-management').map((p) => stopProcess(p)));
+  await sleepUntil(Math.max(until, Date.now()) + 2_000);
+  sys.startInstance('user-management');
+  sys.startInstance('user-management');
+  const expired = async () => {
+    const res = await sys.api.get(`/enterprises/${w.enterpriseA}/audit?pageSize=100`, w.tokens.rae);
+    return (res.body.items as Array<{ action: string; target: { id: string }; after?: Record<string, unknown> }>).filter((r) => r.target.id === personId && r.action === 'membership.expired');
+  };
+  const giveUp = Date.now() + 60_000;
+  while ((await expired()).length === 0 && Date.now() < giveUp) await sleepUntil(Date.now() + 500);
+  await sleepUntil(Date.now() + 3_000);
+  const records = await expired();
+  expect(records).toHaveLength(1);
+  expect(records[0]!.after).toEqual(expect.objectContaining({ validUntil: iso(until) }));
+  // And the new instances answer the check from a projection that honours the window.
+  const session = (await sys.api.post('/auth/login', { username: (await sys.api.get(`${users()}/${personId}`, w.tokens.glE)).body.username, password: GOOD_PASSWORD })).body.token as string;
+  expect((await check(session, 'user-management')).body).toEqual({ allowed: false, reason: 'membership-not-current' });
+}, 150_000);
