@@ -3,12 +3,16 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The credential rules come from libs/domain's sources (one implementation, checked as people type);
-// contracts are imported for their types only.
+// the names of codes from libs/contracts' message catalogues (plain objects, one per language);
+// everything else of contracts is imported for its types only.
 export default defineConfig({
   plugins: [react()],
   base: '/',
   resolve: {
-    alias: { '@um/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)) },
+    alias: {
+      '@um/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)),
+      '@um/contracts/i18n': fileURLToPath(new URL('../../libs/contracts/src/i18n', import.meta.url)),
+    },
   },
   build: {
     outDir: 'dist',

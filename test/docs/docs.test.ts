@@ -172,10 +172,12 @@ describe('the docs describe the product, not the history of its making', () => {
 /** Environment keys the code reads: the project's own (`UM_…`) and the contract's plain ones. */
 const KEY = /\b(?:UM_[A-Z0-9_]*[A-Z0-9]|NATS_URL|MONGO_URL|LOG_LEVEL)\b/g;
 const PLAIN_KEYS = ['HOST', 'PORT'];
+/** Names the key pattern matches that are not settings: the JetStream stream of administrative events. */
+const NOT_KEYS = new Set(['UM_EVENTS']);
 
 function keysIn(selected: string[]): Set<string> {
   const keys = new Set<string>();
-  for (const file of selected) for (const key of readText(file)?.match(KEY) ?? []) keys.add(key);
+  for (const file of selected) for (const key of readText(file)?.match(KEY) ?? []) if (!NOT_KEYS.has(key)) keys.add(key);
   return keys;
 }
 

@@ -57,9 +57,17 @@ const post = (url: string, body: unknown) => req('POST', url, w.tokens.rae, body
 const freshUser = async () => (await post(`${Q()}/users`, { ...personBody(), applications: ['dimona'] })).personId as string;
 const freshCoRae = async () => (await post(`/enterprises/${A()}/co-access-managers`, personBody())).personId as string;
 const freshCoGl = async () => (await post(`${Q()}/co-local-managers`, personBody())).personId as string;
+const freshScimToken = async () => (await post(`${Q()}/scim-tokens`, {})).tokenId as string;
 const freshChannel = async () => (await post(`/enterprises/${A()}/batch-channels`, { type: 'isabel', name: `c${Math.random()}`.slice(0, 12), parameters: { mailbox: 'mbx1' } })).channelId as string;
 let known: string | undefined;
 const knownNiss = async () => (known ??= (await req('GET', `${Q()}/users/${w.personIds.userE}`, w.tokens.rae)).body.niss as string);
+/** A webhook of A: a fresh one for the actors allowed to remove it, one shared by the others (an enterprise holds at most 10). */
+const HOOK = { url: 'https://hooks.example.com/um', kinds: ['user.registered'] };
+let sharedHook: string | undefined;
+const webhookFor = async (actor: Actor) =>
+  actor === 'rae' || actor === 'coRae'
+    ? ((await post(`/enterprises/${A()}/webhooks`, HOOK)).webhookId as string)
+    : (sharedHook ??= (await post(`/enterprises/${A()}/webhooks`, HOOK)).webhookId as string);
 const freshMandate = async () =>
   (await req('POST', `/admin/enterprises/${A()}/mandates`, w.tokens.cc, { mandataryEnterpriseNumber: w.enterpriseB, declarationTypes: ['drs-sickness-invalidity'], validFrom: '2026-01-01' })).body.mandateId as string;
 const TYPE_FOR: Partial<Record<Actor, string>> = { rae: 'curator', coRae: 'service-provider' };
@@ -99,6 +107,10 @@ const cases: Case[] = [
   { route: `GET ${EN}/mandates`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/mandates`, t) },
   { route: `GET ${EN}/routing/received`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/routing/received`, t) },
   { route: `GET ${EN}/audit`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/audit`, t) },
+  { route: `POST ${EN}/webhooks`, ok: 201, send: (t) => req('POST', `/enterprises/${A()}/webhooks`, t, HOOK) },
+  { route: `GET ${EN}/webhooks`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/webhooks`, t) },
+  { route: `DELETE ${EN}/webhooks/{webhookId}`, ok: 204, prepare: webhookFor, send: (t, id) => req('DELETE', `/enterprises/${A()}/webhooks/${id}`, t) },
+  { route: `GET ${EN}/webhooks/{webhookId}/deliveries`, ok: 200, prepare: webhookFor, send: (t, id) => req('GET', `/enterprises/${A()}/webhooks/${id}/deliveries`, t) },
   { route: `POST ${EN}/qualities`, ok: 201, send: (t, _x, a) => req('POST', `/enterprises/${A()}/qualities`, t, { type: TYPE_FOR[a] ?? 'full-service-secretariat', localManager: personBody() }) },
   { route: `PUT ${QT}/local-manager`, ok: 200, send: (t) => req('PUT', `/enterprises/${A()}/qualities/approved-social-secretariat/local-manager`, t, personBody()) },
   { route: `GET ${EN}/co-access-managers`, ok: 200, send: (t) => req('GET', `/enterprises/${A()}/co-access-managers`, t) },
@@ -132,6 +144,9 @@ const cases: Case[] = [
   { route: `DELETE ${QT}/co-local-managers/{personId}`, ok: 204, prepare: freshCoGl, send: (t, id) => req('DELETE', `${Q()}/co-local-managers/${id}`, t) },
   { route: `POST ${QT}/co-local-managers/{personId}/block`, ok: 200, prepare: freshCoGl, send: (t, id) => req('POST', `${Q()}/co-local-managers/${id}/block`, t) },
   { route: `POST ${QT}/co-local-managers/{personId}/unblock`, ok: 200, prepare: freshCoGl, send: (t, id) => req('POST', `${Q()}/co-local-managers/${id}/unblock`, t) },
+  { route: `GET ${QT}/scim-tokens`, ok: 200, send: (t) => req('GET', `${Q()}/scim-tokens`, t) },
+  { route: `POST ${QT}/scim-tokens`, ok: 201, send: (t) => req('POST', `${Q()}/scim-tokens`, t, { label: 'HR' }) },
+  { route: `DELETE ${QT}/scim-tokens/{tokenId}`, ok: 204, prepare: freshScimToken, send: (t, id) => req('DELETE', `${Q()}/scim-tokens/${id}`, t) },
   { route: `PUT ${QT}/technical-user`, ok: 200, send: (t) => req('PUT', `${Q()}/technical-user`, t, personBody()) },
   { route: `GET ${QT}/routing`, ok: 200, send: (t) => req('GET', `${Q()}/routing`, t) },
   { route: `PUT ${QT}/routing/{declarationType}`, ok: 200, send: (t) => req('PUT', `${Q()}/routing/drs-unemployment`, t, { recipient: A() }) },

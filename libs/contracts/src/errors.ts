@@ -11,6 +11,7 @@ export const ErrorCodes = {
   INVALID_FORMAT: 400,
   MALFORMED_BODY: 400,
   INVALID_URL: 400,
+  WEBHOOK_URL_REFUSED: 400,
   MALFORMED_REQUEST: 400,
   NISS_INVALID: 400,
   NAME_INVALID: 400,
@@ -23,6 +24,10 @@ export const ErrorCodes = {
   CHANNEL_NOT_OWNED: 400,
   APPLICATION_NOT_IN_CATALOGUE: 400,
   APPLICATION_NEEDS_QUALITY: 400,
+  /** A SCIM filter outside what /scim/v2 supports (userName, externalId or id `eq`). */
+  INVALID_FILTER: 400,
+  /** A SCIM PATCH of an attribute it may not change (person-level data, RFC 7644 `mutability`). */
+  SCIM_MUTABILITY: 400,
   CURRENT_PASSWORD_WRONG: 400,
   PASSWORD_REUSED: 400,
   CERTIFICATE_MALFORMED: 400,
@@ -55,6 +60,7 @@ export const ErrorCodes = {
   CERTIFICATE_TAKEN: 409,
   CHANNEL_NOT_DELETABLE: 409,
   ROUTING_RULE_NOT_SET: 409,
+  WEBHOOK_LIMIT_REACHED: 409,
   BODY_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,

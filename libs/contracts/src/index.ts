@@ -9,3 +9,5 @@ export * from './schemas/routing.js';
 export * from './schemas/users.js';
 export * from './i18n/index.js';
 export * from './schemas/catalogue.js';
+export * from './schemas/events.js';
+export * from './schemas/scim.js';

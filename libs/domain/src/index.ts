@@ -7,3 +7,5 @@ export * from './person-scope.js';
 export * from './names.js';
 export * from './roles.js';
 export * from './validity.js';
+export * from './webhooks.js';
+export * from './scim.js';

@@ -11,6 +11,11 @@ export const ROLE_KINDS = [
   'co-local-manager',
   'user',
   'contact-centre',
+  /**
+   * Not a person: an HR system calling /scim/v2 with a quality's SCIM token. Its principal is scoped
+   * to exactly that enterprise and quality, and its changes are audited with the token as actor.
+   */
+  'scim-client',
 ] as const;
 export type RoleKind = (typeof ROLE_KINDS)[number];
 
@@ -80,6 +85,18 @@ export const CAPABILITIES = {
     scope: 'enterprise',
     roles: [...MANAGERS, 'contact-centre'],
   },
+  'scim.tokens.manage': {
+    // A token is a standing delegate that provisions the quality's users without a person behind
+    // it, like a co-GL: whoever may designate co-GLs (manual 5.1, footnotes 2–3: not a co-GL) issues it.
+    label: "create, list and revoke the quality's SCIM tokens (HR-system provisioning)",
+    scope: 'quality',
+    roles: [...ENTERPRISE_MANAGERS, 'local-manager'],
+  },
+  'scim.provision': {
+    label: "provision the quality's users over SCIM 2.0 (create, read, deactivate, delete)",
+    scope: 'quality',
+    roles: ['scim-client'],
+  },
   'technical-user.designate': {
     label: 'designate the technical user of a quality',
     scope: 'quality',
@@ -114,6 +131,11 @@ export const CAPABILITIES = {
     label: "read the enterprise's audit trail (GL/co-GL: their quality's part)",
     scope: 'enterprise',
     roles: MANAGERS,
+  },
+  'webhooks.manage': {
+    label: "register, list and remove the enterprise's webhooks (administrative events POSTed to a receiver) and read their delivery log",
+    scope: 'enterprise',
+    roles: ENTERPRISE_MANAGERS,
   },
   'self.manage': {
     label: 'own data: consult, change language/e-mails, change password, upload certificate',
@@ -201,7 +223,7 @@ export function authorize(role: RoleScope | undefined, capability: CapabilityNam
 }
 
 export function isQualityBound(kind: RoleKind): boolean {
-  return kind === 'local-manager' || kind === 'co-local-manager' || kind === 'user';
+  return kind === 'local-manager' || kind === 'co-local-manager' || kind === 'user' || kind === 'scim-client';
 }
 
 /** The capabilities (menu) of a role kind. */
@@ -261,6 +283,10 @@ export const ROUTE_RULES = [
   { method: 'GET', path: `${EN}/mandates`, auth: 'role', capability: 'mandates.read', action: 'enterprise.listMandates' },
   { method: 'GET', path: `${EN}/routing/received`, auth: 'role', capability: 'routing.received', action: 'routing-module.listReceived' },
   { method: 'GET', path: `${EN}/audit`, auth: 'role', capability: 'audit.read', action: 'enterprise.listAudit' },
+  { method: 'POST', path: `${EN}/webhooks`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.createWebhook' },
+  { method: 'GET', path: `${EN}/webhooks`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.listWebhooks' },
+  { method: 'DELETE', path: `${EN}/webhooks/{webhookId}`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.deleteWebhook' },
+  { method: 'GET', path: `${EN}/webhooks/{webhookId}/deliveries`, auth: 'role', capability: 'webhooks.manage', action: 'enterprise.listWebhookDeliveries' },
   { method: 'POST', path: `${EN}/qualities`, auth: 'role', capability: 'quality.activate', action: 'quality.activate' },
   { method: 'PUT', path: `${QT}/local-manager`, auth: 'role', capability: 'quality.local-manager.designate', action: 'quality.designateLocalManager' },
   { method: 'GET', path: `${EN}/co-access-managers`, auth: 'role', capability: 'co-access-managers.manage', action: 'enterprise.listCoAccessManagers' },
@@ -294,6 +320,9 @@ export const ROUTE_RULES = [
   { method: 'DELETE', path: `${QT}/co-local-managers/{personId}`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.removeCoLocalManager' },
   { method: 'POST', path: `${QT}/co-local-managers/{personId}/block`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.setCoLocalManagerStatus' },
   { method: 'POST', path: `${QT}/co-local-managers/{personId}/unblock`, auth: 'role', capability: 'co-local-managers.manage', action: 'quality.setCoLocalManagerStatus' },
+  { method: 'GET', path: `${QT}/scim-tokens`, auth: 'role', capability: 'scim.tokens.manage', action: 'quality.listScimTokens' },
+  { method: 'POST', path: `${QT}/scim-tokens`, auth: 'role', capability: 'scim.tokens.manage', action: 'quality.createScimToken' },
+  { method: 'DELETE', path: `${QT}/scim-tokens/{tokenId}`, auth: 'role', capability: 'scim.tokens.manage', action: 'quality.revokeScimToken' },
   { method: 'PUT', path: `${QT}/technical-user`, auth: 'role', capability: 'technical-user.designate', action: 'quality.designateTechnicalUser' },
   { method: 'GET', path: `${QT}/routing`, auth: 'role', capability: 'routing.manage', action: 'routing-module.listRules' },
   { method: 'PUT', path: `${QT}/routing/{declarationType}`, auth: 'role', capability: 'routing.manage', action: 'routing-module.setRecipient' },
@@ -312,6 +341,19 @@ export const ROUTE_RULES = [
   { method: 'PATCH', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end', action: 'enterprise.endMandate' },
   { method: 'DELETE', path: `/admin${EN}/mandates/{mandateId}`, auth: 'role', capability: 'admin.mandates.end', action: 'enterprise.revokeMandate' },
 ] as const satisfies readonly RouteRule[];
+
+/**
+ * The SCIM 2.0 routes (outside /api/v1, paths under /scim/v2): a quality's SCIM token is their only
+ * credential, and it acts as a `scim-client` role on exactly its enterprise and quality. Discovery
+ * (ServiceProviderConfig, ResourceTypes, Schemas) needs the token and no capability.
+ */
+export const SCIM_ROUTE_RULES = [
+  { method: 'POST', path: `/{enterpriseNumber}/{type}/Users`, capability: 'scim.provision', action: 'user-management.scimCreate' },
+  { method: 'GET', path: `/{enterpriseNumber}/{type}/Users`, capability: 'scim.provision', action: 'user-management.scimList' },
+  { method: 'GET', path: `/{enterpriseNumber}/{type}/Users/{id}`, capability: 'scim.provision', action: 'user-management.scimGet' },
+  { method: 'PATCH', path: `/{enterpriseNumber}/{type}/Users/{id}`, capability: 'scim.provision', action: 'user-management.scimPatch' },
+  { method: 'DELETE', path: `/{enterpriseNumber}/{type}/Users/{id}`, capability: 'scim.provision', action: 'user-management.scimRemove' },
+] as const satisfies ReadonlyArray<{ method: RouteRule['method']; path: string; capability: CapabilityName; action: string }>;
 
 export type RouteKey = `${(typeof ROUTE_RULES)[number]['method']} ${(typeof ROUTE_RULES)[number]['path']}`;
 

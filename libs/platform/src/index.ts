@@ -11,3 +11,4 @@ export * from './expiring-map.js';
 export * from './transporter.js';
 export * from './trace.js';
 export * from './log-format.js';
+export * from './jetstream.js';

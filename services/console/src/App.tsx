@@ -1,7 +1,7 @@
 /** The console's frame: skip link, banner with language and role, the role's menu, the screen. */
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
-import { visibleMenu } from './menu.js';
+import { ADMIN_CAPABILITIES, visibleMenu } from './menu.js';
 import { LANGUAGES, useSession, type Language } from './session.js';
 import { useRoleLabel, HelpScreen, HomeScreen, LoginScreen, RolesScreen } from './screens/auth.js';
 import { AddQualityScreen, CoAccessManagersScreen, EnterpriseScreen } from './screens/enterprise.js';
@@ -88,7 +88,7 @@ export function App() {
           <Route path="/batch-channels" element={guard(<BatchChannelsScreen />, 'batch-channels.manage')} />
           <Route path="/messages" element={guard(<MessagesScreen />, 'routing.manage')} />
           <Route path="/audit" element={guard(<AuditScreen />, 'audit.read')} />
-          <Route path="/admin" element={guard(<AdminScreen />, 'admin.enterprises.onboard', 'admin.access-manager.replace', 'admin.mandates.register')} />
+          <Route path="/admin" element={guard(<AdminScreen />, ...ADMIN_CAPABILITIES)} />
           <Route path="/me" element={guard(<MeScreen />, 'self.manage')} />
           <Route path="/me/password" element={token ? <PasswordScreen /> : <Navigate to="/login" replace />} />
           <Route path="/me/certificate" element={guard(<CertificateScreen />, 'self.manage')} />

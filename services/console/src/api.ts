@@ -11,6 +11,7 @@ import type {
   Mandate,
   ManagerView,
   MeView,
+  PersonAuditRecord,
   QualityView,
   RoleView,
   RoutingRuleView,
@@ -78,6 +79,13 @@ export interface AdminPerson {
   lastName: string;
   niss?: string;
   accountStatus?: string;
+}
+/** A manager's edit of a person's names, title and language (PATCH of a co-RAE or co-GL). */
+export interface PersonEdit {
+  firstName?: string;
+  lastName?: string;
+  title?: string | null;
+  language?: string;
 }
 export interface PersonBody {
   niss: string;
@@ -170,6 +178,7 @@ export const api = {
   coAccessManagerAction: (n: string, personId: string, action: 'block' | 'unblock') => request<void>('POST', `${en(n)}/co-access-managers/${id(personId)}/${action}`),
   deleteCoAccessManager: (n: string, personId: string) => request<void>('DELETE', `${en(n)}/co-access-managers/${id(personId)}`),
   resetCoAccessManagerPassword: (n: string, personId: string, password: string) => request<void>('PUT', `${en(n)}/co-access-managers/${id(personId)}/password`, { password }),
+  editCoAccessManager: (n: string, personId: string, body: PersonEdit) => request<ManagerView>('PATCH', `${en(n)}/co-access-managers/${id(personId)}`, body),
 
   searchEnterpriseUsers: (n: string, criteria: Record<string, string | number | undefined>) => request<Page<UserView>>('GET', `${en(n)}/users${q(criteria)}`),
   searchQualityUsers: (n: string, type: string, criteria: Record<string, string | number | undefined>) => request<Page<UserView>>('GET', `${qt(n, type)}/users${q(criteria)}`),
@@ -185,6 +194,7 @@ export const api = {
   coLocalManagerAction: (n: string, type: string, personId: string, action: 'block' | 'unblock') => request<void>('POST', `${qt(n, type)}/co-local-managers/${id(personId)}/${action}`),
   deleteCoLocalManager: (n: string, type: string, personId: string) => request<void>('DELETE', `${qt(n, type)}/co-local-managers/${id(personId)}`),
   resetCoLocalManagerPassword: (n: string, type: string, personId: string, password: string) => request<void>('PUT', `${qt(n, type)}/co-local-managers/${id(personId)}/password`, { password }),
+  editCoLocalManager: (n: string, type: string, personId: string, body: PersonEdit) => request<ManagerView>('PATCH', `${qt(n, type)}/co-local-managers/${id(personId)}`, body),
 
   quality: (n: string, type: string) => request<QualityView>('GET', qt(n, type)),
   updateQuality: (n: string, type: string, body: { contactEmail?: string | null }) => request<QualityView>('PATCH', qt(n, type), body),
@@ -209,4 +219,7 @@ export const api = {
   findPersons: (criteria: { niss?: string; username?: string }) => request<{ items: AdminPerson[] }>('GET', `/admin/persons${q(criteria)}`),
   unlockPerson: (personId: string) => request<void>('POST', `/admin/persons/${id(personId)}/unlock`),
   resetPersonPassword: (personId: string, password: string) => request<void>('PUT', `/admin/persons/${id(personId)}/password`, { password }),
+  personAudit: (personId: string, page = 1) => request<Page<PersonAuditRecord>>('GET', `/admin/persons/${id(personId)}/audit${q({ page })}`),
+  endMandate: (n: string, mandateId: string, validTo: string) => request<Mandate>('PATCH', `/admin${en(n)}/mandates/${id(mandateId)}`, { validTo }),
+  revokeMandate: (n: string, mandateId: string) => request<void>('DELETE', `/admin${en(n)}/mandates/${id(mandateId)}`),
 };

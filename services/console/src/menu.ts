@@ -7,6 +7,9 @@ export interface MenuEntry {
   enterprise?: boolean;
 }
 
+/** Any of these opens the contact centre's back office. */
+export const ADMIN_CAPABILITIES = ['admin.enterprises.onboard', 'admin.access-manager.replace', 'admin.mandates.register', 'admin.mandates.end', 'admin.persons.audit'];
+
 export const MENU: MenuEntry[] = [
   { path: '/home', key: 'home', capabilities: [] },
   { path: '/enterprise', key: 'enterprise', capabilities: ['enterprise.read'], enterprise: true },
@@ -18,7 +21,7 @@ export const MENU: MenuEntry[] = [
   { path: '/batch-channels', key: 'batchChannels', capabilities: ['batch-channels.manage'], enterprise: true },
   { path: '/messages', key: 'messages', capabilities: ['routing.manage'], enterprise: true },
   { path: '/audit', key: 'audit', capabilities: ['audit.read'], enterprise: true },
-  { path: '/admin', key: 'admin', capabilities: ['admin.enterprises.onboard', 'admin.access-manager.replace', 'admin.mandates.register'] },
+  { path: '/admin', key: 'admin', capabilities: ADMIN_CAPABILITIES },
   { path: '/me', key: 'me', capabilities: ['self.manage'] },
   { path: '/help', key: 'help', capabilities: [] },
 ];

@@ -3,7 +3,7 @@
  * capabilities, the language. Kept in sessionStorage so a reload or a deep link stays signed in
  * within the tab, and dropped at logout.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import i18n from './i18n/index.js';
 import { api, setApiLanguage, setToken, setUnauthorizedHandler, type Role } from './api.js';
 
@@ -73,14 +73,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     void i18n.changeLanguage(language);
   }, [language]);
 
+  // Set when the person picks a language after logging in: the answer of /me, if it comes later,
+  // must not take it back.
+  const pickedAfterLogin = useRef(false);
+  const pickLanguage = useCallback((l: Language) => {
+    pickedAfterLogin.current = true;
+    setLang(l);
+  }, []);
+
   const signIn = useCallback((token: string, roles: Role[], passwordChangeRequired?: boolean) => {
     setToken(token);
     setState({ token, roles, capabilities: [], passwordChangeRequired });
     // The person's own language becomes the console's, unless they switch. (A person who must
     // change their password first is refused everything else, /me included.)
     if (passwordChangeRequired) return;
+    pickedAfterLogin.current = false;
     void api.me().then((r) => {
-      if (r.ok && (LANGUAGES as readonly string[]).includes(r.data.language)) setLang(r.data.language as Language);
+      if (!pickedAfterLogin.current && r.ok && (LANGUAGES as readonly string[]).includes(r.data.language)) setLang(r.data.language as Language);
     });
   }, []);
 
@@ -109,7 +118,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       ...state,
       language,
-      setLanguage: setLang,
+      setLanguage: pickLanguage,
       signIn,
       choose,
       setQuality: (quality) => setState((s) => ({ ...s, quality })),
@@ -117,7 +126,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signOut,
       can: (...caps) => caps.some((c) => state.capabilities.includes(c)),
     }),
-    [state, language, signIn, choose, expire, signOut],
+    [state, language, pickLanguage, signIn, choose, expire, signOut],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

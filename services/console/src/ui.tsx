@@ -28,6 +28,16 @@ export function fieldMessages(problem: Problem | undefined, field: string): stri
   return (problem?.errors ?? []).filter((e) => e.field === field || e.field.endsWith(`.${field}`)).map((e) => e.message);
 }
 
+/** The API's messages for one field, under it (the control names this paragraph in aria-describedby). */
+function FieldErrors({ id, errors }: { id?: string; errors: string[] }) {
+  if (!errors.length) return null;
+  return (
+    <p id={id} className="field-error">
+      {errors.join(' ')}
+    </p>
+  );
+}
+
 interface FieldProps {
   label: string;
   value: string;
@@ -71,11 +81,7 @@ export function Field({ label, value, onChange, type = 'text', name, required, a
           {hint}
         </div>
       ) : null}
-      {errors.length ? (
-        <p id={`${id}-error`} className="field-error">
-          {errors.join(' ')}
-        </p>
-      ) : null}
+      <FieldErrors id={`${id}-error`} errors={errors} />
     </div>
   );
 }
@@ -101,11 +107,7 @@ export function Select({ label, value, onChange, options, name, problem, require
           </option>
         ))}
       </select>
-      {errors.length ? (
-        <p id={`${id}-error`} className="field-error">
-          {errors.join(' ')}
-        </p>
-      ) : null}
+      <FieldErrors id={`${id}-error`} errors={errors} />
     </div>
   );
 }
@@ -134,7 +136,7 @@ export function Checkboxes({ legend, options, selected, onChange, name, problem 
           {o.label}
         </label>
       ))}
-      {errors.length ? <p className="field-error">{errors.join(' ')}</p> : null}
+      <FieldErrors errors={errors} />
     </fieldset>
   );
 }
@@ -171,24 +173,17 @@ export function Notice({ message }: { message: string | undefined }) {
   );
 }
 
-/** The manual's rules, from libs/domain, ticked as the person types. */
-export function PasswordRules({ password }: { password: string }) {
+/** Rules ticked as the person types: each with the violation codes that break it. */
+function RuleList({ title, value, broken, rules, text }: { title: string; value: string; broken: readonly string[]; rules: Array<[string, string[]]>; text(key: string): string }) {
   const { t } = useTranslation();
-  const broken = new Set<string>(passwordViolations(password));
-  const rules: Array<[string, string[]]> = [
-    ['length', ['PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG']],
-    ['space', ['PASSWORD_HAS_SPACE']],
-    ['nonLetters', ['PASSWORD_TOO_FEW_NON_LETTERS']],
-    ['characters', ['PASSWORD_CHARACTER_NOT_ALLOWED']],
-  ];
+  const failing = new Set<string>(broken);
   return (
-    <ul className="rules" aria-label={t('rules.passwordTitle')}>
+    <ul className="rules" aria-label={title}>
       {rules.map(([key, codes]) => {
-        const ok = password.length > 0 && !codes.some((c) => broken.has(c));
+        const ok = value.length > 0 && !codes.some((c) => failing.has(c));
         return (
           <li key={key} className={ok ? 'ok' : 'ko'}>
-            <span aria-hidden="true">{ok ? '✔' : '✘'}</span> {t(`rules.password.${key}`, { specials: PASSWORD_SPECIALS })}{' '}
-            <span className="sr-only">{ok ? t('rules.met') : t('rules.notMet')}</span>
+            <span aria-hidden="true">{ok ? '✔' : '✘'}</span> {text(key)} <span className="sr-only">{ok ? t('rules.met') : t('rules.notMet')}</span>
           </li>
         );
       })}
@@ -196,25 +191,25 @@ export function PasswordRules({ password }: { password: string }) {
   );
 }
 
+/** The manual's rules, from libs/domain, ticked as the person types. */
+export function PasswordRules({ password }: { password: string }) {
+  const { t } = useTranslation();
+  const rules: Array<[string, string[]]> = [
+    ['length', ['PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG']],
+    ['space', ['PASSWORD_HAS_SPACE']],
+    ['nonLetters', ['PASSWORD_TOO_FEW_NON_LETTERS']],
+    ['characters', ['PASSWORD_CHARACTER_NOT_ALLOWED']],
+  ];
+  return <RuleList title={t('rules.passwordTitle')} value={password} broken={passwordViolations(password)} rules={rules} text={(key) => t(`rules.password.${key}`, { specials: PASSWORD_SPECIALS })} />;
+}
+
 export function UsernameRules({ username }: { username: string }) {
   const { t } = useTranslation();
-  const broken = new Set<string>(usernameViolations(username));
   const rules: Array<[string, string[]]> = [
     ['length', ['USERNAME_TOO_SHORT', 'USERNAME_TOO_LONG']],
     ['characters', ['USERNAME_CHARACTER_NOT_ALLOWED']],
   ];
-  return (
-    <ul className="rules" aria-label={t('rules.usernameTitle')}>
-      {rules.map(([key, codes]) => {
-        const ok = username.length > 0 && !codes.some((c) => broken.has(c));
-        return (
-          <li key={key} className={ok ? 'ok' : 'ko'}>
-            <span aria-hidden="true">{ok ? '✔' : '✘'}</span> {t(`rules.username.${key}`)} <span className="sr-only">{ok ? t('rules.met') : t('rules.notMet')}</span>
-          </li>
-        );
-      })}
-    </ul>
-  );
+  return <RuleList title={t('rules.usernameTitle')} value={username} broken={usernameViolations(username)} rules={rules} text={(key) => t(`rules.username.${key}`)} />;
 }
 
 export function PasswordField({ label, value, onChange, name = 'password', problem, autoComplete = 'new-password' }: { label: string; value: string; onChange(v: string): void; name?: string; problem?: Problem; autoComplete?: string }) {
@@ -295,6 +290,27 @@ export function PersonFields({ enterpriseNumber, value, onChange, problem, known
   );
 }
 
+/**
+ * The state of one person entered by NISS: the person, whether the look-up found them, the
+ * payload to send (a known person's credentials left out), a reset after success, and the fields.
+ */
+export function usePersonEntry(enterpriseNumber: string | undefined) {
+  const { language } = useSession();
+  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
+  const [known, setKnown] = useState<boolean>();
+  return {
+    person,
+    /** The NISS was looked up (known or not): the form may be sent. */
+    ready: known !== undefined,
+    payload: () => personPayload(person, known === true),
+    reset: () => {
+      setPerson(emptyPerson(language));
+      setKnown(undefined);
+    },
+    fields: (problem: Problem | undefined) => <PersonFields enterpriseNumber={enterpriseNumber} value={person} onChange={setPerson} problem={problem} known={known} setKnown={setKnown} />,
+  };
+}
+
 export function LanguageSelect({ value, onChange, problem, label }: { value: string; onChange(v: string): void; problem?: Problem; label?: string }) {
   const { t } = useTranslation();
   return <Select label={label ?? t('person.language')} name="language" value={value} onChange={onChange} problem={problem} options={LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))} />;
@@ -348,5 +364,35 @@ export function ConfirmButton({ label, confirmLabel, onConfirm }: { label: strin
         {t('common.cancel')}
       </button>
     </span>
+  );
+}
+
+/** Previous/next page buttons under a paged list. */
+export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage(page: number): void }) {
+  const { t } = useTranslation();
+  return (
+    <nav aria-label={t('common.pages')} className="pager">
+      {page > 1 ? <button type="button" onClick={() => onPage(page - 1)}>{t('common.previous')}</button> : null}{' '}
+      {page * pageSize < total ? <button type="button" onClick={() => onPage(page + 1)}>{t('common.next')}</button> : null}
+    </nav>
+  );
+}
+
+/** A table with a caption (hidden when the heading above already names it) and column headers. */
+export function Table({ caption, hideCaption, columns, children }: { caption: ReactNode; hideCaption?: boolean; columns: string[]; children: ReactNode }) {
+  return (
+    <table>
+      <caption className={hideCaption ? 'sr-only' : undefined}>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" key={c}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
   );
 }

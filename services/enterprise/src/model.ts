@@ -52,17 +52,86 @@ const AuditSchema = new Schema(
     before: { type: Schema.Types.Mixed },
     after: { type: Schema.Types.Mixed },
     requestId: { type: String },
+    /**
+     * The outbox (src/outbox.ts): a record is stored `pending` and published on JetStream by the
+     * relay, which then removes `pending` and sets `publishedAt`. `claimedBy`/`claimUntil`: the
+     * relay instance publishing it, so that two instances share the work rather than both doing it.
+     */
+    pending: { type: Boolean, default: true },
+    claimedBy: { type: String },
+    claimUntil: { type: Date },
+    publishedAt: { type: Date },
   },
   { collection: 'audit', versionKey: false },
 );
 AuditSchema.index({ enterpriseNumber: 1, at: -1 });
 AuditSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
+AuditSchema.index({ pending: 1 }, { sparse: true });
+
+/**
+ * Told whenever audit records are stored, whoever stores them, so that the relay publishes them at
+ * once rather than at its next sweep (the sweep alone would also do: this only saves the wait).
+ */
+const auditStoredListeners = new Set<() => void>();
+export function onAuditStored(listener: () => void): () => void {
+  auditStoredListeners.add(listener);
+  return () => auditStoredListeners.delete(listener);
+}
+const notifyAuditStored = () => {
+  for (const listener of auditStoredListeners) listener();
+};
+AuditSchema.post('save', notifyAuditStored);
+AuditSchema.post('insertMany', notifyAuditStored);
+AuditSchema.post('updateOne', notifyAuditStored);
+AuditSchema.post('bulkWrite', notifyAuditStored);
+
+/** A receiver of the enterprise's administrative events; the secret signs each delivery (kept: it must sign). */
+const WebhookSchema = new Schema(
+  {
+    enterpriseNumber: { type: String, required: true },
+    url: { type: String, required: true },
+    kinds: { type: [String], default: undefined },
+    secret: { type: String, required: true },
+  },
+  { timestamps: true, collection: 'webhooks', versionKey: false },
+);
+WebhookSchema.index({ enterpriseNumber: 1 });
+
+/**
+ * One event for one webhook, keyed `<webhookId>:<eventId>` (an event consumed twice is delivered
+ * once), sent until a 2xx or the attempts run out; `claimedBy`/`claimUntil` as in the audit outbox.
+ */
+const WebhookDeliverySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    webhookId: { type: String, required: true },
+    enterpriseNumber: { type: String, required: true },
+    eventId: { type: String, required: true },
+    kind: { type: String, required: true },
+    /** The exact body sent (and signed) at every attempt. */
+    body: { type: String, required: true },
+    status: { type: String, enum: ['pending', 'delivered', 'failed'], required: true },
+    attempts: { type: Number, required: true, default: 0 },
+    nextAttemptAt: { type: Date },
+    lastAttemptAt: { type: Date },
+    lastStatus: { type: Number },
+    lastError: { type: String },
+    deliveredAt: { type: Date },
+    claimedBy: { type: String },
+    claimUntil: { type: Date },
+  },
+  { collection: 'webhook_deliveries', versionKey: false },
+);
+WebhookDeliverySchema.index({ webhookId: 1, eventId: -1 });
+WebhookDeliverySchema.index({ status: 1, nextAttemptAt: 1 });
 
 function build(db: Connection) {
   return {
     Enterprise: db.model('Enterprise', EnterpriseSchema) as Model<EnterpriseDoc>,
     Mandate: db.model('Mandate', MandateSchema),
     Audit: db.model('Audit', AuditSchema),
+    Webhook: db.model('Webhook', WebhookSchema),
+    WebhookDelivery: db.model('WebhookDelivery', WebhookDeliverySchema),
   };
 }
 export type EnterpriseModels = ReturnType<typeof build>;

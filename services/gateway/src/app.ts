@@ -19,12 +19,15 @@ import { registerTracing, RequestLogController, traceOf } from './request-log.js
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { authorizationRoutes } from './routes/authorizations.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { qualityRoutes } from './routes/qualities.js';
 import { routingRoutes } from './routes/routing.js';
+import { registerScimErrors, scimRoutes, SCIM_PREFIX } from './routes/scim.js';
+import { scimTokenRoutes } from './routes/scim-tokens.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AppDeps {
@@ -97,7 +100,9 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
       meRoutes(api, broker);
       adminRoutes(api, broker);
       enterpriseRoutes(api, broker);
+      webhookRoutes(api, broker);
       qualityRoutes(api, broker);
+      scimTokenRoutes(api, broker);
       userRoutes(api, broker);
       routingRoutes(api, broker);
       authorizationRoutes(api, broker);
@@ -105,6 +110,9 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
     },
     { prefix: '/api/v1' },
   );
+  // SCIM 2.0 for HR systems: its own authentication (per-quality tokens) and error shape.
+  registerScimErrors(app);
+  await app.register(async (scim) => scimRoutes(scim, broker), { prefix: SCIM_PREFIX });
   await registerConsole(app);
   return app;
 }

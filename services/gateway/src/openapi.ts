@@ -27,9 +27,11 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'quality', description: 'A quality of an enterprise: details, local manager, technical user' },
   { name: 'co-local-managers', description: 'Co-local-managers of a quality' },
   { name: 'users', description: 'Users of a quality and the enterprise-wide search' },
+  { name: 'scim', description: "A quality's SCIM tokens, with which an HR system provisions its users over SCIM 2.0 at /scim/v2/{enterpriseNumber}/{type} (docs/scim.md)" },
   { name: 'batch-channels', description: "The enterprise's batch channels (senders directory)" },
   { name: 'routing', description: 'Routing rules of structured messages: recipient and channel per declaration type' },
   { name: 'structured-messages', description: 'Structured messages of a quality and their status' },
+  { name: 'events', description: "Webhooks: the enterprise's administrative events POSTed, signed, to a receiver of its own (access managers)" },
   { name: 'persons', description: 'Look a person up by NISS before adding them to an enterprise' },
   { name: 'catalogue', description: 'Qualities, applications, declaration types and role kinds with their labels in four languages (no login)' },
   { name: 'contact centre', description: 'Back office: onboarding, access managers, mandates' },
@@ -88,6 +90,7 @@ const CHANGE_BY_CAPABILITY: Partial<Record<CapabilityName, ErrorCode[]>> = {
   'admin.enterprises.onboard': ['ENTERPRISE_EXISTS', ...PERSON],
   'admin.access-manager.replace': PERSON,
   'admin.mandates.register': ['MANDATARY_UNKNOWN', 'CONFLICT'],
+  'webhooks.manage': ['WEBHOOK_URL_REFUSED', 'WEBHOOK_LIMIT_REACHED'],
 };
 
 /** The codes of routes whose handler throws more than (or other than) their capability's. */

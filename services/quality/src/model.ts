@@ -30,8 +30,28 @@ const QualitySchema = new Schema(
 
 QualitySchema.index({ enterpriseNumber: 1 });
 
+/**
+ * A quality's SCIM tokens (HR-system provisioning). `_id` is the SHA-256 of the bearer secret: the
+ * secret is 32 random bytes, so a fast hash is enough (nothing to guess by brute force), and
+ * authenticating is one read by primary key. Revoking deletes the record: the next request with
+ * that token answers 401.
+ */
+const ScimTokenSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    tokenId: { type: String, required: true, unique: true },
+    enterpriseNumber: { type: String, required: true },
+    type: { type: String, enum: QUALITY_TYPES, required: true },
+    label: { type: String },
+    /** The person who created it (a manager of the quality). */
+    createdBy: { type: String, required: true },
+  },
+  { timestamps: true, collection: 'scim_tokens' },
+);
+ScimTokenSchema.index({ enterpriseNumber: 1, type: 1 });
+
 export function createModels(db: Connection) {
-  return { Quality: db.model('Quality', QualitySchema) };
+  return { Quality: db.model('Quality', QualitySchema), ScimToken: db.model('ScimToken', ScimTokenSchema) };
 }
 export type QualityModels = ReturnType<typeof createModels>;
 

@@ -5,10 +5,10 @@
  * and sender (shared with the batches delivered before the look-up started, see facts.ts), decided, stored (one insert per message, keyed by messageId: a redelivery or resend is stored
  * once), and only then acknowledged; outcomes are published on `…routed` / `…rejected`.
  */
-import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, connect, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import type { ServiceBroker } from 'moleculer';
 import { structuredMessageSubjects, type StructuredMessageOutcome } from '@um/contracts';
-import { isDuplicateKey, type Logger } from '@um/platform';
+import { connectJetStream, ensureConsumer, ensureStream, isDuplicateKey, type Logger } from '@um/platform';
 import { decide, parseEnvelope, type Parsed } from './decide.js';
 import { FactsSource } from './facts.js';
 import type { MessagingModels } from './model.js';
@@ -61,14 +61,7 @@ export class Ingestion {
   }
 
   async start(): Promise<void> {
-    this.nc = await connect({
-      servers: this.options.natsUrl,
-      name: `structured-messaging-${process.pid}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-      waitOnFirstConnect: true,
-    });
-    void this.watchStatus(this.nc);
+    this.nc = await connectJetStream({ natsUrl: this.options.natsUrl, name: 'structured-messaging', logger: this.logger });
     await this.ensureStreamAndConsumer();
     this.loop = this.consumeForever();
   }
@@ -92,37 +85,20 @@ export class Ingestion {
     this.logger.info('ingestion stopped: in-flight batches done, queued messages given back');
   }
 
-  private async watchStatus(nc: NatsConnection): Promise<void> {
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect' || status.type === 'reconnect') this.logger.warn({ nats: status.type, data: String(status.data) }, 'JetStream connection');
-    }
-  }
-
   /** Idempotent: creates the stream and the durable consumer when missing, leaves them otherwise. */
   private async ensureStreamAndConsumer(): Promise<void> {
     const jsm = await this.nc!.jetstreamManager();
     const { stream, durable, inbound } = this.subjects;
-    try {
-      await jsm.streams.info(stream);
-    } catch {
-      await jsm.streams
-        .add({
-          name: stream,
-          subjects: [`${inbound}.>`],
-          retention: RetentionPolicy.Limits,
-          storage: StorageType.File,
-          // Nats-Msg-Id de-duplication at the stream for re-sends within this window; the store's
-          // unique messageId covers the rest.
-          duplicate_window: nanos(2 * 60_000),
-          max_age: nanos(7 * 24 * 3_600_000),
-        })
-        .catch(async (err: unknown) => {
-          // Another instance created it meanwhile.
-          await jsm.streams.info(stream).catch(() => {
-            throw err;
-          });
-        });
-    }
+    await ensureStream(jsm, {
+      name: stream,
+      subjects: [`${inbound}.>`],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      // Nats-Msg-Id de-duplication at the stream for re-sends within this window; the store's
+      // unique messageId covers the rest.
+      duplicate_window: nanos(2 * 60_000),
+      max_age: nanos(7 * 24 * 3_600_000),
+    });
     const config = {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
@@ -133,15 +109,7 @@ export class Ingestion {
       max_deliver: -1,
       max_ack_pending: this.options.batchSize * (this.options.maxInFlight + 4),
     };
-    try {
-      await jsm.consumers.info(stream, durable);
-    } catch {
-      await jsm.consumers.add(stream, config).catch(async (err: unknown) => {
-        await jsm.consumers.info(stream, durable).catch(() => {
-          throw err;
-        });
-      });
-    }
+    await ensureConsumer(jsm, stream, config);
   }
 
   /** Re-subscribes whenever the pull subscription ends (NATS restarted without the stream, …) until stopped. */

@@ -33,6 +33,8 @@ const MembershipSchema = new Schema(
     /** Time-bound grants: the window of each granted application that has one (others are open-ended). */
     applicationWindows: { type: [ApplicationWindowSchema], default: undefined },
     companyEmail: { type: String },
+    /** The HR system's id of this membership (SCIM `externalId`), unique within the quality. */
+    externalId: { type: String },
     /** Time-bound access: the membership holds from validFrom (included) until validUntil (excluded). */
     validFrom: { type: Date },
     validUntil: { type: Date },
@@ -59,6 +61,8 @@ const MembershipSchema = new Schema(
 );
 // A person's profile or account change rewrites each of their memberships.
 MembershipSchema.index({ personId: 1 });
+// A SCIM client finds its users by externalId (filter `externalId eq "…"`).
+MembershipSchema.index({ enterpriseNumber: 1, quality: 1, externalId: 1 });
 
 const EnterpriseRoleSchema = new Schema(
   {

@@ -1,6 +1,7 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
 import { BaseConfig, defineEvent, initModels, type ServiceDeps } from '@um/platform';
+import { scimActions } from './actions/scim.js';
 import { searchActions } from './actions/search.js';
 import { userActions } from './actions/users.js';
 import { ExpirySweep } from './expiry.js';
@@ -52,7 +53,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
       clearInterval(reloadTimer);
       clearInterval(sweepTimer);
     },
-    actions: { ...userActions(models, sync), ...searchActions(sync) },
+    actions: { ...userActions(models, sync), ...scimActions(models, sync), ...searchActions(sync) },
     events: {
       // Balanced (one instance of user-management writes the store) …
       ...defineEvent('identity.role.changed', (payload, ctx) => sync.onRoleChanged(ctx, payload)),

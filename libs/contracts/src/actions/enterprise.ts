@@ -23,6 +23,7 @@ import {
   ReplaceAccessManagerParams,
 } from '../schemas/management.js';
 import { EnterpriseNumber, ObjectId, QualityTypeCode } from '../fields.js';
+import { WebhookBody, WebhookCreated, WebhookDeliveryPage, WebhookList, WebhookParams } from '../schemas/events.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
 export const EnterpriseActions = {
@@ -83,4 +84,9 @@ export const EnterpriseActions = {
   /** Internal: every change of the enterprise's managers, qualities and users is recorded here. */
   'enterprise.recordAudit': { params: RecordAuditParams, result: Void, idempotent: false },
   'enterprise.listAudit': { params: PageQuery.extend({ enterpriseNumber: EnterpriseNumber }), result: AuditPage, idempotent: true, capability: 'audit.read' },
+
+  'enterprise.createWebhook': { params: z.strictObject({ enterpriseNumber: EnterpriseNumber, body: WebhookBody }), result: WebhookCreated, idempotent: false, capability: 'webhooks.manage' },
+  'enterprise.listWebhooks': { params: EnterpriseNumberParams, result: WebhookList, idempotent: true, capability: 'webhooks.manage' },
+  'enterprise.deleteWebhook': { params: WebhookParams, result: Void, idempotent: true, capability: 'webhooks.manage' },
+  'enterprise.listWebhookDeliveries': { params: WebhookParams.extend(PageQuery.shape), result: WebhookDeliveryPage, idempotent: true, capability: 'webhooks.manage' },
 } as const satisfies Record<string, ActionContract>;

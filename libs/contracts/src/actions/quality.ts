@@ -20,6 +20,7 @@ import {
   UpdateQualityBody,
 } from '../schemas/management.js';
 import { EnterpriseNumber, PersonInput } from '../fields.js';
+import { CreateScimTokenBody, CreateScimTokenResult, ScimTokenIdentity, ScimTokenList, ScimTokenParams } from '../schemas/scim.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
 export const QualityActions = {
@@ -49,6 +50,11 @@ export const QualityActions = {
   'quality.editCoLocalManager': { params: QualityPersonParams.extend({ changes: DesignationEditBody }), result: ManagerView, idempotent: true, capability: 'co-local-managers.manage' },
   'quality.resetCoLocalManagerPassword': { params: QualityPersonParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'co-local-managers.manage', notOnSelf: true },
   'quality.designateTechnicalUser': { params: QualityParams.extend({ body: TechnicalUserBody }), result: DesignateResult, idempotent: false, capability: 'technical-user.designate' },
+  'quality.createScimToken': { params: QualityParams.extend({ body: CreateScimTokenBody }), result: CreateScimTokenResult, idempotent: false, capability: 'scim.tokens.manage' },
+  'quality.listScimTokens': { params: QualityParams, result: ScimTokenList, idempotent: true, capability: 'scim.tokens.manage' },
+  'quality.revokeScimToken': { params: ScimTokenParams, result: Void, idempotent: true, capability: 'scim.tokens.manage' },
+  /** Internal (the gateway's /scim/v2 routes): who a SCIM bearer token is; 401 UNAUTHENTICATED for an unknown or revoked one. */
+  'quality.authenticateScimToken': { params: z.strictObject({ token: z.string().max(200) }), result: ScimTokenIdentity, idempotent: true },
   /** Internal: is the quality active, and who is its technical user (structured messaging). */
   'quality.state': { params: QualityParams, result: QualityState, idempotent: true },
 } as const satisfies Record<string, ActionContract>;

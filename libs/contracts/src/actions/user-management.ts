@@ -16,6 +16,7 @@ import {
   UserSearchResult,
   UserView,
 } from '../schemas/users.js';
+import { ScimCreateParams, ScimListParams, ScimPatchChangesSchema, ScimUserParams } from '../schemas/scim.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
 const QualityScope = z.strictObject({ enterpriseNumber: EnterpriseNumber, type: QualityTypeCode });
@@ -30,6 +31,12 @@ export const UserManagementActions = {
   'user-management.resetPassword': { params: UserParams.extend({ body: PasswordResetBody }), result: Void, idempotent: false, capability: 'users.manage', notOnSelf: true },
   'user-management.searchQuality': { params: QualityScope.extend({ query: QualityUserSearchQuery }), result: UserSearchResult, idempotent: true, capability: 'users.search.quality' },
   'user-management.searchEnterprise': { params: z.strictObject({ enterpriseNumber: EnterpriseNumber, query: UserSearchQuery }), result: UserSearchResult, idempotent: true, capability: 'users.search.enterprise' },
+  // SCIM 2.0 (gateway /scim/v2): the same use-cases, for a quality's SCIM token (role kind scim-client).
+  'user-management.scimCreate': { params: ScimCreateParams, result: UserView, idempotent: false, capability: 'scim.provision' },
+  'user-management.scimGet': { params: ScimUserParams, result: UserView, idempotent: true, capability: 'scim.provision' },
+  'user-management.scimList': { params: ScimListParams, result: z.object({ total: z.number(), items: z.array(UserView) }), idempotent: true, capability: 'scim.provision' },
+  'user-management.scimPatch': { params: ScimUserParams.extend({ changes: ScimPatchChangesSchema }), result: UserView, idempotent: true, capability: 'scim.provision' },
+  'user-management.scimRemove': { params: ScimUserParams, result: Void, idempotent: true, capability: 'scim.provision' },
   /** The check of the session's person, from the in-memory projection (no store query). */
   'user-management.check': { params: AuthorizationCheckQuery, result: AuthorizationCheckResult, idempotent: true },
   /** Internal (GET /me): per role of the person, the applications it reaches. */

@@ -63,6 +63,10 @@ export const de = {
     URI_TOO_LONG: ['Adresse zu lang', 'Die Adresse der Anfrage ist zu lang.'],
     VALIDITY_WINDOW_INVALID: ['Ungültiger Gültigkeitszeitraum', 'Der Beginn des Gültigkeitszeitraums (validFrom) muss vor seinem Ende (validUntil) liegen.'],
     ROLE_NOT_CURRENT: ['Rolle derzeit nicht gültig', 'Diese Rolle liegt außerhalb ihres Gültigkeitszeitraums: sie hat noch nicht begonnen oder ist abgelaufen.'],
+    WEBHOOK_URL_REFUSED: ['Empfängeradresse abgelehnt', 'Der Empfänger eines Webhooks muss eine https-Adresse im öffentlichen Internet sein.'],
+    WEBHOOK_LIMIT_REACHED: ['Zu viele Webhooks', 'Das Unternehmen hat die Höchstzahl an Webhooks erreicht: entfernen Sie zuerst einen.'],
+    INVALID_FILTER: ['Ungültiger Filter', 'Dieser Filter wird nicht unterstützt: verwenden Sie userName, externalId oder id mit eq.'],
+    SCIM_MUTABILITY: ['Attribut nicht änderbar', 'Dieses Attribut kann hier nicht geändert werden: nur active und externalId; Personendaten gehören der Person.'],
     INTERNAL: ['Interner Fehler', 'Auf unserer Seite ist etwas schiefgelaufen.'],
     SERVICE_UNAVAILABLE: ['Dienst nicht verfügbar', 'Ein Dienst ist nicht verfügbar: versuchen Sie es gleich erneut.'],
   },
@@ -99,6 +103,7 @@ export const de = {
     'co-local-manager': 'Co-Lokaler Verwalter',
     user: 'Benutzer',
     'contact-centre': 'Kontaktzentrum',
+    'scim-client': 'SCIM-Client (HR-System)',
   },
   qualityFields: {
     contactEmail: 'Kontakt-E-Mail-Adresse',

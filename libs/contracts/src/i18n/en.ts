@@ -63,6 +63,10 @@ export const en = {
     URI_TOO_LONG: ['Address too long', 'The address of the request is too long.'],
     VALIDITY_WINDOW_INVALID: ['Invalid validity period', 'The start of the validity period (validFrom) must come before its end (validUntil).'],
     ROLE_NOT_CURRENT: ['Role not valid now', 'This role is outside its validity period: it has not started yet or has ended.'],
+    WEBHOOK_URL_REFUSED: ['Receiver address refused', 'A webhook receiver must be an https address on the public internet.'],
+    WEBHOOK_LIMIT_REACHED: ['Too many webhooks', 'The enterprise has as many webhooks as it may hold: remove one first.'],
+    INVALID_FILTER: ['Invalid filter', 'The filter is not supported: use userName, externalId or id with eq.'],
+    SCIM_MUTABILITY: ['Attribute not changeable', 'This attribute cannot be changed here: only active and externalId; person data belongs to the person.'],
     INTERNAL: ['Internal error', 'Something went wrong on our side.'],
     SERVICE_UNAVAILABLE: ['Service unavailable', 'A service is unavailable: try again shortly.'],
   },
@@ -99,6 +103,7 @@ export const en = {
     'co-local-manager': 'Co-Local Manager',
     user: 'User',
     'contact-centre': 'Contact Centre',
+    'scim-client': 'SCIM client (HR system)',
   },
   qualityFields: {
     contactEmail: 'Contact e-mail address',

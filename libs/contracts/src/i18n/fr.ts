@@ -63,6 +63,10 @@ export const fr = {
     URI_TOO_LONG: ['Adresse trop longue', 'L’adresse de la demande est trop longue.'],
     VALIDITY_WINDOW_INVALID: ['Période de validité non valable', 'Le début de la période de validité (validFrom) doit précéder sa fin (validUntil).'],
     ROLE_NOT_CURRENT: ['Rôle non valable maintenant', 'Ce rôle est hors de sa période de validité : il n’a pas encore commencé ou il a pris fin.'],
+    WEBHOOK_URL_REFUSED: ['Adresse du destinataire refusée', 'Le destinataire d’un webhook doit être une adresse https sur l’internet public.'],
+    WEBHOOK_LIMIT_REACHED: ['Trop de webhooks', 'L’entreprise a atteint le nombre maximal de webhooks : supprimez-en un d’abord.'],
+    INVALID_FILTER: ['Filtre non valable', 'Ce filtre n’est pas pris en charge : utilisez userName, externalId ou id avec eq.'],
+    SCIM_MUTABILITY: ['Attribut non modifiable', 'Cet attribut ne peut pas être modifié ici : seulement active et externalId ; les données de la personne lui appartiennent.'],
     INTERNAL: ['Erreur interne', 'Un problème est survenu de notre côté.'],
     SERVICE_UNAVAILABLE: ['Service indisponible', 'Un service est indisponible : réessayez dans un instant.'],
   },
@@ -99,6 +103,7 @@ export const fr = {
     'co-local-manager': 'Co-Gestionnaire Local',
     user: 'Utilisateur',
     'contact-centre': 'Centre de contact',
+    'scim-client': 'Client SCIM (système RH)',
   },
   qualityFields: {
     contactEmail: 'Adresse e-mail de contact',

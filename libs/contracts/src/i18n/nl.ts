@@ -63,6 +63,10 @@ export const nl = {
     URI_TOO_LONG: ['Adres te lang', 'Het adres van de aanvraag is te lang.'],
     VALIDITY_WINDOW_INVALID: ['Ongeldige geldigheidsperiode', 'Het begin van de geldigheidsperiode (validFrom) moet vóór het einde ervan (validUntil) liggen.'],
     ROLE_NOT_CURRENT: ['Rol nu niet geldig', 'Deze rol valt buiten zijn geldigheidsperiode: hij is nog niet begonnen of is afgelopen.'],
+    WEBHOOK_URL_REFUSED: ['Adres van de ontvanger geweigerd', 'De ontvanger van een webhook moet een https-adres op het publieke internet zijn.'],
+    WEBHOOK_LIMIT_REACHED: ['Te veel webhooks', 'De onderneming heeft het maximale aantal webhooks: verwijder er eerst een.'],
+    INVALID_FILTER: ['Ongeldige filter', 'Deze filter wordt niet ondersteund: gebruik userName, externalId of id met eq.'],
+    SCIM_MUTABILITY: ['Attribuut niet wijzigbaar', 'Dit attribuut kan hier niet worden gewijzigd: alleen active en externalId; persoonsgegevens behoren de persoon toe.'],
     INTERNAL: ['Interne fout', 'Er liep iets mis aan onze kant.'],
     SERVICE_UNAVAILABLE: ['Dienst niet beschikbaar', 'Een dienst is niet beschikbaar: probeer zo dadelijk opnieuw.'],
   },
@@ -99,6 +103,7 @@ export const nl = {
     'co-local-manager': 'Co-Lokale Beheerder',
     user: 'Gebruiker',
     'contact-centre': 'Contactcenter',
+    'scim-client': 'SCIM-client (HR-systeem)',
   },
   qualityFields: {
     contactEmail: 'Contact-e-mailadres',

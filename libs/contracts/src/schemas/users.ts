@@ -39,6 +39,8 @@ export const UserView = PersonSummary.extend({
   applications: z.array(z.string()),
   applicationGrants: z.array(ApplicationGrantView),
   companyEmail: z.string().optional(),
+  /** The HR system's id of this membership (SCIM `externalId`), when a SCIM client set one. */
+  externalId: z.string().optional(),
   ...ValidityWindowView,
 });
 export type UserView = z.infer<typeof UserView>;

@@ -3,7 +3,7 @@
  * `defineAction`); the HTTP route table in libs/domain renders it for the README and the
  * permission tests. This checks the rendering.
  */
-import { ROUTE_RULES, type RouteRule } from '@um/domain';
+import { ROUTE_RULES, SCIM_ROUTE_RULES, type RouteRule } from '@um/domain';
 import { Actions, type ActionContract } from '@um/contracts';
 
 const rules = ROUTE_RULES as readonly RouteRule[];
@@ -20,8 +20,13 @@ describe('route table ⇔ action contracts', () => {
     expect(disagreements).toEqual([]);
   });
 
+  test('when a SCIM route forwards to an action, then its contract declares the same capability', () => {
+    const disagreements = SCIM_ROUTE_RULES.filter((r) => contracts[r.action]?.capability !== r.capability).map((r) => `${r.method} ${r.path}`);
+    expect(disagreements).toEqual([]);
+  });
+
   test('when an action declares a capability, then a route of the table forwards to it (no capability the table does not show)', () => {
-    const routed = new Set(rules.map((r) => r.action));
+    const routed = new Set([...rules, ...SCIM_ROUTE_RULES].map((r) => r.action));
     const unrouted = Object.entries(contracts).filter(([name, c]) => c.capability && !routed.has(name)).map(([name]) => name);
     expect(unrouted).toEqual([]);
   });

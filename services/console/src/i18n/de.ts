@@ -37,8 +37,8 @@ export const de: Messages = {
   enterprise: { title: 'Unternehmen', name: 'Name des Unternehmens', number: 'Unternehmensnummer', legalForm: 'Rechtsform', address: 'Adresse', rae: 'Hauptzugangsverwalter', eligible: 'Mögliche Eigenschaften', qualities: 'Aktive Eigenschaften', addQuality: 'Eine Eigenschaft hinzufügen' },
   addQuality: { title: 'Eine Eigenschaft hinzufügen', gl: 'Ihr lokaler Verwalter', noneEligible: 'Das Unternehmen hat bereits alle Eigenschaften, für die es in Frage kommt.', submit: 'Die Eigenschaft hinzufügen' },
   quality: {
-    title: 'Daten der Eigenschaft', type: 'Eigenschaft', applications: 'Anwendungen', activatedAt: 'Aktiv seit', contactEmail: 'Kontakt-E-Mail', gl: 'Lokaler Verwalter', technicalUser: 'Technischer Benutzer',
-    employerRegistrationNumber: 'Arbeitgeber-Eintragungsnummer (LSS)', inamiNumber: 'LIKIV-Nummer', choose: 'Eigenschaft, an der Sie arbeiten', current: 'Eigenschaft: {{quality}}', none: 'Keine aktive Eigenschaft.',
+    title: 'Daten der Eigenschaft', type: 'Eigenschaft', applications: 'Anwendungen', activatedAt: 'Aktiv seit', gl: 'Lokaler Verwalter', technicalUser: 'Technischer Benutzer',
+    choose: 'Eigenschaft, an der Sie arbeiten', current: 'Eigenschaft: {{quality}}', none: 'Keine aktive Eigenschaft.',
     changeGl: 'Den lokalen Verwalter ändern', changeGlSubmit: 'Diesen lokalen Verwalter benennen', glChanged: 'Der lokale Verwalter ist benannt.', designateTechnical: 'Den technischen Benutzer benennen', technicalSubmit: 'Diesen technischen Benutzer benennen', technicalDesignated: 'Der technische Benutzer ist benannt.',
   },
   person: {
@@ -53,6 +53,7 @@ export const de: Messages = {
   },
   coRae: { title: 'Co-Hauptzugangsverwalter', add: 'Einen Co-Hauptzugangsverwalter hinzufügen', confirm: 'Den Co-Hauptzugangsverwalter bestätigen', added: '{{name}} ist jetzt Co-Hauptzugangsverwalter.' },
   coGl: { title: 'Co-lokale Verwalter', add: 'Einen Co-lokalen Verwalter hinzufügen', confirm: 'Den Co-lokalen Verwalter bestätigen', added: '{{name}} ist jetzt Co-lokaler Verwalter.' },
+  edit: { button: 'Daten ändern', legend: 'Daten von {{name}}', saved: 'Daten gespeichert.' },
   users: {
     title: 'Benutzer', register: 'Einen Benutzer registrieren', search: 'Suchen', scope: 'Suchen in', scopeQuality: 'der gewählten Eigenschaft', scopeAll: 'allen Eigenschaften des Unternehmens',
     kind: 'Art', kindAll: 'Benutzer und Co-lokale Verwalter', application: 'Hat Zugang zu', searchButton: 'Suchen', results: '{{count}} Ergebnis(se)',
@@ -91,6 +92,9 @@ export const de: Messages = {
     title: 'Verlauf (Audit)', count: '{{count}} Ereignis(se)', none: 'Kein Ereignis.', when: 'Wann', who: 'Wer (Rolle)', what: 'Was', target: 'Betrifft', system: 'System',
     targets: { 'batch-channel': 'Batch-Kanal', enterprise: 'Unternehmen', mandate: 'Mandat', person: 'Person', quality: 'Eigenschaft', 'routing-rule': 'Routing-Regel' },
     actions: {
+      'mandate.ended': 'Mandat beendet', 'mandate.revoked': 'Mandat widerrufen', 'co-local-manager.edited': 'Co-lokaler Verwalter geändert', 'co-local-manager.password-reset': 'Passwort eines Co-lokalen Verwalters zurückgesetzt', 'quality.registry-identifiers-changed': 'Registriernummern geändert',
+      'login.succeeded': 'Anmeldung erfolgreich', 'login.failed': 'Anmeldung fehlgeschlagen', 'login.locked': 'Konto nach zu vielen Fehlversuchen gesperrt', 'login.refused': 'Anmeldung verweigert', 'login.address-limited': 'Zu viele Fehlversuche von dieser Adresse', 'login.unlocked': 'Konto entsperrt',
+      'password.changed': 'Passwort geändert', 'password.change-refused': 'Passwortänderung verweigert', 'password.reset': 'Passwort zurückgesetzt', 'certificate.bound': 'Zertifikat hinterlegt', 'certificate.removed': 'Zertifikat entfernt', 'person.updated': 'Persönliche Daten geändert', 'account.status-changed': 'Kontostatus geändert',
       'access-manager.replaced': 'Hauptzugangsverwalter ersetzt', 'batch-channel.created': 'Batch-Kanal hinzugefügt', 'batch-channel.deleted': 'Batch-Kanal gelöscht',
       'co-access-manager.designated': 'Co-Hauptzugangsverwalter benannt', 'co-access-manager.deleted': 'Co-Hauptzugangsverwalter gelöscht', 'co-access-manager.edited': 'Co-Hauptzugangsverwalter geändert',
       'co-access-manager.password-reset': 'Passwort eines Co-Hauptzugangsverwalters zurückgesetzt', 'co-access-manager.blocked': 'Co-Hauptzugangsverwalter gesperrt', 'co-access-manager.unblocked': 'Co-Hauptzugangsverwalter entsperrt',
@@ -110,6 +114,8 @@ export const de: Messages = {
     upload: 'Ein Zertifikat registrieren', file: 'Zertifikatsdatei (PEM)', pem: 'Oder fügen Sie das Zertifikat ein (PEM)', submit: 'Das Zertifikat registrieren', saved: 'Zertifikat registriert.', removed: 'Zertifikat entfernt.',
   },
   admin: {
+    mandatesOf: 'Mandate eines Unternehmens', mandatesQuery: 'Nummer des Unternehmens, das die Mandate erteilt', showMandates: 'Mandate anzeigen', noMandates: 'Keine Mandate.', mandatesNote: 'Routing-Regeln, die sich auf ein beendetes oder widerrufenes Mandat stützen, erhalten den Status „Mandat beendet“: das Unternehmen muss einen anderen Empfänger wählen.', mandateCurrent: 'laufend', mandateOver: 'beendet', endOn: 'Beenden am', endSubmit: 'An diesem Datum beenden', mandateEnded: 'Mandat zum {{date}} beendet.', revoke: 'Widerrufen', confirmRevoke: 'Ja, widerrufen', mandateRevoked: 'Mandat widerrufen.', validUntil: 'Gültig bis', mandateState: 'Status',
+    personAudit: 'Verlauf', personAuditTitle: 'Verlauf von {{name}}', address: 'Adresse', username: 'Eingegebener Benutzername', who: 'Durch',
     title: 'Backoffice des Kontaktzentrums', sections: 'Abschnitte', find: 'Suchen', enterpriseQuery: 'Unternehmensnummer oder Anfang des Namens', findEnterprises: 'Unternehmen suchen', findPersons: 'Personen suchen',
     noResult: 'Nichts gefunden.', unlock: 'Entsperren', unlocked: 'Konto entsperrt.', temporaryPassword: 'Vorläufiges Passwort (bei der nächsten Anmeldung zu ändern)',
     onboard: 'Ein Unternehmen eintragen', onboardSubmit: 'Das Unternehmen eintragen', onboarded: '{{name}} ist eingetragen.', rae: 'Sein Hauptzugangsverwalter',
@@ -131,14 +137,5 @@ export const de: Messages = {
     status: { '400': 'Einige Angaben sind ungültig.', '401': 'Sie sind nicht angemeldet, oder Ihre Sitzung ist abgelaufen.', '403': 'Sie dürfen dies nicht tun.', '404': 'Nicht gefunden.', '409': 'Dies steht im Widerspruch zu vorhandenen Daten.', '413': 'Was Sie gesendet haben, ist zu groß.', '415': 'Diese Art von Inhalt wird nicht angenommen.', '423': 'Das Konto ist gesperrt.', '429': 'Zu viele Versuche: warten Sie einen Moment und versuchen Sie es erneut.', '503': 'Der Dienst ist vorübergehend nicht verfügbar. Versuchen Sie es später erneut.', other: 'Etwas ist schiefgelaufen.' },
     code: { INVALID_CREDENTIALS: 'Benutzername oder Passwort falsch. Haben Sie ein persönliches Zertifikat hinterlegt, muss es zusammen mit dem Passwort vorgelegt werden (zweiter Faktor): ohne es wird die Anmeldung abgelehnt.', PASSWORD_CHANGE_REQUIRED: 'Sie müssen zuerst Ihr Passwort ändern.', PERSON_MISMATCH: 'Die Namen stimmen nicht mit der unter dieser ENSS bekannten Person überein.', PERSON_OUTSIDE_SCOPE: 'Diese Person hat auch Rollen außerhalb Ihres Bereichs.' },
   },
-  codes: {
-    unknown: 'Code {{code}}',
-    qualities: {
-      employer: 'Arbeitgeber', mandatary: 'Bevollmächtigter', 'full-service-secretariat': 'Full-Service-Sekretariat', 'hospital-care-provider': 'Pflegeleistungserbringer: Krankenhaus', 'service-provider': 'Dienstleister',
-      'telecom-operator': 'Telekommunikationsbetreiber', 'approved-social-secretariat': 'Anerkanntes Sozialsekretariat', curator: 'Konkursverwalter',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'MSR (Meldungen sozialer Risiken)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Telekom-Anforderungen', 'user-management': 'Benutzerverwaltung' },
-    declarationTypes: { 'drs-unemployment': 'MSR Arbeitslosigkeit', 'drs-sickness-invalidity': 'MSR Krankheit und Invalidität', 'drs-work-accident': 'MSR Arbeitsunfall', 'drs-occupational-disease': 'MSR Berufskrankheit' },
-    roleKinds: { 'access-manager': 'Hauptzugangsverwalter', 'co-access-manager': 'Co-Hauptzugangsverwalter', 'local-manager': 'Lokaler Verwalter', 'co-local-manager': 'Co-lokaler Verwalter', user: 'Benutzer', 'contact-centre': 'Kontaktzentrum' },
-  },
+  codes: { unknown: 'Code {{code}}' },
 };

@@ -35,8 +35,8 @@ export const en = {
   enterprise: { title: 'Enterprise', name: 'Enterprise name', number: 'Enterprise number', legalForm: 'Legal form', address: 'Address', rae: 'Access manager', eligible: 'Eligible qualities', qualities: 'Active qualities', addQuality: 'Add a quality' },
   addQuality: { title: 'Add a quality', gl: 'Its local manager', noneEligible: 'The enterprise holds every quality it is eligible for.', submit: 'Add the quality' },
   quality: {
-    title: 'Quality details', type: 'Quality', applications: 'Applications', activatedAt: 'Active since', contactEmail: 'Contact e-mail', gl: 'Local manager', technicalUser: 'Technical user',
-    employerRegistrationNumber: 'Employer registration number (NSSO)', inamiNumber: 'INAMI/RIZIV number', choose: 'Quality to work on', current: 'Quality: {{quality}}', none: 'No active quality.',
+    title: 'Quality details', type: 'Quality', applications: 'Applications', activatedAt: 'Active since', gl: 'Local manager', technicalUser: 'Technical user',
+    choose: 'Quality to work on', current: 'Quality: {{quality}}', none: 'No active quality.',
     changeGl: 'Change the local manager', changeGlSubmit: 'Designate this local manager', glChanged: 'The local manager is designated.', designateTechnical: 'Designate the technical user', technicalSubmit: 'Designate this technical user', technicalDesignated: 'The technical user is designated.',
   },
   person: {
@@ -51,6 +51,7 @@ export const en = {
   },
   coRae: { title: 'Co-access managers', add: 'Add a co-access manager', confirm: 'Confirm the co-access manager', added: '{{name}} is now co-access manager.' },
   coGl: { title: 'Co-local managers', add: 'Add a co-local manager', confirm: 'Confirm the co-local manager', added: '{{name}} is now co-local manager.' },
+  edit: { button: 'Edit details', legend: 'Details of {{name}}', saved: 'Details saved.' },
   users: {
     title: 'Users', register: 'Register a user', search: 'Search', scope: 'Search in', scopeQuality: 'the chosen quality', scopeAll: 'all the enterprise’s qualities',
     kind: 'Kind', kindAll: 'Users and co-local managers', application: 'Has access to', searchButton: 'Search', results: '{{count}} result(s)',
@@ -89,6 +90,9 @@ export const en = {
     title: 'Audit trail', count: '{{count}} event(s)', none: 'No event.', when: 'When', who: 'Who (role)', what: 'What', target: 'On', system: 'System',
     targets: { 'batch-channel': 'batch channel', enterprise: 'enterprise', mandate: 'mandate', person: 'person', quality: 'quality', 'routing-rule': 'routing rule' },
     actions: {
+      'mandate.ended': 'Mandate ended', 'mandate.revoked': 'Mandate revoked', 'co-local-manager.edited': 'Co-local manager edited', 'co-local-manager.password-reset': 'Password of a co-local manager reset', 'quality.registry-identifiers-changed': 'Registry numbers changed',
+      'login.succeeded': 'Logged in', 'login.failed': 'Login failed', 'login.locked': 'Account locked after too many failures', 'login.refused': 'Login refused', 'login.address-limited': 'Too many failures from this address', 'login.unlocked': 'Account unlocked',
+      'password.changed': 'Password changed', 'password.change-refused': 'Password change refused', 'password.reset': 'Password reset', 'certificate.bound': 'Certificate registered', 'certificate.removed': 'Certificate removed', 'person.updated': 'Personal details changed', 'account.status-changed': 'Account status changed',
       'access-manager.replaced': 'Access manager replaced', 'batch-channel.created': 'Batch channel added', 'batch-channel.deleted': 'Batch channel deleted',
       'co-access-manager.designated': 'Co-access manager designated', 'co-access-manager.deleted': 'Co-access manager deleted', 'co-access-manager.edited': 'Co-access manager edited',
       'co-access-manager.password-reset': 'Co-access manager’s password reset', 'co-access-manager.blocked': 'Co-access manager blocked', 'co-access-manager.unblocked': 'Co-access manager unblocked',
@@ -108,6 +112,8 @@ export const en = {
     upload: 'Register a certificate', file: 'Certificate file (PEM)', pem: 'Or paste the certificate (PEM)', submit: 'Register the certificate', saved: 'Certificate registered.', removed: 'Certificate removed.',
   },
   admin: {
+    mandatesOf: 'An enterprise’s mandates', mandatesQuery: 'Number of the enterprise that gives the mandates', showMandates: 'Show the mandates', noMandates: 'No mandates.', mandatesNote: 'Routing rules that rely on an ended or revoked mandate become “Mandate ended”: the enterprise must choose another recipient.', mandateCurrent: 'current', mandateOver: 'ended', endOn: 'End on', endSubmit: 'End on that date', mandateEnded: 'Mandate ended on {{date}}.', revoke: 'Revoke', confirmRevoke: 'Yes, revoke', mandateRevoked: 'Mandate revoked.', validUntil: 'Valid until', mandateState: 'State',
+    personAudit: 'Trail', personAuditTitle: 'Trail of {{name}}', address: 'Address', username: 'Username typed', who: 'By',
     title: 'Contact centre back office', sections: 'Sections', find: 'Find', enterpriseQuery: 'Enterprise number or start of the name', findEnterprises: 'Find enterprises', findPersons: 'Find persons',
     noResult: 'Nothing found.', unlock: 'Unlock', unlocked: 'Account unlocked.', temporaryPassword: 'Temporary password (to change at next login)',
     onboard: 'Onboard an enterprise', onboardSubmit: 'Onboard the enterprise', onboarded: '{{name}} is onboarded.', rae: 'Its access manager',
@@ -129,16 +135,7 @@ export const en = {
     status: { '400': 'Some data is not valid.', '401': 'You are not logged in, or your session has ended.', '403': 'You are not allowed to do this.', '404': 'Not found.', '409': 'This conflicts with existing data.', '413': 'What you sent is too large.', '415': 'This kind of content is not accepted.', '423': 'The account is blocked or locked.', '429': 'Too many attempts: wait a moment and try again.', '503': 'The service is unavailable for a moment. Try again later.', other: 'Something went wrong.' },
     code: { INVALID_CREDENTIALS: 'Wrong username or password. If you have registered a personal certificate, it must be presented with the password (second factor): without it, the login is refused.', PASSWORD_CHANGE_REQUIRED: 'You must change your password first.', PERSON_MISMATCH: 'The names do not match the person known under this NISS.', PERSON_OUTSIDE_SCOPE: 'This person also holds roles outside your scope.' },
   },
-  codes: {
-    unknown: 'code {{code}}',
-    qualities: {
-      employer: 'Employer', mandatary: 'Mandatary', 'full-service-secretariat': 'Full-service secretariat', 'hospital-care-provider': 'Care provider: hospital', 'service-provider': 'Service provider',
-      'telecom-operator': 'Telecom operator', 'approved-social-secretariat': 'Approved social secretariat', curator: 'Curator',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'DRS (social-risk declarations)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Telecom requisitions', 'user-management': 'User Management' },
-    declarationTypes: { 'drs-unemployment': 'DRS unemployment', 'drs-sickness-invalidity': 'DRS sickness and invalidity', 'drs-work-accident': 'DRS work accident', 'drs-occupational-disease': 'DRS occupational disease' },
-    roleKinds: { 'access-manager': 'Access manager (RAE)', 'co-access-manager': 'Co-access manager', 'local-manager': 'Local manager (GL)', 'co-local-manager': 'Co-local manager', user: 'User', 'contact-centre': 'Contact centre' },
-  },
+  codes: { unknown: 'code {{code}}' },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -37,8 +37,8 @@ export const fr: Messages = {
   enterprise: { title: 'Entreprise', name: 'Nom de l’entreprise', number: 'Numéro d’entreprise', legalForm: 'Forme juridique', address: 'Adresse', rae: 'Responsable Accès Entreprise', eligible: 'Qualités possibles', qualities: 'Qualités actives', addQuality: 'Ajouter une qualité' },
   addQuality: { title: 'Ajouter une qualité', gl: 'Son Gestionnaire Local', noneEligible: 'L’entreprise a déjà toutes les qualités auxquelles elle a droit.', submit: 'Ajouter la qualité' },
   quality: {
-    title: 'Données de la qualité', type: 'Qualité', applications: 'Applications', activatedAt: 'Active depuis', contactEmail: 'E-mail de contact', gl: 'Gestionnaire Local', technicalUser: 'Utilisateur technique',
-    employerRegistrationNumber: 'Numéro d’immatriculation employeur (ONSS)', inamiNumber: 'Numéro INAMI', choose: 'Qualité sur laquelle travailler', current: 'Qualité : {{quality}}', none: 'Aucune qualité active.',
+    title: 'Données de la qualité', type: 'Qualité', applications: 'Applications', activatedAt: 'Active depuis', gl: 'Gestionnaire Local', technicalUser: 'Utilisateur technique',
+    choose: 'Qualité sur laquelle travailler', current: 'Qualité : {{quality}}', none: 'Aucune qualité active.',
     changeGl: 'Changer le Gestionnaire Local', changeGlSubmit: 'Désigner ce Gestionnaire Local', glChanged: 'Le Gestionnaire Local est désigné.', designateTechnical: 'Désigner l’utilisateur technique', technicalSubmit: 'Désigner cet utilisateur technique', technicalDesignated: 'L’utilisateur technique est désigné.',
   },
   person: {
@@ -53,6 +53,7 @@ export const fr: Messages = {
   },
   coRae: { title: 'Co-Responsables Accès', add: 'Ajouter un Co-Responsable Accès', confirm: 'Confirmer le Co-Responsable Accès', added: '{{name}} est maintenant Co-Responsable Accès.' },
   coGl: { title: 'Co-Gestionnaires Locaux', add: 'Ajouter un Co-Gestionnaire Local', confirm: 'Confirmer le Co-Gestionnaire Local', added: '{{name}} est maintenant Co-Gestionnaire Local.' },
+  edit: { button: 'Modifier les données', legend: 'Données de {{name}}', saved: 'Données enregistrées.' },
   users: {
     title: 'Utilisateurs', register: 'Enregistrer un utilisateur', search: 'Rechercher', scope: 'Rechercher dans', scopeQuality: 'la qualité choisie', scopeAll: 'toutes les qualités de l’entreprise',
     kind: 'Type', kindAll: 'Utilisateurs et Co-Gestionnaires Locaux', application: 'A accès à', searchButton: 'Rechercher', results: '{{count}} résultat(s)',
@@ -91,6 +92,9 @@ export const fr: Messages = {
     title: 'Historique (audit)', count: '{{count}} événement(s)', none: 'Aucun événement.', when: 'Quand', who: 'Qui (rôle)', what: 'Quoi', target: 'Sur', system: 'Système',
     targets: { 'batch-channel': 'canal batch', enterprise: 'entreprise', mandate: 'mandat', person: 'personne', quality: 'qualité', 'routing-rule': 'règle de routage' },
     actions: {
+      'mandate.ended': 'Mandat terminé', 'mandate.revoked': 'Mandat révoqué', 'co-local-manager.edited': 'Co-Gestionnaire Local modifié', 'co-local-manager.password-reset': 'Mot de passe d’un Co-Gestionnaire Local réinitialisé', 'quality.registry-identifiers-changed': 'Numéros d’immatriculation modifiés',
+      'login.succeeded': 'Connexion réussie', 'login.failed': 'Connexion échouée', 'login.locked': 'Compte verrouillé après trop d’échecs', 'login.refused': 'Connexion refusée', 'login.address-limited': 'Trop d’échecs depuis cette adresse', 'login.unlocked': 'Compte déverrouillé',
+      'password.changed': 'Mot de passe changé', 'password.change-refused': 'Changement de mot de passe refusé', 'password.reset': 'Mot de passe réinitialisé', 'certificate.bound': 'Certificat enregistré', 'certificate.removed': 'Certificat supprimé', 'person.updated': 'Données personnelles modifiées', 'account.status-changed': 'Statut du compte changé',
       'access-manager.replaced': 'Responsable Accès remplacé', 'batch-channel.created': 'Canal batch ajouté', 'batch-channel.deleted': 'Canal batch supprimé',
       'co-access-manager.designated': 'Co-Responsable Accès désigné', 'co-access-manager.deleted': 'Co-Responsable Accès supprimé', 'co-access-manager.edited': 'Co-Responsable Accès modifié',
       'co-access-manager.password-reset': 'Mot de passe d’un Co-Responsable Accès réinitialisé', 'co-access-manager.blocked': 'Co-Responsable Accès bloqué', 'co-access-manager.unblocked': 'Co-Responsable Accès débloqué',
@@ -110,6 +114,8 @@ export const fr: Messages = {
     upload: 'Enregistrer un certificat', file: 'Fichier du certificat (PEM)', pem: 'Ou collez le certificat (PEM)', submit: 'Enregistrer le certificat', saved: 'Certificat enregistré.', removed: 'Certificat supprimé.',
   },
   admin: {
+    mandatesOf: 'Mandats d’une entreprise', mandatesQuery: 'Numéro de l’entreprise qui donne les mandats', showMandates: 'Afficher les mandats', noMandates: 'Aucun mandat.', mandatesNote: 'Les règles de routage qui s’appuient sur un mandat terminé ou révoqué passent à l’état « Mandat terminé » : l’entreprise doit choisir un autre destinataire.', mandateCurrent: 'en cours', mandateOver: 'terminé', endOn: 'Terminer le', endSubmit: 'Terminer à cette date', mandateEnded: 'Mandat terminé au {{date}}.', revoke: 'Révoquer', confirmRevoke: 'Oui, révoquer', mandateRevoked: 'Mandat révoqué.', validUntil: 'Valable jusqu’au', mandateState: 'État',
+    personAudit: 'Historique', personAuditTitle: 'Historique de {{name}}', address: 'Adresse', username: 'Nom d’utilisateur tapé', who: 'Par',
     title: 'Back office du Contact Center', sections: 'Sections', find: 'Rechercher', enterpriseQuery: 'Numéro d’entreprise ou début du nom', findEnterprises: 'Rechercher des entreprises', findPersons: 'Rechercher des personnes',
     noResult: 'Rien trouvé.', unlock: 'Déverrouiller', unlocked: 'Compte déverrouillé.', temporaryPassword: 'Mot de passe provisoire (à changer à la prochaine connexion)',
     onboard: 'Inscrire une entreprise', onboardSubmit: 'Inscrire l’entreprise', onboarded: '{{name}} est inscrite.', rae: 'Son Responsable Accès Entreprise',
@@ -131,14 +137,5 @@ export const fr: Messages = {
     status: { '400': 'Certaines données ne sont pas valables.', '401': 'Vous n’êtes pas connecté, ou votre session a pris fin.', '403': 'Vous n’êtes pas autorisé à faire ceci.', '404': 'Introuvable.', '409': 'Ceci est en conflit avec des données existantes.', '413': 'Ce que vous avez envoyé est trop volumineux.', '415': 'Ce type de contenu n’est pas accepté.', '423': 'Le compte est bloqué ou verrouillé.', '429': 'Trop de tentatives : patientez un moment et réessayez.', '503': 'Le service est momentanément indisponible. Réessayez plus tard.', other: 'Un problème est survenu.' },
     code: { INVALID_CREDENTIALS: 'Nom d’utilisateur ou mot de passe erroné. Si vous avez enregistré un certificat personnel, il doit être présenté avec le mot de passe (second facteur) : sans lui, la connexion est refusée.', PASSWORD_CHANGE_REQUIRED: 'Vous devez d’abord changer votre mot de passe.', PERSON_MISMATCH: 'Les noms ne correspondent pas à la personne connue sous ce NISS.', PERSON_OUTSIDE_SCOPE: 'Cette personne a aussi des rôles en dehors de votre périmètre.' },
   },
-  codes: {
-    unknown: 'code {{code}}',
-    qualities: {
-      employer: 'Employeur', mandatary: 'Mandataire', 'full-service-secretariat': 'Secrétariat Full Service', 'hospital-care-provider': 'Prestataire de soins : hôpital', 'service-provider': 'Prestataire de services',
-      'telecom-operator': 'Opérateur téléphonique', 'approved-social-secretariat': 'Secrétariat Social Agréé', curator: 'Curateur',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'DRS (déclarations de risques sociaux)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Réquisitions télécom', 'user-management': 'Gestion des accès' },
-    declarationTypes: { 'drs-unemployment': 'DRS chômage', 'drs-sickness-invalidity': 'DRS maladie-invalidité', 'drs-work-accident': 'DRS accident du travail', 'drs-occupational-disease': 'DRS maladie professionnelle' },
-    roleKinds: { 'access-manager': 'Responsable Accès Entreprise', 'co-access-manager': 'Co-Responsable Accès Entreprise', 'local-manager': 'Gestionnaire Local', 'co-local-manager': 'Co-Gestionnaire Local', user: 'Utilisateur', 'contact-centre': 'Contact Center' },
-  },
+  codes: { unknown: 'code {{code}}' },
 };

@@ -37,8 +37,8 @@ export const nl: Messages = {
   enterprise: { title: 'Onderneming', name: 'Naam van de onderneming', number: 'Ondernemingsnummer', legalForm: 'Rechtsvorm', address: 'Adres', rae: 'Hoofdtoegangsbeheerder', eligible: 'Mogelijke hoedanigheden', qualities: 'Actieve hoedanigheden', addQuality: 'Een hoedanigheid toevoegen' },
   addQuality: { title: 'Een hoedanigheid toevoegen', gl: 'Haar lokale beheerder', noneEligible: 'De onderneming heeft al alle hoedanigheden waarop ze recht heeft.', submit: 'De hoedanigheid toevoegen' },
   quality: {
-    title: 'Gegevens van de hoedanigheid', type: 'Hoedanigheid', applications: 'Toepassingen', activatedAt: 'Actief sinds', contactEmail: 'Contact-e-mail', gl: 'Lokale beheerder', technicalUser: 'Technische gebruiker',
-    employerRegistrationNumber: 'Inschrijvingsnummer werkgever (RSZ)', inamiNumber: 'RIZIV-nummer', choose: 'Hoedanigheid waarop u werkt', current: 'Hoedanigheid: {{quality}}', none: 'Geen actieve hoedanigheid.',
+    title: 'Gegevens van de hoedanigheid', type: 'Hoedanigheid', applications: 'Toepassingen', activatedAt: 'Actief sinds', gl: 'Lokale beheerder', technicalUser: 'Technische gebruiker',
+    choose: 'Hoedanigheid waarop u werkt', current: 'Hoedanigheid: {{quality}}', none: 'Geen actieve hoedanigheid.',
     changeGl: 'De lokale beheerder wijzigen', changeGlSubmit: 'Deze lokale beheerder aanduiden', glChanged: 'De lokale beheerder is aangeduid.', designateTechnical: 'De technische gebruiker aanduiden', technicalSubmit: 'Deze technische gebruiker aanduiden', technicalDesignated: 'De technische gebruiker is aangeduid.',
   },
   person: {
@@ -53,6 +53,7 @@ export const nl: Messages = {
   },
   coRae: { title: 'Co-hoofdtoegangsbeheerders', add: 'Een co-hoofdtoegangsbeheerder toevoegen', confirm: 'De co-hoofdtoegangsbeheerder bevestigen', added: '{{name}} is nu co-hoofdtoegangsbeheerder.' },
   coGl: { title: 'Co-lokale beheerders', add: 'Een co-lokale beheerder toevoegen', confirm: 'De co-lokale beheerder bevestigen', added: '{{name}} is nu co-lokale beheerder.' },
+  edit: { button: 'Gegevens wijzigen', legend: 'Gegevens van {{name}}', saved: 'Gegevens opgeslagen.' },
   users: {
     title: 'Gebruikers', register: 'Een gebruiker registreren', search: 'Zoeken', scope: 'Zoeken in', scopeQuality: 'de gekozen hoedanigheid', scopeAll: 'alle hoedanigheden van de onderneming',
     kind: 'Soort', kindAll: 'Gebruikers en co-lokale beheerders', application: 'Heeft toegang tot', searchButton: 'Zoeken', results: '{{count}} resultaat/resultaten',
@@ -91,6 +92,9 @@ export const nl: Messages = {
     title: 'Historiek (audit)', count: '{{count}} gebeurtenis(sen)', none: 'Geen gebeurtenis.', when: 'Wanneer', who: 'Wie (rol)', what: 'Wat', target: 'Op', system: 'Systeem',
     targets: { 'batch-channel': 'batchkanaal', enterprise: 'onderneming', mandate: 'mandaat', person: 'persoon', quality: 'hoedanigheid', 'routing-rule': 'routeringsregel' },
     actions: {
+      'mandate.ended': 'Mandaat beëindigd', 'mandate.revoked': 'Mandaat ingetrokken', 'co-local-manager.edited': 'Co-lokale beheerder gewijzigd', 'co-local-manager.password-reset': 'Wachtwoord van een co-lokale beheerder opnieuw ingesteld', 'quality.registry-identifiers-changed': 'Inschrijvingsnummers gewijzigd',
+      'login.succeeded': 'Aanmelding geslaagd', 'login.failed': 'Aanmelding mislukt', 'login.locked': 'Account vergrendeld na te veel mislukkingen', 'login.refused': 'Aanmelding geweigerd', 'login.address-limited': 'Te veel mislukkingen vanaf dit adres', 'login.unlocked': 'Account ontgrendeld',
+      'password.changed': 'Wachtwoord gewijzigd', 'password.change-refused': 'Wachtwoordwijziging geweigerd', 'password.reset': 'Wachtwoord opnieuw ingesteld', 'certificate.bound': 'Certificaat geregistreerd', 'certificate.removed': 'Certificaat verwijderd', 'person.updated': 'Persoonsgegevens gewijzigd', 'account.status-changed': 'Status van de account gewijzigd',
       'access-manager.replaced': 'Hoofdtoegangsbeheerder vervangen', 'batch-channel.created': 'Batchkanaal toegevoegd', 'batch-channel.deleted': 'Batchkanaal verwijderd',
       'co-access-manager.designated': 'Co-hoofdtoegangsbeheerder aangeduid', 'co-access-manager.deleted': 'Co-hoofdtoegangsbeheerder verwijderd', 'co-access-manager.edited': 'Co-hoofdtoegangsbeheerder gewijzigd',
       'co-access-manager.password-reset': 'Wachtwoord van een co-hoofdtoegangsbeheerder opnieuw ingesteld', 'co-access-manager.blocked': 'Co-hoofdtoegangsbeheerder geblokkeerd', 'co-access-manager.unblocked': 'Co-hoofdtoegangsbeheerder gedeblokkeerd',
@@ -110,6 +114,8 @@ export const nl: Messages = {
     upload: 'Een certificaat registreren', file: 'Certificaatbestand (PEM)', pem: 'Of plak het certificaat (PEM)', submit: 'Het certificaat registreren', saved: 'Certificaat geregistreerd.', removed: 'Certificaat verwijderd.',
   },
   admin: {
+    mandatesOf: 'Mandaten van een onderneming', mandatesQuery: 'Nummer van de onderneming die de mandaten geeft', showMandates: 'Mandaten tonen', noMandates: 'Geen mandaten.', mandatesNote: 'Routeringsregels die steunen op een beëindigd of ingetrokken mandaat krijgen de status „Mandaat beëindigd”: de onderneming moet een andere bestemmeling kiezen.', mandateCurrent: 'lopend', mandateOver: 'beëindigd', endOn: 'Beëindigen op', endSubmit: 'Op die datum beëindigen', mandateEnded: 'Mandaat beëindigd op {{date}}.', revoke: 'Intrekken', confirmRevoke: 'Ja, intrekken', mandateRevoked: 'Mandaat ingetrokken.', validUntil: 'Geldig tot', mandateState: 'Status',
+    personAudit: 'Historiek', personAuditTitle: 'Historiek van {{name}}', address: 'Adres', username: 'Getypte gebruikersnaam', who: 'Door',
     title: 'Backoffice van het Contactcenter', sections: 'Onderdelen', find: 'Zoeken', enterpriseQuery: 'Ondernemingsnummer of begin van de naam', findEnterprises: 'Ondernemingen zoeken', findPersons: 'Personen zoeken',
     noResult: 'Niets gevonden.', unlock: 'Ontgrendelen', unlocked: 'Account ontgrendeld.', temporaryPassword: 'Tijdelijk wachtwoord (te wijzigen bij de volgende aanmelding)',
     onboard: 'Een onderneming inschrijven', onboardSubmit: 'De onderneming inschrijven', onboarded: '{{name}} is ingeschreven.', rae: 'Haar Hoofdtoegangsbeheerder',
@@ -131,14 +137,5 @@ export const nl: Messages = {
     status: { '400': 'Sommige gegevens zijn niet geldig.', '401': 'U bent niet aangemeld, of uw sessie is afgelopen.', '403': 'U mag dit niet doen.', '404': 'Niet gevonden.', '409': 'Dit botst met bestaande gegevens.', '413': 'Wat u stuurde is te groot.', '415': 'Dit soort inhoud wordt niet aanvaard.', '423': 'Het account is geblokkeerd of vergrendeld.', '429': 'Te veel pogingen: wacht even en probeer opnieuw.', '503': 'De dienst is even niet beschikbaar. Probeer later opnieuw.', other: 'Er liep iets mis.' },
     code: { INVALID_CREDENTIALS: 'Gebruikersnaam of wachtwoord fout. Hebt u een persoonlijk certificaat geregistreerd, dan moet u het samen met het wachtwoord voorleggen (tweede factor): zonder certificaat wordt de aanmelding geweigerd.', PASSWORD_CHANGE_REQUIRED: 'U moet eerst uw wachtwoord wijzigen.', PERSON_MISMATCH: 'De namen komen niet overeen met de persoon die onder dit INSZ gekend is.', PERSON_OUTSIDE_SCOPE: 'Deze persoon heeft ook rollen buiten uw bevoegdheid.' },
   },
-  codes: {
-    unknown: 'code {{code}}',
-    qualities: {
-      employer: 'Werkgever', mandatary: 'Mandataris', 'full-service-secretariat': 'Full-servicesecretariaat', 'hospital-care-provider': 'Zorgverlener: ziekenhuis', 'service-provider': 'Dienstverlener',
-      'telecom-operator': 'Telecomoperator', 'approved-social-secretariat': 'Erkend sociaal secretariaat', curator: 'Curator',
-    },
-    applications: { dimona: 'Dimona', dmfa: 'DmfA', drs: 'ASR (aangiften sociale risico’s)', ebox: 'eBox', mahis: 'Mahis', mycarenet: 'MyCareNet', 'telecom-requisitions': 'Telecomvorderingen', 'user-management': 'Gebruikersbeheer' },
-    declarationTypes: { 'drs-unemployment': 'ASR werkloosheid', 'drs-sickness-invalidity': 'ASR ziekte en invaliditeit', 'drs-work-accident': 'ASR arbeidsongeval', 'drs-occupational-disease': 'ASR beroepsziekte' },
-    roleKinds: { 'access-manager': 'Hoofdtoegangsbeheerder', 'co-access-manager': 'Co-hoofdtoegangsbeheerder', 'local-manager': 'Lokale beheerder', 'co-local-manager': 'Co-lokale beheerder', user: 'Gebruiker', 'contact-centre': 'Contactcenter' },
-  },
+  codes: { unknown: 'code {{code}}' },
 };

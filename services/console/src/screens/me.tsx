@@ -6,7 +6,7 @@ import type { CertificateView, MeView } from '@um/contracts';
 import { api, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { LANGUAGES, useSession, type Language } from '../session.js';
-import { ConfirmButton, Field, LanguageSelect, Notice, Page, PasswordField, ProblemAlert } from '../ui.js';
+import { ConfirmButton, Field, LanguageSelect, Notice, Page, PasswordField, ProblemAlert, Table } from '../ui.js';
 
 export function MeScreen() {
   const { t } = useTranslation();
@@ -58,31 +58,18 @@ export function MeScreen() {
             <button type="submit">{t('common.save')}</button>
           </form>
           <h2>{t('me.memberships')}</h2>
-          <table>
-            <caption className="sr-only">{t('me.memberships')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('roles.role')}</th>
-                <th scope="col">{t('enterprise.number')}</th>
-                <th scope="col">{t('quality.type')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">{t('person.companyEmail')}</th>
-                <th scope="col">{t('quality.applications')}</th>
+          <Table caption={t('me.memberships')} hideCaption columns={[t('roles.role'), t('enterprise.number'), t('quality.type'), t('common.status'), t('person.companyEmail'), t('quality.applications')]}>
+            {me.memberships.map((m) => (
+              <tr key={m.role.id}>
+                <td>{label('roleKinds', m.role.kind)}</td>
+                <td>{m.role.enterpriseNumber ?? '—'}</td>
+                <td>{m.role.quality ? label('qualities', m.role.quality) : '—'}</td>
+                <td>{t(`status.${m.status}`)}</td>
+                <td>{m.companyEmail ?? '—'}</td>
+                <td>{m.applications.map((a) => label('applications', a)).join(', ') || '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {me.memberships.map((m) => (
-                <tr key={m.role.id}>
-                  <td>{label('roleKinds', m.role.kind)}</td>
-                  <td>{m.role.enterpriseNumber ?? '—'}</td>
-                  <td>{m.role.quality ? label('qualities', m.role.quality) : '—'}</td>
-                  <td>{t(`status.${m.status}`)}</td>
-                  <td>{m.companyEmail ?? '—'}</td>
-                  <td>{m.applications.map((a) => label('applications', a)).join(', ') || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </>
       ) : null}
     </Page>

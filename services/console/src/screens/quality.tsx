@@ -5,12 +5,12 @@ import type { AuditRecord, BatchChannelView, Mandate, QualityView, RoutingRuleVi
 import { api, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { useSession } from '../session.js';
-import { ConfirmButton, emptyPerson, Field, Notice, Page, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
+import { ConfirmButton, Field, Notice, Page, Pager, ProblemAlert, Select, Table, usePersonEntry, useQualityChoice } from '../ui.js';
 
 export function QualityScreen() {
   const { t } = useTranslation();
   const { role, can } = useSession();
-  const { label } = useCatalogue();
+  const { label, fieldLabel } = useCatalogue();
   const en = role?.enterpriseNumber ?? '';
   const { quality, picker } = useQualityChoice();
   const [view, setView] = useState<QualityView>();
@@ -49,7 +49,7 @@ export function QualityScreen() {
               .filter(([k]) => k !== 'contactEmail')
               .map(([k, v]) => (
                 <div key={k}>
-                  <dt>{t(`quality.${k}`, { defaultValue: k })}</dt>
+                  <dt>{fieldLabel(k)}</dt>
                   <dd>{String(v)}</dd>
                 </div>
               ))}
@@ -63,7 +63,7 @@ export function QualityScreen() {
             <dd>{new Date(view.activatedAt).toLocaleDateString()}</dd>
           </dl>
           <form onSubmit={(e) => void save(e)} noValidate>
-            <Field label={t('quality.contactEmail')} name="contactEmail" type="email" value={contactEmail} onChange={setContactEmail} problem={problem} />
+            <Field label={fieldLabel('contactEmail')} name="contactEmail" type="email" value={contactEmail} onChange={setContactEmail} problem={problem} />
             <button type="submit">{t('common.save')}</button>
           </form>
           {can('quality.local-manager.designate') ? (
@@ -80,19 +80,17 @@ export function QualityScreen() {
 
 /** Designating someone by NISS for a quality (its GL, its technical user). */
 function DesignatePerson({ heading, submit, done, send, onDone }: { heading: string; submit: string; done: string; send(p: PersonBody): Promise<{ ok: boolean; problem?: Problem }>; onDone(): void }) {
-  const { role, language } = useSession();
-  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
-  const [known, setKnown] = useState<boolean>();
+  const { role } = useSession();
+  const entry = usePersonEntry(role?.enterpriseNumber);
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   async function go(e: FormEvent) {
     e.preventDefault();
-    const r = await send(personPayload(person, known === true));
+    const r = await send(entry.payload());
     if (!r.ok) return setProblem(r.problem);
     setProblem(undefined);
     setNotice(done);
-    setPerson(emptyPerson(language));
-    setKnown(undefined);
+    entry.reset();
     onDone();
   }
   return (
@@ -100,9 +98,9 @@ function DesignatePerson({ heading, submit, done, send, onDone }: { heading: str
       <h2>{heading}</h2>
       <Notice message={notice} />
       <form onSubmit={(e) => void go(e)} noValidate>
-        <PersonFields enterpriseNumber={role?.enterpriseNumber} value={person} onChange={setPerson} problem={problem} known={known} setKnown={setKnown} />
+        {entry.fields(problem)}
         <ProblemAlert problem={problem} />
-        <button type="submit" disabled={known === undefined}>
+        <button type="submit" disabled={!entry.ready}>
           {submit}
         </button>
       </form>
@@ -153,41 +151,29 @@ export function RoutingScreen() {
       <p>{t('routing.intro')}</p>
       <Notice message={notice} />
       <ProblemAlert problem={problem} />
-      <table>
-        <caption>{t('routing.rules')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('routing.declarationType')}</th>
-            <th scope="col">{t('routing.recipient')}</th>
-            <th scope="col">{t('routing.channel')}</th>
-            <th scope="col">{t('common.status')}</th>
-            <th scope="col">{t('routing.change')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rules.map((rule) => {
-            const options = recipientsFor(rule.declarationType);
-            const value = choice[rule.declarationType] ?? rule.recipient ?? en;
-            return (
-              <tr key={rule.declarationType}>
-                <td>{label('declarationTypes', rule.declarationType)}</td>
-                <td>{rule.recipient === en ? t('routing.self') : rule.recipient ? t('routing.mandatary', { number: rule.recipient }) : '—'}</td>
-                <td>{channelLabel(rule.channel)}</td>
-                <td>{t(`routing.state.${rule.state}`)}</td>
-                <td>
-                  <form className="inline" onSubmit={(e) => { e.preventDefault(); void act(api.setRecipient(en, quality ?? '', rule.declarationType, value)); }}>
-                    <Select label={t('routing.recipientFor', { type: label('declarationTypes', rule.declarationType) })} value={value} onChange={(v) => setChoice((c) => ({ ...c, [rule.declarationType]: v }))} options={options.map((o) => ({ value: o, label: o === en ? t('routing.self') : t('routing.mandatary', { number: o }) }))} />
-                    <button type="submit">{t('routing.setRecipient')}</button>
-                  </form>
-                  {rule.recipient === en ? (
-                    <ChannelChooser current={rule.channel} options={channelOptions} label={t('routing.channelFor', { type: label('declarationTypes', rule.declarationType) })} onSave={(c) => void act(api.setChannel(en, quality ?? '', rule.declarationType, c))} />
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <Table caption={t('routing.rules')} columns={[t('routing.declarationType'), t('routing.recipient'), t('routing.channel'), t('common.status'), t('routing.change')]}>
+        {rules.map((rule) => {
+          const options = recipientsFor(rule.declarationType);
+          const value = choice[rule.declarationType] ?? rule.recipient ?? en;
+          return (
+            <tr key={rule.declarationType}>
+              <td>{label('declarationTypes', rule.declarationType)}</td>
+              <td>{rule.recipient === en ? t('routing.self') : rule.recipient ? t('routing.mandatary', { number: rule.recipient }) : '—'}</td>
+              <td>{channelLabel(rule.channel)}</td>
+              <td>{t(`routing.state.${rule.state}`)}</td>
+              <td>
+                <form className="inline" onSubmit={(e) => { e.preventDefault(); void act(api.setRecipient(en, quality ?? '', rule.declarationType, value)); }}>
+                  <Select label={t('routing.recipientFor', { type: label('declarationTypes', rule.declarationType) })} value={value} onChange={(v) => setChoice((c) => ({ ...c, [rule.declarationType]: v }))} options={options.map((o) => ({ value: o, label: o === en ? t('routing.self') : t('routing.mandatary', { number: o }) }))} />
+                  <button type="submit">{t('routing.setRecipient')}</button>
+                </form>
+                {rule.recipient === en ? (
+                  <ChannelChooser current={rule.channel} options={channelOptions} label={t('routing.channelFor', { type: label('declarationTypes', rule.declarationType) })} onSave={(c) => void act(api.setChannel(en, quality ?? '', rule.declarationType, c))} />
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </Table>
       <h2>{t('routing.mandates')}</h2>
       <ProblemAlert problem={mandatesProblem} />
       {mandates.length ? (
@@ -208,7 +194,9 @@ export function RoutingScreen() {
           {received.map((r) => (
             <li key={`${r.enterpriseNumber}-${r.quality}-${r.declarationType}`}>
               {t('routing.receivedLine', { number: r.enterpriseNumber, type: label('declarationTypes', r.declarationType), channel: channelLabel(r.channel) })}
-              <ChannelChooser current={r.channel} options={channelOptions} label={t('routing.channelFor', { type: `${r.enterpriseNumber} — ${label('declarationTypes', r.declarationType)}` })} onSave={(c) => void act(api.setChannel(r.enterpriseNumber, r.quality, r.declarationType, c))} />
+              {r.state === 'active' ? null : ` — ${t(`routing.state.${r.state}`)}`}
+              {/* A rule whose mandate ended is the mandator's to re-route: no channel to choose here. */}
+              {r.state === 'mandate-ended' ? null : <ChannelChooser current={r.channel} options={channelOptions} label={t('routing.channelFor', { type: `${r.enterpriseNumber} — ${label('declarationTypes', r.declarationType)}` })} onSave={(c) => void act(api.setChannel(r.enterpriseNumber, r.quality, r.declarationType, c))} />}
             </li>
           ))}
         </ul>
@@ -269,29 +257,18 @@ export function BatchChannelsScreen() {
       <Notice message={notice} />
       <ProblemAlert problem={problem} />
       {items.length ? (
-        <table>
-          <caption className="sr-only">{t('channels.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('channels.name')}</th>
-              <th scope="col">{t('channels.type')}</th>
-              <th scope="col">{t('channels.parameters')}</th>
-              <th scope="col">{t('common.actions')}</th>
+        <Table caption={t('channels.title')} hideCaption columns={[t('channels.name'), t('channels.type'), t('channels.parameters'), t('common.actions')]}>
+          {items.map((c) => (
+            <tr key={c.channelId}>
+              <td>{c.name}</td>
+              <td>{t(`channels.types.${c.type}`)}</td>
+              <td>{Object.entries(c.parameters ?? {}).map(([k, v]) => `${t(`channels.fields.${k}`, { defaultValue: k })}: ${String(v)}`).join(', ')}</td>
+              <td>
+                <ConfirmButton label={t('actions.delete')} confirmLabel={t('actions.confirmDelete')} onConfirm={() => void remove(c.channelId)} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <tr key={c.channelId}>
-                <td>{c.name}</td>
-                <td>{t(`channels.types.${c.type}`)}</td>
-                <td>{Object.entries(c.parameters ?? {}).map(([k, v]) => `${t(`channels.fields.${k}`, { defaultValue: k })}: ${String(v)}`).join(', ')}</td>
-                <td>
-                  <ConfirmButton label={t('actions.delete')} confirmLabel={t('actions.confirmDelete')} onConfirm={() => void remove(c.channelId)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : (
         <p>{t('common.noneYet')}</p>
       )}
@@ -329,43 +306,25 @@ export function MessagesScreen() {
       <Select label={t('common.status')} value={status} onChange={(v) => { setStatus(v); setPage(1); }} options={[{ value: '', label: t('common.any') }, ...(['received', 'routed', 'rejected'] as const).map((s) => ({ value: s, label: t(`messages.status.${s}`) }))]} />
       <ProblemAlert problem={problem} />
       {result?.items.length ? (
-        <table>
-          <caption>{t('messages.count', { count: result.total })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('messages.file')}</th>
-              <th scope="col">{t('routing.declarationType')}</th>
-              <th scope="col">{t('messages.sender')}</th>
-              <th scope="col">{t('common.status')}</th>
-              <th scope="col">{t('routing.recipient')}</th>
-              <th scope="col">{t('messages.when')}</th>
+        <Table caption={t('messages.count', { count: result.total })} columns={[t('messages.file'), t('routing.declarationType'), t('messages.sender'), t('common.status'), t('routing.recipient'), t('messages.when')]}>
+          {result.items.map((m) => (
+            <tr key={m.messageId}>
+              <td>{m.fileName ?? m.messageId}</td>
+              <td>{m.declarationType ? label('declarationTypes', m.declarationType) : '—'}</td>
+              <td>{m.sender ?? '—'}</td>
+              <td>
+                {t(`messages.status.${m.status}`)}
+                {m.reason ? ` — ${t(`messages.reasons.${m.reason}`, { defaultValue: m.reason })}` : ''}
+              </td>
+              <td>{m.recipient ?? '—'}</td>
+              <td>{new Date(m.processedAt).toLocaleString()}</td>
             </tr>
-          </thead>
-          <tbody>
-            {result.items.map((m) => (
-              <tr key={m.messageId}>
-                <td>{m.fileName ?? m.messageId}</td>
-                <td>{m.declarationType ? label('declarationTypes', m.declarationType) : '—'}</td>
-                <td>{m.sender ?? '—'}</td>
-                <td>
-                  {t(`messages.status.${m.status}`)}
-                  {m.reason ? ` — ${t(`messages.reasons.${m.reason}`, { defaultValue: m.reason })}` : ''}
-                </td>
-                <td>{m.recipient ?? '—'}</td>
-                <td>{new Date(m.processedAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : (
         <p>{t('messages.none')}</p>
       )}
-      {result ? (
-        <nav aria-label={t('common.pages')} className="pager">
-          {page > 1 ? <button type="button" onClick={() => setPage(page - 1)}>{t('common.previous')}</button> : null}{' '}
-          {page * result.pageSize < result.total ? <button type="button" onClick={() => setPage(page + 1)}>{t('common.next')}</button> : null}
-        </nav>
-      ) : null}
+      {result ? <Pager page={page} pageSize={result.pageSize} total={result.total} onPage={setPage} /> : null}
     </Page>
   );
 }
@@ -385,38 +344,21 @@ export function AuditScreen() {
     <Page title={t('audit.title')}>
       <ProblemAlert problem={problem} />
       {result?.items.length ? (
-        <table>
-          <caption>{t('audit.count', { count: result.total })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('audit.when')}</th>
-              <th scope="col">{t('audit.who')}</th>
-              <th scope="col">{t('audit.what')}</th>
-              <th scope="col">{t('audit.target')}</th>
-              <th scope="col">{t('quality.type')}</th>
+        <Table caption={t('audit.count', { count: result.total })} columns={[t('audit.when'), t('audit.who'), t('audit.what'), t('audit.target'), t('quality.type')]}>
+          {result.items.map((a) => (
+            <tr key={a.auditId}>
+              <td>{new Date(a.at).toLocaleString()}</td>
+              <td>{a.actor.roleKind ? label('roleKinds', a.actor.roleKind) : t('audit.system')}</td>
+              <td>{t(`audit.actions.${a.action}`, { defaultValue: a.action })}</td>
+              <td>{t(`audit.targets.${a.target.type}`, { defaultValue: a.target.type })}</td>
+              <td>{a.quality ? label('qualities', a.quality) : '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {result.items.map((a) => (
-              <tr key={a.auditId}>
-                <td>{new Date(a.at).toLocaleString()}</td>
-                <td>{a.actor.roleKind ? label('roleKinds', a.actor.roleKind) : t('audit.system')}</td>
-                <td>{t(`audit.actions.${a.action}`, { defaultValue: a.action })}</td>
-                <td>{t(`audit.targets.${a.target.type}`, { defaultValue: a.target.type })}</td>
-                <td>{a.quality ? label('qualities', a.quality) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : (
         <p>{t('audit.none')}</p>
       )}
-      {result ? (
-        <nav aria-label={t('common.pages')} className="pager">
-          {page > 1 ? <button type="button" onClick={() => setPage(page - 1)}>{t('common.previous')}</button> : null}{' '}
-          {page * result.pageSize < result.total ? <button type="button" onClick={() => setPage(page + 1)}>{t('common.next')}</button> : null}
-        </nav>
-      ) : null}
+      {result ? <Pager page={page} pageSize={result.pageSize} total={result.total} onPage={setPage} /> : null}
     </Page>
   );
 }

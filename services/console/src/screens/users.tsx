@@ -1,13 +1,13 @@
 /** User search (manual Ill. 13, 18), registering a user with applications, a user's page, co-GLs. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { ManagerView, UserView } from '@um/contracts';
-import { api, type Page as ResultPage, type PersonBody, type Problem } from '../api.js';
+import type { UserView } from '@um/contracts';
+import { api, type Page as ResultPage, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { LANGUAGES, useSession } from '../session.js';
-import { Checkboxes, emptyPerson, Field, Notice, Page, PersonFields, personPayload, ProblemAlert, Select, useQualityChoice } from '../ui.js';
-import { ManagerActions, ManagerTable } from './enterprise.js';
+import { Checkboxes, Field, Notice, Page, Pager, ProblemAlert, Select, Table, usePersonEntry, useQualityChoice } from '../ui.js';
+import { ManagerActions, ManagersPanel, type ManagerRoutes } from './managers.js';
 
 const CRITERIA = ['lastName', 'firstName', 'username', 'niss', 'email', 'title'] as const;
 
@@ -77,40 +77,23 @@ export function UsersScreen() {
         <section aria-labelledby="results-heading">
           <h2 id="results-heading">{t('users.results', { count: result.total })}</h2>
           {result.items.length ? (
-            <table>
-              <caption className="sr-only">{t('users.results', { count: result.total })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('person.name')}</th>
-                  <th scope="col">{t('person.username')}</th>
-                  <th scope="col">{t('person.niss')}</th>
-                  <th scope="col">{t('quality.type')}</th>
-                  <th scope="col">{t('users.kind')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('quality.applications')}</th>
+            <Table caption={t('users.results', { count: result.total })} hideCaption columns={[t('person.name'), t('person.username'), t('person.niss'), t('quality.type'), t('users.kind'), t('common.status'), t('quality.applications')]}>
+              {result.items.map((u) => (
+                <tr key={`${u.personId}-${u.quality}-${u.kind}`}>
+                  <td>
+                    <Link to={`/users/${u.quality}/${u.personId}`}>{`${u.firstName} ${u.lastName}`}</Link>
+                  </td>
+                  <td>{u.username ?? '—'}</td>
+                  <td>{u.niss ?? '—'}</td>
+                  <td>{label('qualities', u.quality)}</td>
+                  <td>{label('roleKinds', u.kind)}</td>
+                  <td>{t(`status.${u.status}`)}</td>
+                  <td>{u.applications.map((a) => label('applications', a)).join(', ') || '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {result.items.map((u) => (
-                  <tr key={`${u.personId}-${u.quality}-${u.kind}`}>
-                    <td>
-                      <Link to={`/users/${u.quality}/${u.personId}`}>{`${u.firstName} ${u.lastName}`}</Link>
-                    </td>
-                    <td>{u.username ?? '—'}</td>
-                    <td>{u.niss ?? '—'}</td>
-                    <td>{label('qualities', u.quality)}</td>
-                    <td>{label('roleKinds', u.kind)}</td>
-                    <td>{t(`status.${u.status}`)}</td>
-                    <td>{u.applications.map((a) => label('applications', a)).join(', ') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           ) : null}
-          <nav aria-label={t('common.pages')} className="pager">
-            {result.page > 1 ? <button type="button" onClick={() => void search(undefined, result.page - 1)}>{t('common.previous')}</button> : null}{' '}
-            {result.page * result.pageSize < result.total ? <button type="button" onClick={() => void search(undefined, result.page + 1)}>{t('common.next')}</button> : null}
-          </nav>
+          <Pager page={result.page} pageSize={result.pageSize} total={result.total} onPage={(n) => void search(undefined, n)} />
         </section>
       ) : null}
     </Page>
@@ -119,20 +102,19 @@ export function UsersScreen() {
 
 export function RegisterUserScreen() {
   const { t } = useTranslation();
-  const { role, language } = useSession();
+  const { role } = useSession();
   const { label } = useCatalogue();
   const navigate = useNavigate();
   const en = role?.enterpriseNumber ?? '';
   const { quality, picker } = useQualityChoice();
   const apps = useApplications(quality);
-  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
-  const [known, setKnown] = useState<boolean>();
+  const entry = usePersonEntry(en);
   const [companyEmail, setCompanyEmail] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
   const [problem, setProblem] = useState<Problem>();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const r = await api.registerUser(en, quality ?? '', { ...personPayload(person, known === true), applications: selected, ...(companyEmail.trim() ? { companyEmail: companyEmail.trim() } : {}) });
+    const r = await api.registerUser(en, quality ?? '', { ...entry.payload(), applications: selected, ...(companyEmail.trim() ? { companyEmail: companyEmail.trim() } : {}) });
     if (!r.ok) return setProblem(r.problem);
     navigate(`/users/${quality}/${r.data.personId}`);
   }
@@ -140,11 +122,11 @@ export function RegisterUserScreen() {
     <Page title={t('register.title')}>
       {picker}
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <PersonFields enterpriseNumber={en} value={person} onChange={setPerson} problem={problem} known={known} setKnown={setKnown} />
+        {entry.fields(problem)}
         <Field label={t('person.companyEmail')} name="companyEmail" type="email" value={companyEmail} onChange={setCompanyEmail} problem={problem} />
         <Checkboxes legend={t('quality.applications')} name="applications" options={apps.map((a) => ({ value: a, label: label('applications', a) }))} selected={selected} onChange={setSelected} problem={problem} />
         <ProblemAlert problem={problem} />
-        <button type="submit" disabled={known === undefined || !quality}>
+        <button type="submit" disabled={!entry.ready || !quality}>
           {t('register.submit')}
         </button>
       </form>
@@ -228,57 +210,27 @@ export function UserScreen() {
 
 export function CoLocalManagersScreen() {
   const { t } = useTranslation();
-  const { role, language } = useSession();
+  const { role } = useSession();
   const en = role?.enterpriseNumber ?? '';
   const { quality, picker } = useQualityChoice();
-  const [items, setItems] = useState<ManagerView[]>([]);
-  const [problem, setProblem] = useState<Problem>();
-  const [formProblem, setFormProblem] = useState<Problem>();
-  const [notice, setNotice] = useState<string>();
-  const [person, setPerson] = useState<PersonBody>(emptyPerson(language));
-  const [known, setKnown] = useState<boolean>();
-  const reload = useCallback(() => {
-    if (quality) void api.coLocalManagers(en, quality).then((r) => (r.ok ? setItems(r.data.items) : setProblem(r.problem)));
-  }, [en, quality]);
-  useEffect(reload, [reload]);
-  async function done(p: Promise<{ ok: boolean; problem?: Problem }>, message: string) {
-    const r = await p;
-    if (!r.ok) return setProblem(r.problem);
-    setProblem(undefined);
-    setNotice(message);
-    reload();
-  }
-  async function add(e: FormEvent) {
-    e.preventDefault();
-    const r = await api.addCoLocalManager(en, quality ?? '', personPayload(person, known === true));
-    if (!r.ok) return setFormProblem(r.problem);
-    setFormProblem(undefined);
-    setNotice(t('coGl.added', { name: `${person.firstName} ${person.lastName}` }));
-    setPerson(emptyPerson(language));
-    setKnown(undefined);
-    reload();
-  }
-  const q = quality ?? '';
+  const routes = useMemo<ManagerRoutes | undefined>(
+    () =>
+      quality
+        ? {
+            list: () => api.coLocalManagers(en, quality),
+            add: (p) => api.addCoLocalManager(en, quality, p),
+            action: (id, a) => api.coLocalManagerAction(en, quality, id, a),
+            remove: (id) => api.deleteCoLocalManager(en, quality, id),
+            reset: (id, p) => api.resetCoLocalManagerPassword(en, quality, id, p),
+            edit: (id, c) => api.editCoLocalManager(en, quality, id, c),
+          }
+        : undefined,
+    [en, quality],
+  );
   return (
     <Page title={t('coGl.title')}>
       {picker}
-      <Notice message={notice} />
-      <ProblemAlert problem={problem} />
-      <ManagerTable
-        items={items}
-        caption={t('coGl.title')}
-        onAction={(id, a) => void done(api.coLocalManagerAction(en, q, id, a), t(`actions.done.${a}`))}
-        onDelete={(id) => void done(api.deleteCoLocalManager(en, q, id), t('actions.done.delete'))}
-        onReset={(id, p) => void done(api.resetCoLocalManagerPassword(en, q, id, p), t('actions.done.reset'))}
-      />
-      <h2>{t('coGl.add')}</h2>
-      <form onSubmit={(e) => void add(e)} noValidate>
-        <PersonFields enterpriseNumber={en} value={person} onChange={setPerson} problem={formProblem} known={known} setKnown={setKnown} />
-        <ProblemAlert problem={formProblem} />
-        <button type="submit" disabled={known === undefined || !quality}>
-          {t('coGl.confirm')}
-        </button>
-      </form>
+      <ManagersPanel routes={routes} texts="coGl" enterpriseNumber={en} ready={Boolean(quality)} />
     </Page>
   );
 }

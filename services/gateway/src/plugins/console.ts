@@ -3,8 +3,8 @@
  * Hashed assets are immutable and cached for a year; index.html is never cached, so a new
  * release is picked up at the next visit. The console's pages get a strict CSP of their own (no
  * inline script or style), replacing the gateway's default one that the Swagger UI needs.
- * Client routes (`/users`, `/me/password`, …) fall back to index.html; `/api`, `/docs`, `/health`
- * and unknown asset paths never do: they keep their own 404 problems.
+ * Client routes (`/users`, `/me/password`, …) fall back to index.html; `/api`, `/scim`, `/docs`,
+ * `/health` and unknown asset paths never do: they keep their own 404 problems.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +25,7 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 /** Paths that belong to the API and operations: a miss there is a 404 problem, never the console. */
-const RESERVED = /^\/(api|docs|health|assets)(\/|$)/;
+const RESERVED = /^\/(api|scim|docs|health|assets)(\/|$)/;
 
 /** Where the console's build lands, next to the gateway in the repository and in the image. */
 export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../../../console/dist');

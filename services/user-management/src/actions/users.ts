@@ -6,7 +6,7 @@
  */
 import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, isoOf, mergeWindow, validityAt, type ApplicationWindow, type QualityType, type ValidityWindow } from '@um/domain';
-import type { ApplicationGrantInput, CallMeta, UserView } from '@um/contracts';
+import type { ApplicationGrantInput, CallMeta, RegisterUserBody, UserView } from '@um/contracts';
 import { ClientProblem, Saga, alreadyHeld, call, defineAction, ensureWindow, notFound, recordAudit } from '@um/platform';
 import { membershipId, personUpdate, storedWindow, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
@@ -40,6 +40,7 @@ export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>, now 
     applications: m.applications,
     applicationGrants: m.applications.map((code) => ({ code, ...windowView(windows.get(code) ?? {}, now) })),
     ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}),
+    ...(m.externalId ? { externalId: m.externalId } : {}),
     ...windowView(m, now),
   };
 }
@@ -74,7 +75,11 @@ export function checkGrants(quality: QualityType, grants: readonly ApplicationGr
   return { applications, applicationWindows: [...windows.values()] };
 }
 
-export function userActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
+/**
+ * The use-cases on a quality's users, shared by the manager routes of /api/v1 and the SCIM routes
+ * of /scim/v2 (which differ in who calls and in their HTTP shape, never in the rules).
+ */
+export function userUseCases(models: UserManagementModels, sync: Sync) {
   const requireActiveQuality = async (ctx: Ctx, enterpriseNumber: string, type: QualityType) => {
     const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
     if (!state.active) throw notFound('quality');
@@ -91,74 +96,110 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
     return m;
   };
 
-  return {
-    ...defineAction('user-management.register', async ({ enterpriseNumber, type, body }, ctx) => {
-      const { companyEmail, applications: wanted, validFrom, validUntil, ...person } = body;
-      const { applications, applicationWindows } = checkGrants(type, wanted) ?? { applications: [], applicationWindows: [] };
-      ensureWindow({ validFrom, validUntil });
-      const window = storedWindow({ validFrom, validUntil });
-      await requireActiveQuality(ctx, enterpriseNumber, type);
-      const saga = new Saga(ctx);
-      const result = await saga.run(async () => {
-        const registered = await call(ctx, 'identity.registerPerson', { person });
-        if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
-        const held = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: registered.personId });
-        if (held.length > 0) {
-          throw new ClientProblem('ALREADY_MEMBER', 'this person is already a member of this quality', {
-            errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
-          });
-        }
-        const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type, validFrom, validUntil });
-        // A concurrent identical registration won the unique role key: this one changes nothing.
-        if (!granted.created) throw alreadyHeld('user');
-        const { roleId } = granted;
-        saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
-        const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
-        if (!summary) throw notFound('person');
-        const { $set, $unset } = personUpdate(summary);
-        for (const key of ['validFrom', 'validUntil'] as const) if (!window[key]) $unset[key] = 1;
-        if (applicationWindows.length === 0) $unset.applicationWindows = 1;
-        const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
-        const update = {
-          $set: {
-            ...$set,
-            personId: registered.personId,
-            enterpriseNumber,
-            quality: type,
-            roleId,
-            kind: 'user',
-            status: 'active',
-            applications,
-            ...(applicationWindows.length ? { applicationWindows } : {}),
-            ...window,
-            windowSetAt: new Date(),
-            ...(companyEmail ? { companyEmail } : {}),
-          },
-          ...(Object.keys($unset).length ? { $unset } : {}),
-        };
-        // The membership's one writer (identity.role.changed for a user's role is this write's echo,
-        // see sync.ts); an upsert, so that a record left by an earlier, interrupted registration is replaced.
-        await models.Membership.updateOne(key, update, { upsert: true });
-        return { personId: registered.personId, roleId, created: registered.created };
-      });
-      await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
-      await recordAudit(ctx, {
-        enterpriseNumber,
-        quality: type,
-        action: 'user.registered',
-        target: { type: 'person', id: result.personId },
-        after: {
-          roleId: result.roleId,
+  /**
+   * Registers a user by NISS (an existing person is reused, §7.1), with the membership's
+   * applications, company e-mail and, from a SCIM client, the HR system's `externalId`.
+   */
+  const register = async (ctx: Ctx, { enterpriseNumber, type, body, externalId }: { enterpriseNumber: string; type: QualityType; body: RegisterUserBody; externalId?: string }) => {
+    const { companyEmail, applications: wanted, validFrom, validUntil, ...person } = body;
+    const { applications, applicationWindows } = checkGrants(type, wanted) ?? { applications: [], applicationWindows: [] };
+    ensureWindow({ validFrom, validUntil });
+    const window = storedWindow({ validFrom, validUntil });
+    await requireActiveQuality(ctx, enterpriseNumber, type);
+    const saga = new Saga(ctx);
+    const result = await saga.run(async () => {
+      const registered = await call(ctx, 'identity.registerPerson', { person });
+      if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
+      const held = await call(ctx, 'identity.findRoles', { enterpriseNumber, quality: type, personId: registered.personId });
+      if (held.length > 0) {
+        throw new ClientProblem('ALREADY_MEMBER', 'this person is already a member of this quality', {
+          errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
+        });
+      }
+      const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type, validFrom, validUntil });
+      // A concurrent identical registration won the unique role key: this one changes nothing.
+      if (!granted.created) throw alreadyHeld('user');
+      const { roleId } = granted;
+      saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
+      const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
+      if (!summary) throw notFound('person');
+      const { $set, $unset } = personUpdate(summary);
+      for (const key of ['validFrom', 'validUntil'] as const) if (!window[key]) $unset[key] = 1;
+      if (applicationWindows.length === 0) $unset.applicationWindows = 1;
+      const key = { _id: membershipId({ personId: registered.personId, enterpriseNumber, quality: type }) };
+      const update = {
+        $set: {
+          ...$set,
+          personId: registered.personId,
+          enterpriseNumber,
+          quality: type,
+          roleId,
+          kind: 'user',
+          status: 'active',
           applications,
-          ...(applicationWindows.length ? { applicationGrants: applicationWindows.map((w) => ({ code: w.code, ...windowView(w, Date.now()) })) } : {}),
-          ...(validFrom ? { validFrom } : {}),
-          ...(validUntil ? { validUntil } : {}),
+          ...(applicationWindows.length ? { applicationWindows } : {}),
+          ...window,
+          windowSetAt: new Date(),
           ...(companyEmail ? { companyEmail } : {}),
-          personCreated: result.created,
+          ...(externalId ? { externalId } : {}),
         },
-      });
-      return result;
-    }),
+        ...(Object.keys($unset).length ? { $unset } : {}),
+      };
+      // The membership's one writer (identity.role.changed for a user's role is this write's echo,
+      // see sync.ts); an upsert, so that a record left by an earlier, interrupted registration is replaced.
+      await models.Membership.updateOne(key, update, { upsert: true });
+      return { personId: registered.personId, roleId, created: registered.created };
+    });
+    await sync.announce(ctx, { memberships: [membershipId({ personId: result.personId, enterpriseNumber, quality: type })] });
+    await recordAudit(ctx, {
+      enterpriseNumber,
+      quality: type,
+      action: 'user.registered',
+      target: { type: 'person', id: result.personId },
+      after: {
+        roleId: result.roleId,
+        applications,
+        ...(applicationWindows.length ? { applicationGrants: applicationWindows.map((w) => ({ code: w.code, ...windowView(w, Date.now()) })) } : {}),
+        ...(validFrom ? { validFrom } : {}),
+        ...(validUntil ? { validUntil } : {}),
+        ...(companyEmail ? { companyEmail } : {}),
+        personCreated: result.created,
+      },
+    });
+    return result;
+  };
+
+  const setStatus = async (ctx: Ctx, { enterpriseNumber, type, personId, status }: { enterpriseNumber: string; type: QualityType; personId: string; status: 'active' | 'blocked' }) => {
+    const verb = status === 'blocked' ? 'block' : 'unblock';
+    await requireActiveQuality(ctx, enterpriseNumber, type);
+    const m = await user(enterpriseNumber, type, personId);
+    // identity first: a blocked role ends its sessions at once.
+    await call(ctx, 'identity.setRoleStatus', { roleId: m.roleId, status });
+    const after = await models.Membership.findOneAndUpdate({ _id: m._id }, { $set: { status } }, { returnDocument: 'after' }).lean();
+    if (!after) throw notFound('user');
+    await sync.announce(ctx, { memberships: [m._id] });
+    await recordAudit(ctx, { enterpriseNumber, quality: type, action: `user.${verb}ed`, target: { type: 'person', id: personId }, before: { status: m.status }, after: { status } });
+    return userView(after);
+  };
+
+  const remove = async (ctx: Ctx, { enterpriseNumber, type, personId }: { enterpriseNumber: string; type: QualityType; personId: string }) => {
+    await requireActiveQuality(ctx, enterpriseNumber, type);
+    const m = await user(enterpriseNumber, type, personId);
+    await call(ctx, 'identity.revokeRole', { roleId: m.roleId });
+    await models.Membership.deleteOne({ _id: m._id });
+    await sync.announce(ctx, { memberships: [m._id] });
+    await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.deleted', target: { type: 'person', id: personId }, before: { roleId: m.roleId, status: m.status, applications: m.applications } });
+    return null;
+  };
+
+  return { requireActiveQuality, member, user, register, setStatus, remove };
+}
+
+export function userActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
+  const { requireActiveQuality, member, user, register, setStatus, remove } = userUseCases(models, sync);
+
+  return {
+    ...defineAction('user-management.register', async ({ enterpriseNumber, type, body }, ctx) => register(ctx, { enterpriseNumber, type, body })),
 
     ...defineAction('user-management.get', async ({ enterpriseNumber, type, personId }, ctx) => {
       await requireActiveQuality(ctx, enterpriseNumber, type);
@@ -216,28 +257,9 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
       return userView(after);
     }),
 
-    ...defineAction('user-management.remove', async ({ enterpriseNumber, type, personId }, ctx) => {
-      await requireActiveQuality(ctx, enterpriseNumber, type);
-      const m = await user(enterpriseNumber, type, personId);
-      await call(ctx, 'identity.revokeRole', { roleId: m.roleId });
-      await models.Membership.deleteOne({ _id: m._id });
-      await sync.announce(ctx, { memberships: [m._id] });
-      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.deleted', target: { type: 'person', id: personId }, before: { roleId: m.roleId, status: m.status, applications: m.applications } });
-      return null;
-    }),
+    ...defineAction('user-management.remove', async (params, ctx) => remove(ctx, params)),
 
-    ...defineAction('user-management.setStatus', async ({ enterpriseNumber, type, personId, status }, ctx) => {
-      const verb = status === 'blocked' ? 'block' : 'unblock';
-      await requireActiveQuality(ctx, enterpriseNumber, type);
-      const m = await user(enterpriseNumber, type, personId);
-      // identity first: a blocked role ends its sessions at once.
-      await call(ctx, 'identity.setRoleStatus', { roleId: m.roleId, status });
-      const after = await models.Membership.findOneAndUpdate({ _id: m._id }, { $set: { status } }, { returnDocument: 'after' }).lean();
-      if (!after) throw notFound('user');
-      await sync.announce(ctx, { memberships: [m._id] });
-      await recordAudit(ctx, { enterpriseNumber, quality: type, action: `user.${verb}ed`, target: { type: 'person', id: personId }, before: { status: m.status }, after: { status } });
-      return userView(after);
-    }),
+    ...defineAction('user-management.setStatus', async (params, ctx) => setStatus(ctx, params)),
 
     ...defineAction('user-management.resetPassword', async ({ enterpriseNumber, type, personId, body }, ctx) => {
       await requireActiveQuality(ctx, enterpriseNumber, type);

@@ -1,0 +1,192 @@
+/**
+ * The outbox relay: every audit record is stored `pending` (model.ts) and published here on
+ * JetStream as an administrative event (`um.events.<enterpriseNumber>.<kind>`, `Nats-Msg-Id` = the
+ * record's id), then marked published once JetStream has acknowledged it. A record is thus never
+ * published without being stored, and a stored one is published even if this process dies between
+ * the two: the next sweep (here at start, after each store, and every `sweepMs`; or on any other
+ * instance) finds it still pending and publishes it again, which JetStream drops as a duplicate
+ * when the first publish did get through within the stream's duplicate window.
+ *
+ * Several instances: each claims a batch (`claimedBy`, `claimUntil`) before publishing it, so that
+ * they share the pending records rather than all publish each. A claim is a hint, not a lock (the
+ * store may let two claims of one record both succeed, and a claim outlives a dead instance only
+ * until `claimUntil`): what makes the event go out once is the de-duplication by `Nats-Msg-Id`.
+ */
+import { randomBytes } from 'node:crypto';
+import { RetentionPolicy, StorageType, nanos, type JetStreamClient, type NatsConnection, type StreamConfig } from 'nats';
+import { ADMIN_EVENT_SCHEMA_VERSION, adminEventSubjects, type AdminEventV1 } from '@um/contracts';
+import { connectJetStream, ensureStream, type Logger } from '@um/platform';
+import { onAuditStored, type EnterpriseModels } from './model.js';
+
+export interface RelayOptions {
+  natsUrl: string;
+  namespace: string;
+  /** Pending records are looked for this often even when nothing was stored by this process. */
+  sweepMs: number;
+  /** How long a claimed batch is left to its instance before another one may take it. */
+  claimMs: number;
+  batchSize: number;
+  /** The stream's de-duplication window by Nats-Msg-Id (applies when the relay creates the stream). */
+  duplicateWindowMs: number;
+  /** How long the stream keeps events (applies when the relay creates the stream). */
+  maxAgeMs: number;
+}
+
+type AuditDoc = {
+  _id: { toString(): string };
+  enterpriseNumber: string;
+  at: Date;
+  action: string;
+  actor: { personId?: string | null; roleKind?: string | null; roleId?: string | null };
+  target: { type?: string | null; id?: string | null };
+  quality?: string | null;
+  qualities?: string[] | null;
+  before?: unknown;
+  after?: unknown;
+  requestId?: string | null;
+};
+
+/** The UM_EVENTS stream, as whichever part of the service reaches NATS first creates it. */
+export function eventStreamConfig(
+  subjects: ReturnType<typeof adminEventSubjects>,
+  options: { duplicateWindowMs: number; maxAgeMs: number },
+): Partial<StreamConfig> & { name: string } {
+  return {
+    name: subjects.stream,
+    subjects: [`${subjects.root}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    duplicate_window: nanos(options.duplicateWindowMs),
+    max_age: nanos(options.maxAgeMs),
+  };
+}
+
+/** The event of one audit record (the schema is AdminEventV1 in @um/contracts). */
+export function eventOf(doc: AuditDoc): AdminEventV1 {
+  return {
+    eventId: doc._id.toString(),
+    schemaVersion: ADMIN_EVENT_SCHEMA_VERSION,
+    kind: doc.action,
+    enterpriseNumber: doc.enterpriseNumber,
+    at: doc.at.toISOString(),
+    actor: {
+      personId: doc.actor.personId ?? 'system',
+      ...(doc.actor.roleKind ? { roleKind: doc.actor.roleKind as NonNullable<AdminEventV1['actor']['roleKind']> } : {}),
+      ...(doc.actor.roleId ? { roleId: doc.actor.roleId } : {}),
+    },
+    target: { type: doc.target.type ?? '', id: doc.target.id ?? '' },
+    ...(doc.quality ? { quality: doc.quality as NonNullable<AdminEventV1['quality']> } : {}),
+    ...(doc.qualities?.length ? { qualities: doc.qualities as NonNullable<AdminEventV1['qualities']> } : {}),
+    ...(doc.before !== undefined && doc.before !== null ? { before: doc.before } : {}),
+    ...(doc.after !== undefined && doc.after !== null ? { after: doc.after } : {}),
+    ...(doc.requestId ? { requestId: doc.requestId } : {}),
+  };
+}
+
+export class OutboxRelay {
+  readonly subjects: ReturnType<typeof adminEventSubjects>;
+  /** This instance's name in `claimedBy`. */
+  readonly instance = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private nc?: NatsConnection;
+  private js?: JetStreamClient;
+  private streamReady = false;
+  private running?: Promise<void>;
+  private again = false;
+  private stopping = false;
+  private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly options: RelayOptions,
+    private readonly models: EnterpriseModels,
+    private readonly logger: Logger,
+  ) {
+    this.subjects = adminEventSubjects(options.namespace);
+  }
+
+  async start(): Promise<void> {
+    this.nc = await connectJetStream({ natsUrl: this.options.natsUrl, name: 'enterprise-outbox', logger: this.logger });
+    this.js = this.nc.jetstream();
+    this.unsubscribe = onAuditStored(() => this.kick());
+    this.timer = setInterval(() => this.kick(), this.options.sweepMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Runs a sweep now, or right after the one running (a record stored during a sweep may have been missed by it). */
+  kick(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.sweep()
+      .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'outbox sweep failed; pending events stay for the next one'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops sweeping and waits for the sweep in progress; what it has not marked stays pending for the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+    if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+  }
+
+  private async ensureStream(): Promise<void> {
+    if (this.streamReady) return;
+    const jsm = await this.nc!.jetstreamManager();
+    await ensureStream(jsm, eventStreamConfig(this.subjects, this.options));
+    this.streamReady = true;
+  }
+
+  /** Publishes pending records, a claimed batch at a time, until none is left to this instance. */
+  private async sweep(): Promise<void> {
+    await this.ensureStream();
+    while (!this.stopping) {
+      const batch = await this.claim();
+      if (batch.length === 0) return;
+      const published: Array<AuditDoc['_id']> = [];
+      let failure: unknown;
+      // One at a time, in the order they were stored: a consumer sees one enterprise's changes in order.
+      for (const doc of batch) {
+        try {
+          const event = eventOf(doc);
+          await this.js!.publish(this.subjects.subject(event.enterpriseNumber, event.kind), JSON.stringify(event), { msgID: event.eventId, timeout: 5_000 });
+          published.push(doc._id);
+        } catch (err) {
+          failure = err;
+          break;
+        }
+      }
+      if (published.length > 0) {
+        await this.models.Audit.updateMany({ _id: { $in: published } }, { $unset: { pending: 1, claimedBy: 1, claimUntil: 1 }, $set: { publishedAt: new Date() } });
+      }
+      if (failure) {
+        // Given back at once rather than when the claim runs out: the next sweep (any instance) retries.
+        const rest = batch.slice(published.length).map((d) => d._id);
+        await this.models.Audit.updateMany({ _id: { $in: rest }, claimedBy: this.instance }, { $unset: { claimedBy: 1, claimUntil: 1 } });
+        throw failure;
+      }
+    }
+  }
+
+  /** Claims up to a batch of pending records not claimed by a live instance; answers those this instance holds. */
+  private async claim(): Promise<AuditDoc[]> {
+    const now = new Date();
+    const free = { pending: true, $or: [{ claimUntil: { $exists: false } }, { claimUntil: { $lt: now } }] };
+    const candidates = await this.models.Audit.find(free, { _id: 1 }).sort({ _id: 1 }).limit(this.options.batchSize).lean();
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((c) => c._id);
+    await this.models.Audit.updateMany({ _id: { $in: ids }, ...free }, { $set: { claimedBy: this.instance, claimUntil: new Date(now.getTime() + this.options.claimMs) } });
+    const mine = await this.models.Audit.find({ _id: { $in: ids }, pending: true, claimedBy: this.instance }).sort({ _id: 1 }).lean();
+    return mine as unknown as AuditDoc[];
+  }
+}
