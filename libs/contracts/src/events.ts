@@ -13,6 +13,9 @@ const RoleRef = z.object({
   kind: RoleKindCode,
   enterpriseNumber: z.string().optional(),
   quality: QualityTypeCode.optional(),
+  /** Time-bound access: the role's window (ISO 8601), when it has one. */
+  validFrom: z.string().optional(),
+  validUntil: z.string().optional(),
 });
 
 export const Events = {

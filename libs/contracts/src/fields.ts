@@ -128,3 +128,17 @@ export const PersonInput = z.strictObject({
   password: Password.optional(),
 });
 export type PersonInput = z.infer<typeof PersonInput>;
+
+/**
+ * An instant of a validity window (time-bound access): ISO 8601 with a time zone (`Z` or an
+ * offset), e.g. `2027-03-31T17:00:00Z`; answers give it back in UTC with milliseconds.
+ */
+export const Instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with a time zone, e.g. 2027-03-31T17:00:00Z' });
+/** Where a membership, grant or designation stands now (see docs/time-bound-access.md). */
+export const Validity = z.enum(['future', 'current', 'expired']);
+/** The window a creation body may carry (both optional; validFrom strictly before validUntil). */
+export const ValidityWindowInput = { validFrom: Instant.optional(), validUntil: Instant.optional() };
+/** The window a PATCH may carry: null clears a bound, absent keeps it. */
+export const ValidityWindowPatch = { validFrom: Instant.nullable().optional(), validUntil: Instant.nullable().optional() };
+/** The window as answers carry it, with its state at the time of the answer. */
+export const ValidityWindowView = { validFrom: z.string().optional(), validUntil: z.string().optional(), validity: Validity };

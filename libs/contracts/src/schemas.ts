@@ -1,7 +1,7 @@
 /** Request and response bodies of the HTTP contract (docs/product.md §5), shared with the services. */
 import { z } from 'zod';
 import { ROLE_KINDS } from '@um/domain';
-import { EnterpriseNumber, Language, Name, ObjectId, PersonInput, QualityTypeCode, Email } from './fields.js';
+import { EnterpriseNumber, Language, Name, ObjectId, PersonInput, QualityTypeCode, Email, ValidityWindowInput } from './fields.js';
 
 // ---- sessions -------------------------------------------------------------------------------
 
@@ -19,6 +19,9 @@ export const RoleView = z.object({
   /** The company's name (manual Ill. 1: the role list names it); set on the answers of login, role choice and /me. */
   enterpriseName: z.string().optional(),
   quality: QualityTypeCode.optional(),
+  /** Time-bound access: the role's window, when it has one (ISO 8601). */
+  validFrom: z.string().optional(),
+  validUntil: z.string().optional(),
 });
 export type RoleView = z.infer<typeof RoleView>;
 
@@ -121,6 +124,7 @@ export const GrantRoleParams = z.strictObject({
   kind: RoleKindCode,
   enterpriseNumber: z.string().optional(),
   quality: QualityTypeCode.optional(),
+  ...ValidityWindowInput,
 });
 /** `created: false` when the person already held this very role (nothing was granted). */
 export const GrantRoleResult = z.object({ roleId: z.string(), created: z.boolean() });

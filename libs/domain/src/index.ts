@@ -6,6 +6,7 @@ export * from './batch-channels.js';
 export * from './person-scope.js';
 export * from './names.js';
 export * from './roles.js';
+export * from './validity.js';
 export * from './webhooks.js';
 export * from './scim.js';
 export * from './import.js';

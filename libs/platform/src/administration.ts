@@ -4,10 +4,10 @@
  * a role, manager listings, and the audit record every change leaves.
  */
 import type { Context } from 'moleculer';
-import type { CallMeta, ManagerView, PersonInput, RoleRecord } from '@um/contracts';
-import { isSelf, type QualityType, type RoleKind } from '@um/domain';
+import type { CallMeta, DesignationEditBody, ManagerView, PersonInput, RoleRecord } from '@um/contracts';
+import { isSelf, mergeWindow, validityAt, type QualityType, type RoleKind } from '@um/domain';
 import { call } from './actions.js';
-import { ClientProblem, notFound } from './errors.js';
+import { ClientProblem, ensureWindow, notFound } from './errors.js';
 
 type Ctx = Context<unknown, CallMeta>;
 
@@ -54,10 +54,18 @@ export function alreadyHeld(kind: RoleKind): ClientProblem {
  * the role gets 409 ALREADY_MEMBER: identity's unique role key decides, so of concurrent identical
  * designations exactly one succeeds.
  */
-export async function designate(ctx: Ctx, saga: Saga, person: PersonInput, scope: RoleScopeInput): Promise<{ personId: string; roleId: string; created: boolean }> {
+export async function designate(
+  ctx: Ctx,
+  saga: Saga,
+  designation: PersonInput & { validFrom?: string; validUntil?: string },
+  scope: RoleScopeInput,
+): Promise<{ personId: string; roleId: string; created: boolean }> {
+  // Time-bound access: the window belongs to the role, not to the person.
+  const { validFrom, validUntil, ...person } = designation;
+  ensureWindow({ validFrom, validUntil });
   const registered = await call(ctx, 'identity.registerPerson', { person });
   if (registered.created) saga.onFailure('discard person', () => call(ctx, 'identity.discardPerson', { personId: registered.personId }));
-  const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope });
+  const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, ...scope, validFrom, validUntil });
   if (!granted.created) throw alreadyHeld(scope.kind);
   saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId: granted.roleId }));
   return { personId: registered.personId, roleId: granted.roleId, created: registered.created };
@@ -101,11 +109,38 @@ export async function managerViews(ctx: Ctx, roles: RoleRecord[]): Promise<Manag
   if (roles.length === 0) return [];
   const persons = await call(ctx, 'identity.getPersons', { personIds: [...new Set(roles.map((r) => r.personId))] });
   const byId = new Map(persons.map((p) => [p.personId, p]));
+  const now = Date.now();
   return roles.flatMap((role) => {
     const person = byId.get(role.personId);
     if (!person) return [];
-    return [{ ...person, roleId: role.roleId, kind: role.kind, status: role.status, ...(role.quality ? { quality: role.quality } : {}) }];
+    return [
+      {
+        ...person,
+        roleId: role.roleId,
+        kind: role.kind,
+        status: role.status,
+        ...(role.quality ? { quality: role.quality } : {}),
+        ...(role.validFrom ? { validFrom: role.validFrom } : {}),
+        ...(role.validUntil ? { validUntil: role.validUntil } : {}),
+        validity: validityAt(role, now),
+      },
+    ];
   });
+}
+
+/**
+ * PATCH of a designation (co-GL, co-RAE): the person-level fields go to identity (which applies
+ * the §7.1 person rule), the window to the role; a window alone touches no person-level data.
+ */
+export async function editDesignation(ctx: Ctx, role: RoleRecord, changes: DesignationEditBody): Promise<void> {
+  const { validFrom, validUntil, ...personChanges } = changes;
+  if (validFrom !== undefined || validUntil !== undefined) {
+    ensureWindow(mergeWindow(role, { validFrom, validUntil }));
+    await call(ctx, 'identity.setRoleWindow', { roleId: role.roleId, validFrom, validUntil });
+  }
+  if (Object.keys(personChanges).length > 0 || (validFrom === undefined && validUntil === undefined)) {
+    await call(ctx, 'identity.updatePerson', { personId: role.personId, ...personChanges });
+  }
 }
 
 /** For handlers whose contract cannot say `notOnSelf` (the rule: libs/domain `isSelf`). */

@@ -2,6 +2,7 @@
  * Errors that cross process boundaries. Moleculer carries `type` (our stable code), `code` (the
  * HTTP status) and `data`; the gateway maps them to problem+json in one place.
  */
+import { windowProblem, type ValidityWindow } from '@um/domain';
 import { Errors } from 'moleculer';
 import type { ZodError } from 'zod';
 import { ErrorCodes, ZOD_ISSUE_CODES, problemCodeOf, type ErrorCode, type FieldError } from '@um/contracts';
@@ -56,4 +57,16 @@ export function validationProblem(errors: FieldError[]): ClientProblem {
 /** MongoDB duplicate key (unique index). */
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+/**
+ * Time-bound access: a window whose validFrom is not strictly before its validUntil is refused
+ * with 400 VALIDITY_WINDOW_INVALID naming the field (`prefix` locates it in the body, e.g. `applications.2`).
+ */
+export function ensureWindow(window: ValidityWindow, prefix?: string): void {
+  const field = windowProblem(window);
+  if (!field) return;
+  throw new ClientProblem('VALIDITY_WINDOW_INVALID', 'validFrom must come before validUntil', {
+    errors: [{ field: prefix ? `${prefix}.${field}` : field, code: 'VALIDITY_WINDOW_INVALID', message: 'must come after validFrom' }],
+  });
 }

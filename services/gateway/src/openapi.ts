@@ -77,9 +77,9 @@ const CERTIFICATE: ErrorCode[] = ['CERTIFICATE_MALFORMED', 'CERTIFICATE_EXPIRED'
 const CHANGE_BY_CAPABILITY: Partial<Record<CapabilityName, ErrorCode[]>> = {
   'quality.activate': ['QUALITY_NOT_ELIGIBLE', 'QUALITY_ALREADY_ACTIVE', ...PERSON],
   'quality.local-manager.designate': PERSON,
-  'co-access-managers.manage': [...PERSON, ...PERSON_LEVEL],
-  'users.manage': [...PERSON, ...PERSON_LEVEL, 'APPLICATION_NOT_IN_CATALOGUE'],
-  'co-local-managers.manage': [...PERSON, ...PERSON_LEVEL],
+  'co-access-managers.manage': [...PERSON, ...PERSON_LEVEL, 'VALIDITY_WINDOW_INVALID'],
+  'users.manage': [...PERSON, ...PERSON_LEVEL, 'APPLICATION_NOT_IN_CATALOGUE', 'VALIDITY_WINDOW_INVALID'],
+  'co-local-managers.manage': [...PERSON, ...PERSON_LEVEL, 'VALIDITY_WINDOW_INVALID'],
   'technical-user.designate': [...PERSON, 'APPLICATION_NOT_IN_CATALOGUE'],
   'quality.details': ['REGISTRY_IDENTIFIER_CONTACT_CENTRE_ONLY'],
   'admin.qualities.registry': ['CONFLICT'],
@@ -98,7 +98,7 @@ const BY_ROUTE: Record<string, ErrorCode[]> = {
   'POST /auth/login': ['INVALID_CREDENTIALS', 'ACCOUNT_BLOCKED', 'ACCOUNT_LOCKED', 'TOO_MANY_ATTEMPTS', 'RATE_LIMITED'],
   // Throttled per source address only (nothing to guess per account): 429, never 423 ACCOUNT_LOCKED.
   'POST /auth/login/certificate': ['CERTIFICATE_REQUIRED', 'CERTIFICATE_REJECTED', 'CERTIFICATE_MALFORMED', 'ACCOUNT_BLOCKED', 'TOO_MANY_ATTEMPTS'],
-  'POST /auth/session/role': ['NOT_FOUND'],
+  'POST /auth/session/role': ['NOT_FOUND', 'ROLE_NOT_CURRENT'],
   'GET /authorizations/check': APPLICATION_QUERY,
   'GET /enterprises/{enterpriseNumber}/users': APPLICATION_QUERY,
   'GET /enterprises/{enterpriseNumber}/qualities/{type}/users': APPLICATION_QUERY,

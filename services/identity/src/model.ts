@@ -53,6 +53,9 @@ const RoleSchema = new Schema(
     enterpriseNumber: { type: String },
     quality: { type: String, enum: QUALITY_TYPES },
     status: { type: String, enum: ['active', 'blocked'], default: 'active', required: true },
+    /** Time-bound access: the role holds from validFrom (included) until validUntil (excluded). */
+    validFrom: { type: Date },
+    validUntil: { type: Date },
     /**
      * Set only for roles that exist once per scope (the RAE of an enterprise): a unique sparse
      * index then forbids a second one, which FerretDB cannot do with a partial index.

@@ -10,13 +10,15 @@
  * the check never waits for a store round trip.
  */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import { LANGUAGES, QUALITY_TYPES, ROLE_KINDS } from '@um/domain';
+import { LANGUAGES, QUALITY_TYPES, ROLE_KINDS, instantMs, type ValidityWindow } from '@um/domain';
 import type { PersonSummary } from '@um/contracts';
 
 /** A membership's `_id`: one per person and quality of an enterprise. */
 export function membershipId(key: { enterpriseNumber: string; quality: string; personId: string }): string {
   return `${key.enterpriseNumber}:${key.quality}:${key.personId}`;
 }
+
+const ApplicationWindowSchema = new Schema({ code: { type: String, required: true }, validFrom: { type: Date }, validUntil: { type: Date } }, { _id: false });
 
 const MembershipSchema = new Schema(
   {
@@ -28,9 +30,18 @@ const MembershipSchema = new Schema(
     kind: { type: String, enum: ROLE_KINDS, required: true },
     status: { type: String, enum: ['active', 'blocked'], required: true },
     applications: { type: [String], default: [] },
+    /** Time-bound grants: the window of each granted application that has one (others are open-ended). */
+    applicationWindows: { type: [ApplicationWindowSchema], default: undefined },
     companyEmail: { type: String },
     /** The HR system's id of this membership (SCIM `externalId`), unique within the quality. */
     externalId: { type: String },
+    /** Time-bound access: the membership holds from validFrom (included) until validUntil (excluded). */
+    validFrom: { type: Date },
+    validUntil: { type: Date },
+    /** When the windows were last set: a bound already past then was recorded by that change (expiry.ts). */
+    windowSetAt: { type: Date },
+    /** The window bounds reached and recorded in the trail, by key (expiry.ts): the claim that makes it once. */
+    boundariesRecorded: { type: [String], default: undefined },
     // The person, as identity last said (refreshed from identity.person.changed / account.changed).
     username: { type: String },
     firstName: { type: String, required: true },
@@ -61,6 +72,10 @@ const EnterpriseRoleSchema = new Schema(
     enterpriseNumber: { type: String, required: true },
     kind: { type: String, enum: ['access-manager', 'co-access-manager'], required: true },
     status: { type: String, enum: ['active', 'blocked'], required: true },
+    validFrom: { type: Date },
+    validUntil: { type: Date },
+    windowSetAt: { type: Date },
+    boundariesRecorded: { type: [String], default: undefined },
   },
   { timestamps: true, collection: 'enterprise_roles' },
 );
@@ -151,4 +166,16 @@ export function personUpdate(person: PersonSummary): { $set: Record<string, unkn
     else $set[key] = value;
   }
   return { $set, $unset };
+}
+
+/** Stored form of a window (ISO text as it travels): Dates, absent bounds left out. */
+export function storedWindow(w: ValidityWindow): { validFrom?: Date; validUntil?: Date } {
+  const from = instantMs(w.validFrom);
+  const until = instantMs(w.validUntil);
+  return { ...(from !== undefined ? { validFrom: new Date(from) } : {}), ...(until !== undefined ? { validUntil: new Date(until) } : {}) };
+}
+
+/** Whether two windows have the same bounds (stored Dates or ISO text alike). */
+export function sameWindow(a: ValidityWindow | undefined, b: ValidityWindow | undefined): boolean {
+  return instantMs(a?.validFrom) === instantMs(b?.validFrom) && instantMs(a?.validUntil) === instantMs(b?.validUntil);
 }

@@ -4,7 +4,7 @@
  * role, indexed by person and by enterprise. Loaded from the store at start, then kept current
  * record by record when a change is broadcast (sync.ts), so none of these reads queries the store.
  */
-import { reachesApplication, type QualityType } from '@um/domain';
+import { applicationsCurrentAt, isBounded, isCurrentAt, reachesApplication, type ApplicationWindow, type QualityType } from '@um/domain';
 import type { AuthorizationCheckResult } from '@um/contracts';
 import type { MembershipDoc } from './model.js';
 import type { SearchPlan } from './query.js';
@@ -19,6 +19,10 @@ export interface EnterpriseRoleRecord {
   enterpriseNumber: string;
   kind: string;
   status: string;
+  validFrom?: Date | null;
+  validUntil?: Date | null;
+  windowSetAt?: Date | null;
+  boundariesRecorded?: string[] | null;
 }
 
 const isManager = (kind: string) => kind === 'local-manager' || kind === 'co-local-manager';
@@ -31,6 +35,7 @@ const RANK: Record<Reason, number> = {
   'access-manager': 9,
   'application-not-granted': 3,
   'membership-blocked': 2,
+  'membership-not-current': 2,
   'account-inactive': 1,
   'no-membership': 0,
 };
@@ -46,6 +51,11 @@ function removeFrom<T>(index: Map<string, Map<string, T>>, key: string, id: stri
   if (!group) return;
   group.delete(id);
   if (group.size === 0) index.delete(key);
+}
+
+/** A membership's granted applications that hold at `now` (time-bound grants). */
+export function grantedAt(m: Pick<MembershipRecord, 'applications' | 'applicationWindows'>, now: number): string[] {
+  return applicationsCurrentAt(m.applications, (m.applicationWindows ?? undefined) as ApplicationWindow[] | undefined, now);
 }
 
 export class Projection {
@@ -87,6 +97,14 @@ export class Projection {
     removeFrom(this.enterpriseRolesByPerson, old.personId, id);
   }
 
+  /** Every membership and RAE/co-RAE role with a window (the expiry sweep's candidates). */
+  *timeBound(): Generator<{ type: 'membership'; record: MembershipRecord } | { type: 'enterprise-role'; record: EnterpriseRoleRecord }> {
+    for (const record of this.memberships.values()) {
+      if (isBounded(record) || (record.applicationWindows?.length ?? 0) > 0) yield { type: 'membership', record };
+    }
+    for (const record of this.enterpriseRoles.values()) if (isBounded(record)) yield { type: 'enterprise-role', record };
+  }
+
   membershipsOf(personId: string): MembershipRecord[] {
     return [...(this.membershipsByPerson.get(personId)?.values() ?? [])];
   }
@@ -105,23 +123,26 @@ export class Projection {
    * May this person open `application` for the enterprise (and quality)? Active membership with
    * the application granted, or GL/co-GL of the quality (its whole catalogue); RAE/co-RAE only
    * User Management (GL/co-GL and users too: every member manages at least their own data). Without a quality, any
-   * quality of the enterprise will do.
+   * quality of the enterprise will do. Time-bound access: a membership, role or grant counts only
+   * inside its window at `now` (compared on every check: an expiry needs nobody to notice it).
    */
-  check(personId: string, application: string, enterpriseNumber: string, quality?: QualityType): AuthorizationCheckResult {
+  check(personId: string, application: string, enterpriseNumber: string, quality?: QualityType, now = Date.now()): AuthorizationCheckResult {
     let best: Reason = 'no-membership';
     const consider = (reason: Reason) => {
       if (RANK[reason] > RANK[best]) best = reason;
     };
     for (const role of this.enterpriseRolesByPerson.get(personId)?.values() ?? []) {
       if (role.enterpriseNumber !== enterpriseNumber || !reachesApplication(role.kind, undefined, [], application)) continue;
-      consider(role.status === 'active' ? 'access-manager' : 'membership-blocked');
+      if (role.status !== 'active') consider('membership-blocked');
+      else consider(isCurrentAt(role, now) ? 'access-manager' : 'membership-not-current');
     }
     for (const m of this.membershipsByPerson.get(personId)?.values() ?? []) {
       if (m.enterpriseNumber !== enterpriseNumber || (quality !== undefined && m.quality !== quality)) continue;
       if (m.accountStatus !== 'active') consider('account-inactive');
       else if (m.status !== 'active') consider('membership-blocked');
+      else if (!isCurrentAt(m, now)) consider('membership-not-current');
       else {
-        const reach = reachesApplication(m.kind, m.quality as QualityType, m.applications, application);
+        const reach = reachesApplication(m.kind, m.quality as QualityType, grantedAt(m, now), application);
         if (!reach) consider('application-not-granted');
         else consider(isManager(m.kind) ? 'local-manager' : 'granted');
       }

@@ -3,14 +3,14 @@
  * Names, username, title and e-mail match a case-insensitive prefix of the lower-cased copy; the
  * input is only ever compared as text (no pattern language reaches anything).
  */
-import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
+import { APPLICATIONS_BY_QUALITY, validityAt, type QualityType } from '@um/domain';
 import type { UserSearchQuery } from '@um/contracts';
 import { ClientProblem } from '@um/platform';
 import type { MembershipDoc } from './model.js';
 
 type Searchable = Pick<
   MembershipDoc,
-  'personId' | 'enterpriseNumber' | 'quality' | 'status' | 'kind' | 'language' | 'niss' | 'applications' | 'usernameLower' | 'firstNameLower' | 'lastNameLower' | 'titleLower' | 'emailsLower'
+  'personId' | 'enterpriseNumber' | 'quality' | 'status' | 'kind' | 'validFrom' | 'validUntil' | 'language' | 'niss' | 'applications' | 'usernameLower' | 'firstNameLower' | 'lastNameLower' | 'titleLower' | 'emailsLower'
 >;
 
 export interface SearchPlan {
@@ -34,7 +34,7 @@ export function sortKeys(sort: UserSearchQuery['sort']): SortKey[] {
 const startsWith = (prefix: string) => (value: string | null | undefined) => typeof value === 'string' && value.startsWith(prefix);
 
 /** `scope` comes from the path (never from the query), so nothing outside it can match. */
-export function buildSearch(scope: { enterpriseNumber: string; quality?: QualityType }, query: UserSearchQuery): SearchPlan {
+export function buildSearch(scope: { enterpriseNumber: string; quality?: QualityType }, query: UserSearchQuery, now = Date.now()): SearchPlan {
   const quality = scope.quality ?? query.quality;
   if (query.application !== undefined && !quality) {
     throw new ClientProblem('APPLICATION_NEEDS_QUALITY', 'searching by application needs a quality', {
@@ -68,6 +68,7 @@ export function buildSearch(scope: { enterpriseNumber: string; quality?: Quality
   if (query.language !== undefined) tests.push((m) => m.language === query.language);
   if (query.status !== undefined) tests.push((m) => m.status === query.status);
   if (query.kind !== undefined) tests.push((m) => m.kind === query.kind);
+  if (query.validity !== undefined) tests.push((m) => validityAt(m, now) === query.validity);
   if (query.application !== undefined) tests.push((m) => m.applications.includes(query.application!));
 
   const keys = sortKeys(query.sort);

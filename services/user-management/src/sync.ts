@@ -9,7 +9,7 @@ import type { Context } from 'moleculer';
 import { applicationsListedFor, type QualityType } from '@um/domain';
 import type { PayloadOf } from '@um/contracts';
 import { broadcastEvent, call, type Logger } from '@um/platform';
-import { membershipId, personUpdate, type UserManagementModels } from './model.js';
+import { membershipId, personUpdate, sameWindow, storedWindow, type UserManagementModels } from './model.js';
 import { Projection, type EnterpriseRoleRecord, type MembershipRecord } from './projection.js';
 
 type Caller = Pick<Context, 'call'>;
@@ -141,17 +141,28 @@ export class Sync {
   async onRoleChanged(ctx: Context, event: PayloadOf<'identity.role.changed'>): Promise<void> {
     const { roleId, personId, kind, enterpriseNumber, quality, status } = event;
     if (!enterpriseNumber || kind === 'user') return;
+    // Time-bound access: the role's window, mirrored whole (an absent bound is removed).
+    const window = storedWindow(event);
+    const unsetWindow = Object.fromEntries((['validFrom', 'validUntil'] as const).filter((key) => !window[key]).map((key) => [key, 1 as const]));
+    // windowSetAt only when the bounds change: a bound already past then is that change's to record (expiry.ts).
+    const windowUpdate = (set: Record<string, unknown>, before: { validFrom?: Date | null; validUntil?: Date | null } | null) => ({
+      $set: { ...set, ...window, ...(before && sameWindow(before, window) ? {} : { windowSetAt: new Date() }) },
+      ...(Object.keys(unsetWindow).length ? { $unset: unsetWindow } : {}),
+    });
     if (kind === 'access-manager' || kind === 'co-access-manager') {
       if (status === 'revoked') await this.models.EnterpriseRole.deleteOne({ _id: roleId });
-      else await this.models.EnterpriseRole.updateOne({ _id: roleId }, { $set: { personId, enterpriseNumber, kind, status } }, { upsert: true });
+      else {
+        const before = await this.models.EnterpriseRole.findById(roleId, { validFrom: 1, validUntil: 1 }).lean();
+        await this.models.EnterpriseRole.updateOne({ _id: roleId }, windowUpdate({ personId, enterpriseNumber, kind, status }, before), { upsert: true });
+      }
       await this.announce(ctx, { enterpriseRoles: [roleId] });
     } else if ((kind === 'local-manager' || kind === 'co-local-manager') && quality) {
       const id = membershipId({ enterpriseNumber, quality, personId });
-      const existing = await this.models.Membership.findById(id, { roleId: 1 }).lean();
+      const existing = await this.models.Membership.findById(id, { roleId: 1, validFrom: 1, validUntil: 1 }).lean();
       if (status === 'revoked') {
         if (existing?.roleId === roleId) await this.models.Membership.deleteOne({ _id: id });
-      } else if (existing?.roleId === roleId) await this.models.Membership.updateOne({ _id: id }, { $set: { status } });
-      else await this.upsertFromRole(ctx, { id, roleId, personId, kind, enterpriseNumber, quality, status });
+      } else if (existing?.roleId === roleId) await this.models.Membership.updateOne({ _id: id }, windowUpdate({ status }, existing));
+      else await this.upsertFromRole(ctx, { id, roleId, personId, kind, enterpriseNumber, quality, status, ...window, windowSetAt: new Date() });
       await this.announce(ctx, { memberships: [id] });
     }
   }
@@ -159,7 +170,18 @@ export class Sync {
   /** A GL or co-GL role granted by the quality service: its membership, person included, written whole. */
   private async upsertFromRole(
     caller: Caller,
-    role: { id: string; roleId: string; personId: string; kind: 'local-manager' | 'co-local-manager'; enterpriseNumber: string; quality: QualityType; status: 'active' | 'blocked' },
+    role: {
+      id: string;
+      roleId: string;
+      personId: string;
+      kind: 'local-manager' | 'co-local-manager';
+      enterpriseNumber: string;
+      quality: QualityType;
+      status: 'active' | 'blocked';
+      validFrom?: Date;
+      validUntil?: Date;
+      windowSetAt: Date;
+    },
   ): Promise<void> {
     const [person] = await call(caller, 'identity.getPersons', { personIds: [role.personId] });
     if (!person) return;
@@ -167,6 +189,7 @@ export class Sync {
     // A manager reaches the whole catalogue of the quality.
     const fields = { ...role, applications: applicationsListedFor(role.kind, role.quality) };
     const { id, ...stored } = fields;
+    for (const key of ['validFrom', 'validUntil'] as const) if (!role[key]) $unset[key] = 1;
     await this.models.Membership.updateOne({ _id: id }, { $set: { ...$set, ...stored }, ...(Object.keys($unset).length ? { $unset } : {}) }, { upsert: true });
   }
 

@@ -5,6 +5,7 @@ import { scimActions } from './actions/scim.js';
 import { searchActions } from './actions/search.js';
 import { userActions } from './actions/users.js';
 import { Imports } from './imports.js';
+import { ExpirySweep } from './expiry.js';
 import { createModels } from './model.js';
 import { Sync } from './sync.js';
 
@@ -14,6 +15,11 @@ export const UserManagementConfig = BaseConfig.extend({
    * also does when its NATS connection comes back): the bound on a broadcast it missed.
    */
   UM_PROJECTION_RELOAD_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
+  /**
+   * Time-bound access: every this many seconds each instance records in the enterprise trails the
+   * validity bounds reached since (expiry.ts). Only the record waits for it: checks never do.
+   */
+  UM_VALIDITY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
 });
 export type UserManagementConfig = z.infer<typeof UserManagementConfig>;
 
@@ -24,6 +30,8 @@ export async function buildUserManagementService({ config, db, logger }: Service
   const imports = new Imports(models, sync, logger);
   const reload = (reason: string) => void sync.reload(reason).catch((err: unknown) => logger.error({ err, reason }, 'could not reload the authorization projection'));
   let reloadTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const expiry = new ExpirySweep(models, sync, logger);
   return {
     name: 'user-management',
     async started() {
@@ -31,6 +39,12 @@ export async function buildUserManagementService({ config, db, logger }: Service
       const loaded = await sync.load();
       logger.info(loaded, 'authorization projection loaded');
       imports.start(this.broker);
+      const broker = this.broker;
+      const sweep = () => void expiry.run(broker).catch((err: unknown) => logger.warn({ err }, 'validity sweep failed; trying again at the next one'));
+      // The first pass once the trail's service is there: what expired while everything was down.
+      void broker.waitForServices('enterprise').then(sweep, () => undefined);
+      sweepTimer = setInterval(sweep, config.UM_VALIDITY_SWEEP_SECONDS * 1_000);
+      sweepTimer.unref();
       if (config.UM_PROJECTION_RELOAD_MINUTES > 0) {
         // ±10 % per instance, so instances started together do not all read the store at once.
         const periodMs = config.UM_PROJECTION_RELOAD_MINUTES * 60_000 * (0.9 + Math.random() * 0.2);
@@ -41,6 +55,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
     stopped() {
       clearInterval(reloadTimer);
       imports.stop();
+      clearInterval(sweepTimer);
     },
     actions: { ...userActions(models, sync), ...scimActions(models, sync), ...searchActions(sync), ...imports.actions() },
     events: {

@@ -16,12 +16,13 @@ import {
   MandateQuery,
   PageQuery,
   PasswordResetBody,
-  PersonEditBody,
+  DesignationBody,
+  DesignationEditBody,
   PersonRefParams,
   RecordAuditParams,
   ReplaceAccessManagerParams,
 } from '../schemas/management.js';
-import { EnterpriseNumber, ObjectId, PersonInput, QualityTypeCode } from '../fields.js';
+import { EnterpriseNumber, ObjectId, QualityTypeCode } from '../fields.js';
 import { WebhookBody, WebhookCreated, WebhookDeliveryPage, WebhookList, WebhookParams } from '../schemas/events.js';
 import { NoParams, Void, type ActionContract } from './types.js';
 
@@ -64,12 +65,12 @@ export const EnterpriseActions = {
 
   'enterprise.listCoAccessManagers': { params: EnterpriseNumberParams, result: ManagerList, idempotent: true, capability: 'co-access-managers.manage' },
   'enterprise.designateCoAccessManager': {
-    params: PersonInput.extend({ enterpriseNumber: EnterpriseNumber }),
+    params: DesignationBody.extend({ enterpriseNumber: EnterpriseNumber }),
     result: DesignateResult,
     idempotent: false,
     capability: 'co-access-managers.manage',
   },
-  'enterprise.editCoAccessManager': { params: PersonRefParams.extend({ changes: PersonEditBody }), result: ManagerView, idempotent: true, capability: 'co-access-managers.manage' },
+  'enterprise.editCoAccessManager': { params: PersonRefParams.extend({ changes: DesignationEditBody }), result: ManagerView, idempotent: true, capability: 'co-access-managers.manage' },
   'enterprise.setCoAccessManagerStatus': {
     params: PersonRefParams.extend({ status: z.enum(['active', 'blocked']) }),
     result: ManagerView,

@@ -10,6 +10,7 @@ import {
   RoleRecord,
   SetPasswordParams,
   SetRoleStatusParams,
+  SetRoleWindowParams,
   UpdatePersonParams,
 } from '../schemas/management.js';
 import { Void, type ActionContract } from './types.js';
@@ -17,6 +18,7 @@ import { Void, type ActionContract } from './types.js';
 export const IdentityRoleActions = {
   'identity.findRoles': { params: FindRolesParams, result: z.array(RoleRecord), idempotent: true },
   'identity.setRoleStatus': { params: SetRoleStatusParams, result: RoleRecord, idempotent: true },
+  'identity.setRoleWindow': { params: SetRoleWindowParams, result: RoleRecord, idempotent: true },
   'identity.getPersons': { params: GetPersonsParams, result: z.array(PersonSummary), idempotent: true },
   'identity.updatePerson': { params: UpdatePersonParams, result: PersonSummary, idempotent: true },
   'identity.setPassword': { params: SetPasswordParams, result: Void, idempotent: false },

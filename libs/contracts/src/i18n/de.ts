@@ -62,6 +62,8 @@ export const de = {
     REQUEST_TIMEOUT: ['Zeit überschritten', 'Die Anfrage ist nicht rechtzeitig angekommen.'],
     HEADERS_TOO_LARGE: ['Header zu groß', 'Adresse und Header der Anfrage sind zu groß.'],
     URI_TOO_LONG: ['Adresse zu lang', 'Die Adresse der Anfrage ist zu lang.'],
+    VALIDITY_WINDOW_INVALID: ['Ungültiger Gültigkeitszeitraum', 'Der Beginn des Gültigkeitszeitraums (validFrom) muss vor seinem Ende (validUntil) liegen.'],
+    ROLE_NOT_CURRENT: ['Rolle derzeit nicht gültig', 'Diese Rolle liegt außerhalb ihres Gültigkeitszeitraums: sie hat noch nicht begonnen oder ist abgelaufen.'],
     WEBHOOK_URL_REFUSED: ['Empfängeradresse abgelehnt', 'Der Empfänger eines Webhooks muss eine https-Adresse im öffentlichen Internet sein.'],
     WEBHOOK_LIMIT_REACHED: ['Zu viele Webhooks', 'Das Unternehmen hat die Höchstzahl an Webhooks erreicht: entfernen Sie zuerst einen.'],
     INVALID_FILTER: ['Ungültiger Filter', 'Dieser Filter wird nicht unterstützt: verwenden Sie userName, externalId oder id mit eq.'],

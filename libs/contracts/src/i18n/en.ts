@@ -62,6 +62,8 @@ export const en = {
     REQUEST_TIMEOUT: ['Request timeout', 'The request did not arrive in time.'],
     HEADERS_TOO_LARGE: ['Headers too large', 'The address and headers of the request are too large.'],
     URI_TOO_LONG: ['Address too long', 'The address of the request is too long.'],
+    VALIDITY_WINDOW_INVALID: ['Invalid validity period', 'The start of the validity period (validFrom) must come before its end (validUntil).'],
+    ROLE_NOT_CURRENT: ['Role not valid now', 'This role is outside its validity period: it has not started yet or has ended.'],
     WEBHOOK_URL_REFUSED: ['Receiver address refused', 'A webhook receiver must be an https address on the public internet.'],
     WEBHOOK_LIMIT_REACHED: ['Too many webhooks', 'The enterprise has as many webhooks as it may hold: remove one first.'],
     INVALID_FILTER: ['Invalid filter', 'The filter is not supported: use userName, externalId or id with eq.'],

@@ -62,6 +62,8 @@ export const fr = {
     REQUEST_TIMEOUT: ['Délai dépassé', 'La demande n’est pas arrivée à temps.'],
     HEADERS_TOO_LARGE: ['En-têtes trop grands', 'L’adresse et les en-têtes de la demande sont trop grands.'],
     URI_TOO_LONG: ['Adresse trop longue', 'L’adresse de la demande est trop longue.'],
+    VALIDITY_WINDOW_INVALID: ['Période de validité non valable', 'Le début de la période de validité (validFrom) doit précéder sa fin (validUntil).'],
+    ROLE_NOT_CURRENT: ['Rôle non valable maintenant', 'Ce rôle est hors de sa période de validité : il n’a pas encore commencé ou il a pris fin.'],
     WEBHOOK_URL_REFUSED: ['Adresse du destinataire refusée', 'Le destinataire d’un webhook doit être une adresse https sur l’internet public.'],
     WEBHOOK_LIMIT_REACHED: ['Trop de webhooks', 'L’entreprise a atteint le nombre maximal de webhooks : supprimez-en un d’abord.'],
     INVALID_FILTER: ['Filtre non valable', 'Ce filtre n’est pas pris en charge : utilisez userName, externalId ou id avec eq.'],

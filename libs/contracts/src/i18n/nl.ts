@@ -62,6 +62,8 @@ export const nl = {
     REQUEST_TIMEOUT: ['Tijd verstreken', 'De aanvraag kwam niet op tijd aan.'],
     HEADERS_TOO_LARGE: ['Headers te groot', 'Het adres en de headers van de aanvraag zijn te groot.'],
     URI_TOO_LONG: ['Adres te lang', 'Het adres van de aanvraag is te lang.'],
+    VALIDITY_WINDOW_INVALID: ['Ongeldige geldigheidsperiode', 'Het begin van de geldigheidsperiode (validFrom) moet vóór het einde ervan (validUntil) liggen.'],
+    ROLE_NOT_CURRENT: ['Rol nu niet geldig', 'Deze rol valt buiten zijn geldigheidsperiode: hij is nog niet begonnen of is afgelopen.'],
     WEBHOOK_URL_REFUSED: ['Adres van de ontvanger geweigerd', 'De ontvanger van een webhook moet een https-adres op het publieke internet zijn.'],
     WEBHOOK_LIMIT_REACHED: ['Te veel webhooks', 'De onderneming heeft het maximale aantal webhooks: verwijder er eerst een.'],
     INVALID_FILTER: ['Ongeldige filter', 'Deze filter wordt niet ondersteund: gebruik userName, externalId of id met eq.'],

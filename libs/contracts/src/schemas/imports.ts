@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { IMPORT_CHUNK_ROWS, IMPORT_MAX_ROWS } from '@um/domain';
 import { EnterpriseNumber, Niss, ObjectId, PersonInput, QualityTypeCode } from '../fields.js';
 import { GrantRoleParams, GrantRoleResult, RegisterPersonResult } from '../schemas.js';
-import { RegisterUserBody } from './users.js';
+import { ApplicationCode, RegisterUserBody } from './users.js';
 
 /**
  * One row as the file gave it (CSV cells already split into fields; a JSON line as sent): checked
@@ -21,7 +21,8 @@ export const ImportInputRow = z.strictObject({
 export type ImportInputRow = z.infer<typeof ImportInputRow>;
 
 /** A row, once read: the single registration's body without a password (files carry none). */
-export const ImportRow = RegisterUserBody.omit({ password: true });
+/** A row: the single registration's body without password nor validity windows (plain application codes). */
+export const ImportRow = RegisterUserBody.omit({ password: true, validFrom: true, validUntil: true }).extend({ applications: z.array(ApplicationCode).max(20).default([]) });
 export type ImportRow = z.infer<typeof ImportRow>;
 
 export const IMPORT_ROW_STATUSES = ['created', 'reused', 'unchanged', 'error'] as const;

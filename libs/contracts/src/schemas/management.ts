@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DECLARATION_TYPES, QUALITY_TYPES, type QualityType } from '@um/domain';
-import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode } from '../fields.js';
+import { Email, EnterpriseNumber, Language, Niss, ObjectId, Password, PersonInput, PersonName, PersonTitle, QualityTypeCode, ValidityWindowInput, ValidityWindowPatch, ValidityWindowView } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 
 // ---- roles (identity primitives, internal) ------------------------------------------------
@@ -18,6 +18,9 @@ export const RoleRecord = z.object({
   enterpriseNumber: z.string().optional(),
   quality: QualityTypeCode.optional(),
   status: RoleStatus,
+  /** Time-bound access: the role holds from validFrom (included) until validUntil (excluded), ISO 8601. */
+  validFrom: z.string().optional(),
+  validUntil: z.string().optional(),
 });
 export type RoleRecord = z.infer<typeof RoleRecord>;
 
@@ -29,6 +32,8 @@ export const FindRolesParams = z.strictObject({
 });
 
 export const SetRoleStatusParams = z.strictObject({ roleId: ObjectId, status: RoleStatus });
+/** A role's new window: null clears a bound, absent keeps it (checked by the caller's use-case). */
+export const SetRoleWindowParams = z.strictObject({ roleId: ObjectId, ...ValidityWindowPatch });
 
 /** A person's profile as anyone entitled to see it sees it (never credentials). */
 export const PersonProfile = z.object({
@@ -59,6 +64,13 @@ export const PersonEditBody = z.strictObject({
   emails: z.array(Email).max(5).optional(),
 });
 export const UpdatePersonParams = PersonEditBody.extend({ personId: ObjectId });
+
+/** A co-GL/co-RAE designation: the person, and the designation's window (time-bound access). */
+export const DesignationBody = PersonInput.extend(ValidityWindowInput);
+export type DesignationBody = z.infer<typeof DesignationBody>;
+/** PATCH of a co-GL/co-RAE: person-level fields (§7.1 rule), and the designation's window (null clears a bound). */
+export const DesignationEditBody = PersonEditBody.extend(ValidityWindowPatch);
+export type DesignationEditBody = z.infer<typeof DesignationEditBody>;
 
 /** What a manager about to add a person sees of a known NISS (manual 4.1.3). */
 export const PersonNames = z.object({ niss: z.string(), firstName: z.string(), lastName: z.string(), title: z.string().optional() });
@@ -130,6 +142,7 @@ export const ManagerView = PersonSummary.extend({
   kind: RoleKindCode,
   status: RoleStatus,
   quality: QualityTypeCode.optional(),
+  ...ValidityWindowView,
 });
 export type ManagerView = z.infer<typeof ManagerView>;
 

@@ -4,17 +4,26 @@
  */
 import { z } from 'zod';
 import { LANGUAGES } from '@um/domain';
-import { Email, EnterpriseNumber, Language, ObjectId, PersonInput, QualityTypeCode } from '../fields.js';
+import { Email, EnterpriseNumber, Language, ObjectId, PersonInput, QualityTypeCode, Validity, ValidityWindowInput, ValidityWindowPatch, ValidityWindowView } from '../fields.js';
 import { RoleKindCode } from '../schemas.js';
 import { PasswordResetBody, PersonSummary } from './management.js';
 
 /** Application codes are short lower-case words; whether one belongs to the quality is the service's rule. */
 export const ApplicationCode = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be an application code');
 
+/**
+ * One granted application: its code alone (open-ended), or `{code, validFrom?, validUntil?}` for
+ * a grant that holds only within a window (time-bound access).
+ */
+export const ApplicationGrantInput = z.union([ApplicationCode, z.strictObject({ code: ApplicationCode, ...ValidityWindowInput })]);
+export type ApplicationGrantInput = z.infer<typeof ApplicationGrantInput>;
+export const ApplicationGrantView = z.object({ code: z.string(), ...ValidityWindowView });
+
 /** Register a user in a quality by NISS (an existing person is reused: then username/password are not needed). */
 export const RegisterUserBody = PersonInput.extend({
   companyEmail: Email.optional(),
-  applications: z.array(ApplicationCode).max(20).default([]),
+  applications: z.array(ApplicationGrantInput).max(20).default([]),
+  ...ValidityWindowInput,
 });
 export type RegisterUserBody = z.infer<typeof RegisterUserBody>;
 
@@ -26,10 +35,13 @@ export const UserView = PersonSummary.extend({
   quality: QualityTypeCode,
   kind: RoleKindCode,
   status: MembershipStatus,
+  /** Every granted application's code, current or not (see applicationGrants for their windows). */
   applications: z.array(z.string()),
+  applicationGrants: z.array(ApplicationGrantView),
   companyEmail: z.string().optional(),
   /** The HR system's id of this membership (SCIM `externalId`), when a SCIM client set one. */
   externalId: z.string().optional(),
+  ...ValidityWindowView,
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -38,8 +50,9 @@ export const RegisterUserResult = z.object({ personId: z.string(), roleId: z.str
 export const UserPatchBody = z.strictObject({
   language: Language.optional(),
   emails: z.array(Email).max(5).optional(),
-  applications: z.array(ApplicationCode).max(20).optional(),
+  applications: z.array(ApplicationGrantInput).max(20).optional(),
   companyEmail: Email.nullable().optional(),
+  ...ValidityWindowPatch,
 });
 export type UserPatchBody = z.infer<typeof UserPatchBody>;
 
@@ -62,6 +75,8 @@ export const UserSearchQuery = z.strictObject({
   status: MembershipStatus.optional(),
   /** The manual's checkboxes (5.1): users, co-local-managers (or the local manager). */
   kind: z.enum(['user', 'co-local-manager', 'local-manager']).optional(),
+  /** Time-bound access: only memberships in this state now (all by default, each item says its own). */
+  validity: Validity.optional(),
   sort: z.enum(USER_SORTS).default('lastName'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
@@ -93,6 +108,7 @@ export const AUTHORIZATION_REASONS = [
   'membership-blocked',
   'account-inactive',
   'application-not-granted',
+  'membership-not-current',
 ] as const;
 
 export const AuthorizationCheckResult = z.object({ allowed: z.boolean(), reason: z.enum(AUTHORIZATION_REASONS) });

@@ -68,8 +68,10 @@ describe('a user to a SCIM User', () => {
     status: 'blocked',
     accountStatus: 'active',
     applications: ['dimona'],
+    applicationGrants: [{ code: 'dimona', validity: 'current' }],
     companyEmail: 'bjensen@example.com',
     externalId: 'bjensen',
+    validity: 'current',
   };
 
   test('when a blocked member is shown, then it is inactive, with its ids, e-mails by type and the extension', () => {

@@ -11,6 +11,7 @@ import {
   call,
   defineAction,
   designate,
+  editDesignation,
   findRoleOf,
   managerViews,
   notFound,
@@ -75,14 +76,14 @@ export function accessManagerActions(models: EnterpriseModels): Record<string, A
         enterpriseNumber,
         action: 'co-access-manager.designated',
         target: { type: 'person', id: result.personId },
-        after: { roleId: result.roleId },
+        after: { roleId: result.roleId, ...(person.validFrom ? { validFrom: person.validFrom } : {}), ...(person.validUntil ? { validUntil: person.validUntil } : {}) },
       });
       return result;
     }),
 
     ...defineAction('enterprise.editCoAccessManager', async ({ enterpriseNumber, personId, changes }, ctx) => {
       const before = await coRaeView(ctx, enterpriseNumber, personId);
-      await call(ctx, 'identity.updatePerson', { personId, ...changes });
+      await editDesignation(ctx, await findRoleOf(ctx, { enterpriseNumber, kinds: ['co-access-manager'], personId }), changes);
       const after = await coRaeView(ctx, enterpriseNumber, personId);
       await recordAudit(ctx, { enterpriseNumber, action: 'co-access-manager.edited', target: { type: 'person', id: personId }, before, after });
       return after;

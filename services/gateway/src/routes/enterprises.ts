@@ -17,8 +17,8 @@ import {
   MandateQuery,
   PageQuery,
   PasswordResetBody,
-  PersonEditBody,
-  PersonInput,
+  DesignationBody,
+  DesignationEditBody,
   PersonLookupParams,
   PersonNames,
   PersonRefParams,
@@ -68,13 +68,13 @@ export function enterpriseRoutes(app: FastifyInstance, broker: ServiceBroker): v
 
   r.post(coRae, {
     ...base,
-    schema: { ...doc('Designate a co-access-manager (by NISS: an existing person is reused)', tags), params: EnterpriseNumberParams, body: PersonInput, response: { 201: DesignateResult, ...problems(400, 401, 403, 404, 409, 503) } },
-  }, forward(broker, 'enterprise.designateCoAccessManager', (req) => ({ ...(req.params as { enterpriseNumber: string }), ...(req.body as z.input<typeof PersonInput>) }), 201));
+    schema: { ...doc('Designate a co-access-manager (by NISS: an existing person is reused)', tags), params: EnterpriseNumberParams, body: DesignationBody, response: { 201: DesignateResult, ...problems(400, 401, 403, 404, 409, 503) } },
+  }, forward(broker, 'enterprise.designateCoAccessManager', (req) => ({ ...(req.params as { enterpriseNumber: string }), ...(req.body as z.input<typeof DesignationBody>) }), 201));
 
   r.patch(`${coRae}/:personId`, {
     ...base,
-    schema: { ...doc("Edit a co-access-manager's names, title, language, e-mails", tags), params: PersonRefParams, body: PersonEditBody, response: { 200: ManagerView, ...problems(400, 401, 403, 404, 503) } },
-  }, forward(broker, 'enterprise.editCoAccessManager', (req) => ({ ...(req.params as P), changes: req.body as z.input<typeof PersonEditBody> })));
+    schema: { ...doc("Edit a co-access-manager's names, title, language, e-mails, validity period", tags), params: PersonRefParams, body: DesignationEditBody, response: { 200: ManagerView, ...problems(400, 401, 403, 404, 503) } },
+  }, forward(broker, 'enterprise.editCoAccessManager', (req) => ({ ...(req.params as P), changes: req.body as z.input<typeof DesignationEditBody> })));
 
   r.delete(`${coRae}/:personId`, {
     ...base,

@@ -8,7 +8,8 @@ import {
   ManagerList,
   ManagerView,
   PasswordResetBody,
-  PersonEditBody,
+  DesignationBody,
+  DesignationEditBody,
   PersonInput,
   QualityParams,
   QualityPersonParams,
@@ -62,8 +63,8 @@ export function qualityRoutes(app: FastifyInstance, broker: ServiceBroker): void
 
   r.post(coGl, {
     ...base,
-    schema: { ...doc('Designate a co-local-manager (by NISS: an existing person is reused)', tags), params: QualityParams, body: PersonInput, response: { 201: DesignateResult, ...problems(400, 401, 403, 404, 409, 503) } },
-  }, forward(broker, 'quality.designateCoLocalManager', (req) => ({ ...(req.params as Q), person: req.body as z.input<typeof PersonInput> }), 201));
+    schema: { ...doc('Designate a co-local-manager (by NISS: an existing person is reused)', tags), params: QualityParams, body: DesignationBody, response: { 201: DesignateResult, ...problems(400, 401, 403, 404, 409, 503) } },
+  }, forward(broker, 'quality.designateCoLocalManager', (req) => ({ ...(req.params as Q), person: req.body as z.input<typeof DesignationBody> }), 201));
 
   r.get(`${coGl}/:personId`, {
     ...base,
@@ -72,8 +73,8 @@ export function qualityRoutes(app: FastifyInstance, broker: ServiceBroker): void
 
   r.patch(`${coGl}/:personId`, {
     ...base,
-    schema: { ...doc("Edit a co-local-manager's names, title, language, e-mails", tags), params: QualityPersonParams, body: PersonEditBody, response: { 200: ManagerView, ...problems(400, 401, 403, 404, 503) } },
-  }, forward(broker, 'quality.editCoLocalManager', (req) => ({ ...(req.params as QP), changes: req.body as z.input<typeof PersonEditBody> })));
+    schema: { ...doc("Edit a co-local-manager's names, title, language, e-mails, validity period", tags), params: QualityPersonParams, body: DesignationEditBody, response: { 200: ManagerView, ...problems(400, 401, 403, 404, 503) } },
+  }, forward(broker, 'quality.editCoLocalManager', (req) => ({ ...(req.params as QP), changes: req.body as z.input<typeof DesignationEditBody> })));
 
   r.put(`${coGl}/:personId/password`, {
     ...base,

@@ -25,6 +25,8 @@ const view: UserView = {
   status: 'active',
   accountStatus: 'active',
   applications: [],
+  applicationGrants: [],
+  validity: 'current',
 };
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@
  */
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
+import { isCurrentAt } from '@um/domain';
 import type { AuthMethod, HeldRole, OwnIdentity } from '@um/contracts';
 import { ClientProblem, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
 import { auditPerson } from '../audit.js';
@@ -18,6 +19,7 @@ import { refusalProblem, roleView, sessionsChanged } from './sessions.js';
  */
 export async function ownIdentity(ic: IdentityContext, personId: string, authMethods: AuthMethod[]): Promise<OwnIdentity> {
   const id = new Types.ObjectId(personId);
+  const now = Date.now();
   const [person, roles] = await Promise.all([ic.models.Person.findById(id).lean(), ic.models.Role.find({ personId: id }).sort({ createdAt: 1 }).lean()]);
   if (!person) throw notFound('person');
   return {
@@ -29,7 +31,8 @@ export async function ownIdentity(ic: IdentityContext, personId: string, authMet
     ...(person.niss ? { niss: person.niss } : {}),
     language: person.language as OwnIdentity['language'],
     emails: person.emails,
-    roles: roles.filter((r) => r.status === 'active' || r.status === 'blocked').map((r) => ({ ...roleView(r), status: r.status as HeldRole['status'] })),
+    // Time-bound access: a role outside its window is not offered (as at login).
+    roles: roles.filter((r) => (r.status === 'active' || r.status === 'blocked') && isCurrentAt(r, now)).map((r) => ({ ...roleView(r), status: r.status as HeldRole['status'] })),
     authMethods,
   };
 }

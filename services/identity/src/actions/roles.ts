@@ -7,13 +7,15 @@
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
 import type { RoleRecord } from '@um/contracts';
-import { ClientProblem, defineAction, emitEvent, isDuplicateKey, notFound } from '@um/platform';
+import { ClientProblem, defineAction, emitEvent, ensureWindow, isDuplicateKey, notFound } from '@um/platform';
 import type { IdentityContext } from '../context.js';
-import { exclusiveScopeKey } from '@um/domain';
+import { exclusiveScopeKey, isoOf, mergeWindow } from '@um/domain';
 import { roleKeyOf, type RoleDoc } from '../model.js';
 import { sessionsChanged } from './sessions.js';
 
-export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'enterpriseNumber' | 'quality' | 'status'>): RoleRecord {
+export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'enterpriseNumber' | 'quality' | 'status' | 'validFrom' | 'validUntil'>): RoleRecord {
+  const validFrom = isoOf(role.validFrom);
+  const validUntil = isoOf(role.validUntil);
   return {
     roleId: String(role._id),
     personId: String(role.personId),
@@ -21,12 +23,14 @@ export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'en
     ...(role.enterpriseNumber ? { enterpriseNumber: role.enterpriseNumber } : {}),
     ...(role.quality ? { quality: role.quality as RoleRecord['quality'] } : {}),
     status: role.status as RoleRecord['status'],
+    ...(validFrom ? { validFrom } : {}),
+    ...(validUntil ? { validUntil } : {}),
   };
 }
 
 function announce(ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
-  const { roleId, personId, kind, enterpriseNumber, quality } = record;
-  return emitEvent(ctx, 'identity.role.changed', { roleId, personId, kind, enterpriseNumber, quality, status });
+  const { roleId, personId, kind, enterpriseNumber, quality, validFrom, validUntil } = record;
+  return emitEvent(ctx, 'identity.role.changed', { roleId, personId, kind, enterpriseNumber, quality, status, validFrom, validUntil });
 }
 
 /** The stored form of a grant: its unique keys decide a repeated or conflicting grant in the store. */
@@ -37,10 +41,11 @@ function roleDoc(grant: { personId: string; kind: RoleRecord['kind']; enterprise
 
 export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
   return {
-    ...defineAction('identity.grantRole', async ({ personId, kind, enterpriseNumber, quality }, ctx) => {
+    ...defineAction('identity.grantRole', async ({ personId, kind, enterpriseNumber, quality, validFrom, validUntil }, ctx) => {
       const person = await ic.models.Person.exists({ _id: new Types.ObjectId(personId) });
       if (!person) throw new ClientProblem('NOT_FOUND', 'person not found');
-      const doc = roleDoc({ personId, kind, enterpriseNumber, quality });
+      ensureWindow({ validFrom, validUntil });
+      const doc = { ...roleDoc({ personId, kind, enterpriseNumber, quality }), validFrom, validUntil };
       const { roleKey } = doc;
       try {
         const role = await ic.models.Role.create(doc);
@@ -102,6 +107,27 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       if (status !== 'active') await sessionsChanged(ic, ctx, { roleId });
       const record = roleRecord(role);
       await announce(ctx, record, status);
+      return record;
+    }),
+
+    // Time-bound access: a new window takes effect at once (the sessions of the role are read again,
+    // and authenticate never believes one past its role's validUntil).
+    ...defineAction('identity.setRoleWindow', async ({ roleId, validFrom, validUntil }, ctx) => {
+      const id = new Types.ObjectId(roleId);
+      const before = await ic.models.Role.findById(id).lean();
+      if (!before) throw notFound('role');
+      const window = mergeWindow(before, { validFrom, validUntil });
+      ensureWindow(window);
+      const unset = (['validFrom', 'validUntil'] as const).filter((key) => window[key] === undefined);
+      const role = await ic.models.Role.findOneAndUpdate(
+        { _id: id },
+        { $set: { ...window }, ...(unset.length ? { $unset: Object.fromEntries(unset.map((key) => [key, 1])) } : {}) },
+        { returnDocument: 'after' },
+      ).lean();
+      if (!role) throw notFound('role');
+      await sessionsChanged(ic, ctx, { roleId });
+      const record = roleRecord(role);
+      await announce(ctx, record, record.status);
       return record;
     }),
 

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ActionSchema, Context } from 'moleculer';
-import { USERNAME_PATTERN, capabilitiesOf, type Language } from '@um/domain';
+import { USERNAME_PATTERN, believedUntil, capabilitiesOf, isCurrentAt, isoOf, type Language } from '@um/domain';
 import type { AuthMethod, PayloadOf, RoleView } from '@um/contracts';
 import { broadcastEvent, ClientProblem, defineAction, requirePrincipal } from '@um/platform';
 import { CertificateError, ensureUsableForLogin, issuedByAnchor, nissOf, parseCertificate, type ParsedCertificate } from '../certificates.js';
@@ -34,12 +34,16 @@ export function refusalProblem(refusal: Refusal): ClientProblem {
 }
 const unauthenticated = () => new ClientProblem('UNAUTHENTICATED', 'the session is missing, expired or ended');
 
-export function roleView(role: Pick<RoleDoc, '_id' | 'kind' | 'enterpriseNumber' | 'quality'>): RoleView {
+export function roleView(role: Pick<RoleDoc, '_id' | 'kind' | 'enterpriseNumber' | 'quality' | 'validFrom' | 'validUntil'>): RoleView {
+  const validFrom = isoOf(role.validFrom);
+  const validUntil = isoOf(role.validUntil);
   return {
     id: String(role._id),
     kind: role.kind as RoleView['kind'],
     ...(role.enterpriseNumber ? { enterpriseNumber: role.enterpriseNumber } : {}),
     ...(role.quality ? { quality: role.quality as RoleView['quality'] } : {}),
+    ...(validFrom ? { validFrom } : {}),
+    ...(validUntil ? { validUntil } : {}),
   };
 }
 
@@ -95,7 +99,8 @@ async function readSession(ic: IdentityContext, sessionId: string, now: number):
   let role: RoleView | undefined;
   if (session.roleId) {
     const doc = await ic.models.Role.findById(session.roleId).lean();
-    if (!doc || doc.status !== 'active') return undefined;
+    // Time-bound access: outside its window the role gives the session nothing, as if blocked.
+    if (!doc || doc.status !== 'active' || !isCurrentAt(doc, now)) return undefined;
     role = roleView(doc);
   }
   let lastSeenAt = session.lastSeenAt.getTime();
@@ -126,7 +131,9 @@ async function completeLogin(
   authMethods: AuthMethod[],
 ): Promise<{ token: string; roles: RoleView[]; authMethods: AuthMethod[]; passwordChangeRequired?: true }> {
   const personId = person._id;
-  const roles = await ic.models.Role.find({ personId, status: 'active' }).sort({ createdAt: 1 }).lean();
+  const now = Date.now();
+  // Roles outside their window are not offered (POST /auth/session/role would refuse them).
+  const roles = (await ic.models.Role.find({ personId, status: 'active' }).sort({ createdAt: 1 }).lean()).filter((role) => isCurrentAt(role, now));
   const token = await openSession(ic, personId, authMethods);
   return { token, roles: roles.map(roleView), authMethods, ...(person.account?.mustChangePassword ? { passwordChangeRequired: true as const } : {}) };
 }
@@ -253,7 +260,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
       const now = Date.now();
       const idleMs = ic.config.UM_SESSION_IDLE_MINUTES * 60_000;
       let entry: SessionFacts | undefined = ic.sessions.get(sessionId, now);
-      if (!entry || entry.expiresAt <= now || entry.lastSeenAt + idleMs <= now) {
+      if (!entry || entry.expiresAt <= now || entry.lastSeenAt + idleMs <= now || !isCurrentAt(entry.principal.role, now)) {
         // A session-ending change seen while the store is read may be older than what is read: then
         // the answer stands for this request but is not kept.
         const generation = ic.sessions.generation;
@@ -262,7 +269,8 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
         ic.sessions.put(sessionId, entry, now, generation);
       }
       if (!sameHash(sha256(verifier), entry.verifierHash)) throw unauthenticated();
-      return { principal: entry.principal, validUntil: Math.min(entry.expiresAt, entry.lastSeenAt + idleMs) };
+      // Nobody (the gateway's cache included) believes this answer past the session's end or its role's validUntil.
+      return { principal: entry.principal, validUntil: believedUntil(Math.min(entry.expiresAt, entry.lastSeenAt + idleMs), entry.principal.role) };
     }),
 
     ...defineAction('identity.chooseRole', async ({ roleId }, ctx) => {
@@ -271,6 +279,7 @@ export function sessionActions(ic: IdentityContext): Record<string, ActionSchema
         ? await ic.models.Role.findOne({ _id: new Types.ObjectId(roleId), personId: new Types.ObjectId(principal.personId), status: 'active' }).lean()
         : null;
       if (!role) throw new ClientProblem('NOT_FOUND', 'no such role for this person');
+      if (!isCurrentAt(role, Date.now())) throw new ClientProblem('ROLE_NOT_CURRENT', 'this role is outside its validity period');
       const token = await openSession(ic, role.personId, principal.authMethods ?? [], role._id);
       const view = roleView(role);
       return { token, role: view, capabilities: capabilitiesOf(view.kind) };

@@ -11,6 +11,7 @@ import {
   call,
   defineAction,
   designate,
+  editDesignation,
   findRoleOf,
   managerViews,
   notFound,
@@ -20,6 +21,7 @@ import {
 import { findActiveQuality, qualityId, type QualityModels } from '../model.js';
 
 type Ctx = Context<unknown, CallMeta>;
+const windowOf = (w: { validFrom?: string; validUntil?: string }) => ({ ...(w.validFrom ? { validFrom: w.validFrom } : {}), ...(w.validUntil ? { validUntil: w.validUntil } : {}) });
 
 export function managerActions(models: QualityModels): Record<string, ActionSchema> {
   const requireQuality = async (enterpriseNumber: string, type: QualityType) => {
@@ -70,7 +72,7 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
         if (gl) throw new ClientProblem('CONFLICT', 'this person is the local manager of this quality');
         return { personId: designated.personId, roleId: designated.roleId, created: designated.created };
       });
-      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.designated', target: { type: 'person', id: result.personId }, after: { roleId: result.roleId } });
+      await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.designated', target: { type: 'person', id: result.personId }, after: { roleId: result.roleId, ...windowOf(person) } });
       return result;
     }),
 
@@ -102,7 +104,7 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
     // Person-level data: identity applies the person rule (every role of the person in the caller's scope).
     ...defineAction('quality.editCoLocalManager', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
       const before = await coGlView(ctx, enterpriseNumber, type, personId);
-      await call(ctx, 'identity.updatePerson', { personId, ...changes });
+      await editDesignation(ctx, await findRoleOf(ctx, { enterpriseNumber, quality: type, kinds: ['co-local-manager'], personId }), changes);
       const after = await coGlView(ctx, enterpriseNumber, type, personId);
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'co-local-manager.edited', target: { type: 'person', id: personId }, before, after });
       return after;

@@ -54,7 +54,7 @@ export function scimActions(models: UserManagementModels, sync: Sync): Record<st
         models.Membership.countDocuments(query),
         count === 0 ? Promise.resolve([]) : models.Membership.find(query).sort({ _id: 1 }).skip(startIndex - 1).limit(count).lean(),
       ]);
-      return { total, items: (page as MembershipDoc[]).map(userView) };
+      return { total, items: (page as MembershipDoc[]).map((m) => userView(m)) };
     }),
 
     ...defineAction('user-management.scimPatch', async ({ enterpriseNumber, type, personId, changes }, ctx) => {

@@ -1,8 +1,9 @@
 /** Search at quality and enterprise level, the authorization check, and /me's applications. */
 import type { ActionSchema } from 'moleculer';
-import { applicationsListedFor, type QualityType } from '@um/domain';
+import { applicationsListedFor, isCurrentAt, type QualityType } from '@um/domain';
 import type { UserSearchQuery } from '@um/contracts';
 import { call, defineAction, notFound, requirePrincipal } from '@um/platform';
+import { grantedAt } from '../projection.js';
 import { buildSearch } from '../query.js';
 import type { Sync } from '../sync.js';
 import { userView } from './users.js';
@@ -10,8 +11,10 @@ import { userView } from './users.js';
 export function searchActions(sync: Sync): Record<string, ActionSchema> {
   // From the projection: one enterprise's memberships, filtered and sorted in memory.
   const search = (scope: { enterpriseNumber: string; quality?: QualityType }, query: UserSearchQuery) => {
-    const { items, total } = sync.projection.search(scope.enterpriseNumber, buildSearch(scope, query));
-    return { items: items.map(userView), total, page: query.page, pageSize: query.pageSize };
+    // One instant for the whole answer: the filter and every item's validity agree.
+    const now = Date.now();
+    const { items, total } = sync.projection.search(scope.enterpriseNumber, buildSearch(scope, query, now));
+    return { items: items.map((m) => userView(m, now)), total, page: query.page, pageSize: query.pageSize };
   };
 
   return {
@@ -36,10 +39,12 @@ export function searchActions(sync: Sync): Record<string, ActionSchema> {
     ...defineAction('user-management.applicationsOf', async ({ personId, roles }) => {
       const memberships = sync.projection.membershipsOf(personId).filter((m) => m.kind === 'user');
       const byRole = new Map(memberships.map((m) => [m.roleId, m]));
+      const now = Date.now();
       return roles.map((role) => {
         const m = byRole.get(role.id);
-        // A user's applications are those of its membership, while that membership is active.
-        const granted = m?.status === 'active' ? m.applications : [];
+        // A user's applications are those of its membership, while that membership is active and
+        // inside its window, and of those the grants inside theirs.
+        const granted = m?.status === 'active' && isCurrentAt(m, now) ? grantedAt(m, now) : [];
         const applications = applicationsListedFor(role.kind, role.quality, granted);
         return { roleId: role.id, applications: role.status === 'active' ? applications : [], ...(m?.companyEmail ? { companyEmail: m.companyEmail } : {}) };
       });

@@ -5,16 +5,24 @@
  * persist → announce (every instance's projection) → audit.
  */
 import type { ActionSchema, Context } from 'moleculer';
-import { APPLICATIONS_BY_QUALITY, type QualityType } from '@um/domain';
-import type { CallMeta, FieldError, PersonSummary, RegisterUserBody, UserView } from '@um/contracts';
-import { ClientProblem, Saga, alreadyHeld, call, defineAction, isDuplicateKey, notFound, recordAudit, type AuditInput } from '@um/platform';
-import { membershipId, personUpdate, type MembershipDoc, type UserManagementModels } from '../model.js';
+import { APPLICATIONS_BY_QUALITY, isoOf, mergeWindow, validityAt, type ApplicationWindow, type QualityType, type ValidityWindow } from '@um/domain';
+import type { ApplicationGrantInput, CallMeta, FieldError, PersonSummary, RegisterUserBody, UserView } from '@um/contracts';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, ensureWindow, isDuplicateKey, notFound, recordAudit, type AuditInput } from '@um/platform';
+import { membershipId, personUpdate, storedWindow, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 
 export type Ctx = Context<unknown, CallMeta>;
 type Stored = MembershipDoc & { _id: string };
 
-export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>): UserView {
+/** A window as answers carry it: its bounds (ISO 8601) and where it stands at `now`. */
+export function windowView(w: ValidityWindow, now: number): { validFrom?: string; validUntil?: string; validity: UserView['validity'] } {
+  const validFrom = isoOf(w.validFrom);
+  const validUntil = isoOf(w.validUntil);
+  return { ...(validFrom ? { validFrom } : {}), ...(validUntil ? { validUntil } : {}), validity: validityAt(w, now) };
+}
+
+export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>, now = Date.now()): UserView {
+  const windows = new Map((m.applicationWindows ?? []).map((w) => [w.code, w]));
   return {
     personId: m.personId,
     ...(m.username ? { username: m.username } : {}),
@@ -30,8 +38,10 @@ export function userView(m: Omit<MembershipDoc, 'createdAt' | 'updatedAt'>): Use
     status: m.status as UserView['status'],
     accountStatus: m.accountStatus as UserView['accountStatus'],
     applications: m.applications,
+    applicationGrants: m.applications.map((code) => ({ code, ...windowView(windows.get(code) ?? {}, now) })),
     ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}),
     ...(m.externalId ? { externalId: m.externalId } : {}),
+    ...windowView(m, now),
   };
 }
 
@@ -46,11 +56,16 @@ export function checkApplications(quality: QualityType, applications: readonly s
   return [...new Set(applications)];
 }
 
+/** A registration body whose applications were checked (`checkGrants`): plain codes. */
+export type CheckedBody = Omit<RegisterUserBody, 'applications'> & { applications: string[] };
+
 export interface Registration {
   enterpriseNumber: string;
   type: QualityType;
-  /** Applications already checked against the quality's catalogue (`checkApplications`). */
-  body: RegisterUserBody;
+  /** Applications already checked against the quality's catalogue (plain codes: `checkGrants`). */
+  body: CheckedBody;
+  /** The time-bound applications' windows (`checkGrants`). */
+  applicationWindows?: ApplicationWindow[];
   /** A new person gets an account without a usable password (bulk import and SCIM carry none). */
   withoutPassword?: boolean;
   /** The HR system's id of the user (SCIM), kept with the membership. */
@@ -64,7 +79,7 @@ export interface Registration {
  */
 export async function registerUser(models: UserManagementModels, sync: Sync, ctx: Ctx, registration: Registration): Promise<{ personId: string; roleId: string; created: boolean }> {
   const { enterpriseNumber, type, withoutPassword } = registration;
-  const { companyEmail, applications, ...person } = registration.body;
+  const { companyEmail, applications, validFrom, validUntil, ...person } = registration.body;
   const saga = new Saga(ctx);
   const result = await saga.run(async () => {
     const registered = await call(ctx, 'identity.registerPerson', { person, ...(withoutPassword ? { withoutPassword } : {}) });
@@ -75,14 +90,23 @@ export async function registerUser(models: UserManagementModels, sync: Sync, ctx
         errors: [{ field: 'niss', code: 'ALREADY_MEMBER', message: 'already a member of this quality' }],
       });
     }
-    const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type });
+    const granted = await call(ctx, 'identity.grantRole', { personId: registered.personId, kind: 'user', enterpriseNumber, quality: type, validFrom, validUntil });
     // A concurrent identical registration won the unique role key: this one changes nothing.
     if (!granted.created) throw alreadyHeld('user');
     const { roleId } = granted;
     saga.onFailure('revoke role', () => call(ctx, 'identity.revokeRole', { roleId }));
     const [summary] = await call(ctx, 'identity.getPersons', { personIds: [registered.personId] });
     if (!summary) throw notFound('person');
-    const { filter, update } = membershipWrite(summary, { enterpriseNumber, type, roleId, applications, companyEmail, externalId: registration.externalId });
+    const { filter, update } = membershipWrite(summary, {
+      enterpriseNumber,
+      type,
+      roleId,
+      applications,
+      applicationWindows: registration.applicationWindows ?? [],
+      window: { validFrom, validUntil },
+      companyEmail,
+      externalId: registration.externalId,
+    });
     await models.Membership.updateOne(filter, update, { upsert: true });
     return { personId: registered.personId, roleId, created: registered.created };
   });
@@ -98,25 +122,61 @@ export async function registerUser(models: UserManagementModels, sync: Sync, ctx
  */
 function membershipWrite(
   person: PersonSummary,
-  m: { enterpriseNumber: string; type: QualityType; roleId: string; applications: string[]; companyEmail?: string | undefined; externalId?: string | undefined },
+  m: {
+    enterpriseNumber: string;
+    type: QualityType;
+    roleId: string;
+    applications: string[];
+    applicationWindows?: ApplicationWindow[];
+    window?: ValidityWindow;
+    companyEmail?: string | undefined;
+    externalId?: string | undefined;
+  },
 ) {
   const { $set, $unset } = personUpdate(person);
+  const window = storedWindow(m.window ?? {});
+  const windows = m.applicationWindows ?? [];
+  for (const key of ['validFrom', 'validUntil'] as const) if (!window[key]) $unset[key] = 1;
+  if (windows.length === 0) $unset.applicationWindows = 1;
   const filter = { _id: membershipId({ personId: person.personId, enterpriseNumber: m.enterpriseNumber, quality: m.type }) };
   const update = {
-    $set: { ...$set, personId: person.personId, enterpriseNumber: m.enterpriseNumber, quality: m.type, roleId: m.roleId, kind: 'user', status: 'active', applications: m.applications, ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}), ...(m.externalId ? { externalId: m.externalId } : {}) },
+    $set: {
+      ...$set,
+      personId: person.personId,
+      enterpriseNumber: m.enterpriseNumber,
+      quality: m.type,
+      roleId: m.roleId,
+      kind: 'user',
+      status: 'active',
+      applications: m.applications,
+      ...(windows.length ? { applicationWindows: windows } : {}),
+      ...window,
+      windowSetAt: new Date(),
+      ...(m.companyEmail ? { companyEmail: m.companyEmail } : {}),
+      ...(m.externalId ? { externalId: m.externalId } : {}),
+    },
     ...(Object.keys($unset).length ? { $unset } : {}),
   };
   return { filter, update };
 }
 
 function registrationAudit(registration: Registration, result: { personId: string; roleId: string; created: boolean }): AuditInput {
-  const { companyEmail, applications } = registration.body;
+  const { companyEmail, applications, validFrom, validUntil } = registration.body;
+  const windows = registration.applicationWindows ?? [];
   return {
     enterpriseNumber: registration.enterpriseNumber,
     quality: registration.type,
     action: 'user.registered',
     target: { type: 'person', id: result.personId },
-    after: { roleId: result.roleId, applications, ...(companyEmail ? { companyEmail } : {}), personCreated: result.created },
+    after: {
+      roleId: result.roleId,
+      applications,
+      ...(windows.length ? { applicationGrants: windows.map((w) => ({ code: w.code, ...windowView(w, Date.now()) })) } : {}),
+      ...(validFrom ? { validFrom } : {}),
+      ...(validUntil ? { validUntil } : {}),
+      ...(companyEmail ? { companyEmail } : {}),
+      personCreated: result.created,
+    },
   };
 }
 
@@ -139,7 +199,7 @@ export async function registerUsers(models: UserManagementModels, sync: Sync, ct
   if (registrations.length === 0) return outcomes;
   const { enterpriseNumber, type } = registrations[0]!;
   const persons = await call(ctx, 'identity.registerPersons', {
-    persons: registrations.map(({ body: { companyEmail: _c, applications: _a, ...person } }) => person),
+    persons: registrations.map(({ body: { companyEmail: _c, applications: _a, validFrom: _f, validUntil: _u, ...person } }) => person),
     withoutPassword: true,
   });
   const pending: number[] = [];
@@ -194,6 +254,25 @@ export async function registerUsers(models: UserManagementModels, sync: Sync, ct
 }
 
 /**
+ * Granted applications as a body gives them (a code, or `{code, validFrom?, validUntil?}`): the
+ * codes, checked against the catalogue, and the windows of the time-bound ones (a code given twice:
+ * the last mention wins).
+ */
+export function checkGrants(quality: QualityType, grants: readonly ApplicationGrantInput[] | undefined): { applications: string[]; applicationWindows: ApplicationWindow[] } | undefined {
+  if (grants === undefined) return undefined;
+  const applications = checkApplications(quality, grants.map((g) => (typeof g === 'string' ? g : g.code))) ?? [];
+  const windows = new Map<string, ApplicationWindow>();
+  grants.forEach((g, i) => {
+    if (typeof g === 'string') return void windows.delete(g);
+    ensureWindow(g, `applications.${i}`);
+    const stored = storedWindow(g);
+    if (stored.validFrom || stored.validUntil) windows.set(g.code, { code: g.code, ...stored });
+    else windows.delete(g.code);
+  });
+  return { applications, applicationWindows: [...windows.values()] };
+}
+
+/**
  * The use-cases on a quality's users, shared by the manager routes of /api/v1 and the SCIM routes
  * of /scim/v2 (which differ in who calls and in their HTTP shape, never in the rules).
  */
@@ -219,11 +298,12 @@ export function userUseCases(models: UserManagementModels, sync: Sync) {
    * applications, company e-mail and, from a SCIM client, the HR system's `externalId` (and, when
    * it sends no password, a new person's account without a usable password until a reset).
    */
-  const register = async (ctx: Ctx, registration: Registration) => {
+  const register = async (ctx: Ctx, registration: Omit<Registration, 'body' | 'applicationWindows'> & { body: RegisterUserBody }) => {
     const { enterpriseNumber, type, body } = registration;
-    const applications = checkApplications(type, body.applications) ?? [];
+    const { applications, applicationWindows } = checkGrants(type, body.applications) ?? { applications: [], applicationWindows: [] };
+    ensureWindow({ validFrom: body.validFrom, validUntil: body.validUntil });
     await requireActiveQuality(ctx, enterpriseNumber, type);
-    return registerUser(models, sync, ctx, { ...registration, body: { ...body, applications } });
+    return registerUser(models, sync, ctx, { ...registration, body: { ...body, applications }, applicationWindows });
   };
 
   const setStatus = async (ctx: Ctx, { enterpriseNumber, type, personId, status }: { enterpriseNumber: string; type: QualityType; personId: string; status: 'active' | 'blocked' }) => {
@@ -264,9 +344,12 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
     }),
 
     ...defineAction('user-management.update', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
-      const applications = checkApplications(type, changes.applications);
+      const grants = checkGrants(type, changes.applications);
       await requireActiveQuality(ctx, enterpriseNumber, type);
       const before = await user(enterpriseNumber, type, personId);
+      const windowChanged = changes.validFrom !== undefined || changes.validUntil !== undefined;
+      const window = storedWindow(mergeWindow(before, { validFrom: changes.validFrom, validUntil: changes.validUntil }));
+      if (windowChanged) ensureWindow(window);
       const set: Record<string, unknown> = {};
       const unset: Record<string, 1> = {};
       if (changes.language !== undefined || changes.emails !== undefined) {
@@ -275,7 +358,20 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
         const person = await call(ctx, 'identity.updatePerson', { personId, language: changes.language, emails });
         Object.assign(set, personUpdate(person).$set);
       }
-      if (applications) set.applications = applications;
+      if (grants || windowChanged) set.windowSetAt = new Date();
+      if (grants) {
+        set.applications = grants.applications;
+        if (grants.applicationWindows.length) set.applicationWindows = grants.applicationWindows;
+        else unset.applicationWindows = 1;
+      }
+      if (windowChanged) {
+        // identity first: the role's sessions follow the new window at once.
+        await call(ctx, 'identity.setRoleWindow', { roleId: before.roleId, validFrom: changes.validFrom, validUntil: changes.validUntil });
+        for (const key of ['validFrom', 'validUntil'] as const) {
+          if (window[key]) set[key] = window[key];
+          else unset[key] = 1;
+        }
+      }
       if (changes.companyEmail === null) unset.companyEmail = 1;
       else if (changes.companyEmail !== undefined) set.companyEmail = changes.companyEmail;
       const after = await models.Membership.findOneAndUpdate(
@@ -285,7 +381,15 @@ export function userActions(models: UserManagementModels, sync: Sync): Record<st
       ).lean();
       if (!after) throw notFound('user');
       await sync.announce(ctx, { memberships: [before._id] });
-      const pick = (m: MembershipDoc) => ({ language: m.language, emails: m.emails, applications: m.applications, companyEmail: m.companyEmail ?? null });
+      const pick = (m: MembershipDoc) => ({
+        language: m.language,
+        emails: m.emails,
+        applications: m.applications,
+        applicationGrants: userView(m).applicationGrants.filter((g) => g.validFrom || g.validUntil),
+        companyEmail: m.companyEmail ?? null,
+        validFrom: isoOf(m.validFrom) ?? null,
+        validUntil: isoOf(m.validUntil) ?? null,
+      });
       await recordAudit(ctx, { enterpriseNumber, quality: type, action: 'user.updated', target: { type: 'person', id: personId }, before: pick(before), after: pick(after) });
       return userView(after);
     }),

@@ -160,3 +160,42 @@ describe('authorization projection', () => {
     expect(p.check('rae', 'user-management', EN)).toEqual({ allowed: false, reason: 'no-membership' });
   });
 });
+
+describe('time-bound access in the projection and the search', () => {
+  const from = Date.parse('2027-03-01T08:00:00.000Z');
+  const until = Date.parse('2027-03-31T17:00:00.000Z');
+  const p = new Projection();
+  p.putMembership(rec({ personId: 'tb', applications: ['dimona', 'dmfa'], validFrom: new Date(from), validUntil: new Date(until), applicationWindows: [{ code: 'dmfa', validUntil: new Date(from + 1_000) }] as unknown as Rec['applicationWindows'] }));
+  p.putEnterpriseRole({ _id: 'role-co-rae', personId: 'corae', enterpriseNumber: EN, kind: 'co-access-manager', status: 'active', validUntil: new Date(until) });
+
+  test('when the check is asked 1 ms before validUntil, then allowed; at validUntil and after, refused as membership-not-current', () => {
+    expect(p.check('tb', 'dimona', EN, 'employer', until - 1)).toEqual({ allowed: true, reason: 'granted' });
+    expect(p.check('tb', 'dimona', EN, 'employer', until)).toEqual({ allowed: false, reason: 'membership-not-current' });
+    expect(p.check('corae', 'user-management', EN, undefined, until - 1)).toEqual({ allowed: true, reason: 'access-manager' });
+    expect(p.check('corae', 'user-management', EN, undefined, until)).toEqual({ allowed: false, reason: 'membership-not-current' });
+  });
+
+  test('when the check is asked exactly at validFrom, then allowed; 1 ms before, refused', () => {
+    expect(p.check('tb', 'dimona', EN, 'employer', from)).toEqual({ allowed: true, reason: 'granted' });
+    expect(p.check('tb', 'dimona', EN, 'employer', from - 1)).toEqual({ allowed: false, reason: 'membership-not-current' });
+  });
+
+  test('when a grant’s own window ends, then that application is refused from its validUntil on, the others not', () => {
+    expect(p.check('tb', 'dmfa', EN, 'employer', from + 999)).toEqual({ allowed: true, reason: 'granted' });
+    expect(p.check('tb', 'dmfa', EN, 'employer', from + 1_000)).toEqual({ allowed: false, reason: 'application-not-granted' });
+    expect(p.check('tb', 'dimona', EN, 'employer', from + 1_000)).toEqual({ allowed: true, reason: 'granted' });
+  });
+
+  test('when a search asks for one validity, then it is judged at the plan’s now', () => {
+    const m = rec({ validFrom: new Date(from), validUntil: new Date(until) });
+    expect(buildSearch({ enterpriseNumber: EN }, q({ validity: 'current' }), until - 1).matches(m)).toBe(true);
+    expect(buildSearch({ enterpriseNumber: EN }, q({ validity: 'current' }), until).matches(m)).toBe(false);
+    expect(buildSearch({ enterpriseNumber: EN }, q({ validity: 'expired' }), until).matches(m)).toBe(true);
+    expect(buildSearch({ enterpriseNumber: EN }, q({ validity: 'future' }), from - 1).matches(m)).toBe(true);
+    expect(buildSearch({ enterpriseNumber: EN }, q({}), until).matches(m)).toBe(true);
+  });
+
+  test('when the sweep looks for candidates, then only records with a window are offered', () => {
+    expect([...p.timeBound()].map((c) => c.record.personId).sort()).toEqual(['corae', 'tb']);
+  });
+});
