@@ -90,7 +90,7 @@ export const de: Messages = {
   },
   audit: {
     title: 'Verlauf (Audit)', count: '{{count}} Ereignis(se)', none: 'Kein Ereignis.', when: 'Wann', who: 'Wer (Rolle)', what: 'Was', target: 'Betrifft', system: 'System',
-    targets: { 'batch-channel': 'Batch-Kanal', enterprise: 'Unternehmen', mandate: 'Mandat', person: 'Person', quality: 'Eigenschaft', 'routing-rule': 'Routing-Regel' },
+    targets: { 'batch-channel': 'Batch-Kanal', enterprise: 'Unternehmen', mandate: 'Mandat', person: 'Person', quality: 'Eigenschaft', 'routing-rule': 'Routing-Regel', 'scim-token': 'SCIM-Token', 'webhook': 'Webhook' },
     actions: {
       'mandate.ended': 'Mandat beendet', 'mandate.revoked': 'Mandat widerrufen', 'co-local-manager.edited': 'Co-lokaler Verwalter geändert', 'co-local-manager.password-reset': 'Passwort eines Co-lokalen Verwalters zurückgesetzt', 'quality.registry-identifiers-changed': 'Registriernummern geändert',
       'login.succeeded': 'Anmeldung erfolgreich', 'login.failed': 'Anmeldung fehlgeschlagen', 'login.locked': 'Konto nach zu vielen Fehlversuchen gesperrt', 'login.refused': 'Anmeldung verweigert', 'login.address-limited': 'Zu viele Fehlversuche von dieser Adresse', 'login.unlocked': 'Konto entsperrt',
@@ -104,6 +104,7 @@ export const de: Messages = {
       'routing-rule.channel-deleted': 'Regel ohne Kanal (Kanal gelöscht)', 'routing-rule.mandate-ended': 'Regel ohne Empfänger (Mandat beendet)', 'routing-rule.reactivated': 'Regel wieder aktiv',
       'technical-user.designated': 'Technischer Benutzer benannt', 'user.registered': 'Benutzer registriert', 'user.updated': 'Benutzer geändert', 'user.deleted': 'Benutzer gelöscht',
       'user.blocked': 'Benutzer gesperrt', 'user.unblocked': 'Benutzer entsperrt', 'user.password-reset': 'Passwort eines Benutzers zurückgesetzt',
+      'membership.started': 'Mitgliedschaft begonnen (Gültigkeit)', 'membership.expired': 'Mitgliedschaft abgelaufen (Gültigkeit)', 'application-grant.started': 'Zugang zu einer Anwendung begonnen (Gültigkeit)', 'application-grant.expired': 'Zugang zu einer Anwendung abgelaufen (Gültigkeit)', 'co-access-manager.started': 'Benennung als Co-Zugangsverwalter begonnen (Gültigkeit)', 'co-access-manager.expired': 'Benennung als Co-Zugangsverwalter abgelaufen (Gültigkeit)', 'scim-token.created': 'SCIM-Token erstellt', 'scim-token.revoked': 'SCIM-Token widerrufen', 'person.unlocked': 'Konto vom Kontaktzentrum entsperrt', 'person.password-reset': 'Passwort vom Kontaktzentrum zurückgesetzt', 'webhook.registered': 'Webhook registriert', 'webhook.removed': 'Webhook entfernt',
     },
   },
   me: { title: 'Meine Daten', password: 'Mein Passwort', certificate: 'Mein Zertifikat', emails: 'Persönliche E-Mail-Adressen', emailsHint: 'Trennen Sie mehrere Adressen mit Kommas.', memberships: 'Meine Rollen' },

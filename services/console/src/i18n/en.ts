@@ -88,7 +88,7 @@ export const en = {
   },
   audit: {
     title: 'Audit trail', count: '{{count}} event(s)', none: 'No event.', when: 'When', who: 'Who (role)', what: 'What', target: 'On', system: 'System',
-    targets: { 'batch-channel': 'batch channel', enterprise: 'enterprise', mandate: 'mandate', person: 'person', quality: 'quality', 'routing-rule': 'routing rule' },
+    targets: { 'batch-channel': 'batch channel', enterprise: 'enterprise', mandate: 'mandate', person: 'person', quality: 'quality', 'routing-rule': 'routing rule', 'scim-token': 'SCIM token', 'webhook': 'webhook' },
     actions: {
       'mandate.ended': 'Mandate ended', 'mandate.revoked': 'Mandate revoked', 'co-local-manager.edited': 'Co-local manager edited', 'co-local-manager.password-reset': 'Password of a co-local manager reset', 'quality.registry-identifiers-changed': 'Registry numbers changed',
       'login.succeeded': 'Logged in', 'login.failed': 'Login failed', 'login.locked': 'Account locked after too many failures', 'login.refused': 'Login refused', 'login.address-limited': 'Too many failures from this address', 'login.unlocked': 'Account unlocked',
@@ -102,6 +102,7 @@ export const en = {
       'routing-rule.channel-deleted': 'Rule without channel (channel deleted)', 'routing-rule.mandate-ended': 'Rule without recipient (mandate ended)', 'routing-rule.reactivated': 'Rule active again',
       'technical-user.designated': 'Technical user designated', 'user.registered': 'User registered', 'user.updated': 'User changed', 'user.deleted': 'User deleted',
       'user.blocked': 'User blocked', 'user.unblocked': 'User unblocked', 'user.password-reset': 'User’s password reset',
+      'membership.started': 'Membership started (validity)', 'membership.expired': 'Membership expired (validity)', 'application-grant.started': 'Application access started (validity)', 'application-grant.expired': 'Application access expired (validity)', 'co-access-manager.started': 'Co-access manager designation started (validity)', 'co-access-manager.expired': 'Co-access manager designation expired (validity)', 'scim-token.created': 'SCIM token created', 'scim-token.revoked': 'SCIM token revoked', 'person.unlocked': 'Account unlocked by the contact centre', 'person.password-reset': 'Password reset by the contact centre', 'webhook.registered': 'Webhook registered', 'webhook.removed': 'Webhook removed',
     },
   },
   me: { title: 'My data', password: 'My password', certificate: 'My certificate', emails: 'Personal e-mails', emailsHint: 'Separate several addresses with commas.', memberships: 'My roles' },

@@ -90,7 +90,7 @@ export const fr: Messages = {
   },
   audit: {
     title: 'Historique (audit)', count: '{{count}} événement(s)', none: 'Aucun événement.', when: 'Quand', who: 'Qui (rôle)', what: 'Quoi', target: 'Sur', system: 'Système',
-    targets: { 'batch-channel': 'canal batch', enterprise: 'entreprise', mandate: 'mandat', person: 'personne', quality: 'qualité', 'routing-rule': 'règle de routage' },
+    targets: { 'batch-channel': 'canal batch', enterprise: 'entreprise', mandate: 'mandat', person: 'personne', quality: 'qualité', 'routing-rule': 'règle de routage', 'scim-token': 'jeton SCIM', 'webhook': 'webhook' },
     actions: {
       'mandate.ended': 'Mandat terminé', 'mandate.revoked': 'Mandat révoqué', 'co-local-manager.edited': 'Co-Gestionnaire Local modifié', 'co-local-manager.password-reset': 'Mot de passe d’un Co-Gestionnaire Local réinitialisé', 'quality.registry-identifiers-changed': 'Numéros d’immatriculation modifiés',
       'login.succeeded': 'Connexion réussie', 'login.failed': 'Connexion échouée', 'login.locked': 'Compte verrouillé après trop d’échecs', 'login.refused': 'Connexion refusée', 'login.address-limited': 'Trop d’échecs depuis cette adresse', 'login.unlocked': 'Compte déverrouillé',
@@ -104,6 +104,7 @@ export const fr: Messages = {
       'routing-rule.channel-deleted': 'Règle sans canal (canal supprimé)', 'routing-rule.mandate-ended': 'Règle sans destinataire (mandat terminé)', 'routing-rule.reactivated': 'Règle à nouveau active',
       'technical-user.designated': 'Utilisateur technique désigné', 'user.registered': 'Utilisateur enregistré', 'user.updated': 'Utilisateur modifié', 'user.deleted': 'Utilisateur supprimé',
       'user.blocked': 'Utilisateur bloqué', 'user.unblocked': 'Utilisateur débloqué', 'user.password-reset': 'Mot de passe d’un utilisateur réinitialisé',
+      'membership.started': 'Affiliation commencée (validité)', 'membership.expired': 'Affiliation expirée (validité)', 'application-grant.started': 'Accès à une application commencé (validité)', 'application-grant.expired': 'Accès à une application expiré (validité)', 'co-access-manager.started': 'Désignation de co-gestionnaire d’accès commencée (validité)', 'co-access-manager.expired': 'Désignation de co-gestionnaire d’accès expirée (validité)', 'scim-token.created': 'Jeton SCIM créé', 'scim-token.revoked': 'Jeton SCIM révoqué', 'person.unlocked': 'Compte débloqué par le centre de contact', 'person.password-reset': 'Mot de passe réinitialisé par le centre de contact', 'webhook.registered': 'Webhook enregistré', 'webhook.removed': 'Webhook supprimé',
     },
   },
   me: { title: 'Mes données', password: 'Mon mot de passe', certificate: 'Mon certificat', emails: 'E-mails personnels', emailsHint: 'Séparez plusieurs adresses par des virgules.', memberships: 'Mes rôles' },

@@ -90,7 +90,7 @@ export const nl: Messages = {
   },
   audit: {
     title: 'Historiek (audit)', count: '{{count}} gebeurtenis(sen)', none: 'Geen gebeurtenis.', when: 'Wanneer', who: 'Wie (rol)', what: 'Wat', target: 'Op', system: 'Systeem',
-    targets: { 'batch-channel': 'batchkanaal', enterprise: 'onderneming', mandate: 'mandaat', person: 'persoon', quality: 'hoedanigheid', 'routing-rule': 'routeringsregel' },
+    targets: { 'batch-channel': 'batchkanaal', enterprise: 'onderneming', mandate: 'mandaat', person: 'persoon', quality: 'hoedanigheid', 'routing-rule': 'routeringsregel', 'scim-token': 'SCIM-token', 'webhook': 'webhook' },
     actions: {
       'mandate.ended': 'Mandaat beëindigd', 'mandate.revoked': 'Mandaat ingetrokken', 'co-local-manager.edited': 'Co-lokale beheerder gewijzigd', 'co-local-manager.password-reset': 'Wachtwoord van een co-lokale beheerder opnieuw ingesteld', 'quality.registry-identifiers-changed': 'Inschrijvingsnummers gewijzigd',
       'login.succeeded': 'Aanmelding geslaagd', 'login.failed': 'Aanmelding mislukt', 'login.locked': 'Account vergrendeld na te veel mislukkingen', 'login.refused': 'Aanmelding geweigerd', 'login.address-limited': 'Te veel mislukkingen vanaf dit adres', 'login.unlocked': 'Account ontgrendeld',
@@ -104,6 +104,7 @@ export const nl: Messages = {
       'routing-rule.channel-deleted': 'Regel zonder kanaal (kanaal verwijderd)', 'routing-rule.mandate-ended': 'Regel zonder ontvanger (mandaat beëindigd)', 'routing-rule.reactivated': 'Regel opnieuw actief',
       'technical-user.designated': 'Technische gebruiker aangeduid', 'user.registered': 'Gebruiker geregistreerd', 'user.updated': 'Gebruiker gewijzigd', 'user.deleted': 'Gebruiker verwijderd',
       'user.blocked': 'Gebruiker geblokkeerd', 'user.unblocked': 'Gebruiker gedeblokkeerd', 'user.password-reset': 'Wachtwoord van een gebruiker opnieuw ingesteld',
+      'membership.started': 'Lidmaatschap begonnen (geldigheid)', 'membership.expired': 'Lidmaatschap verlopen (geldigheid)', 'application-grant.started': 'Toegang tot een toepassing begonnen (geldigheid)', 'application-grant.expired': 'Toegang tot een toepassing verlopen (geldigheid)', 'co-access-manager.started': 'Aanstelling van co-toegangsbeheerder begonnen (geldigheid)', 'co-access-manager.expired': 'Aanstelling van co-toegangsbeheerder verlopen (geldigheid)', 'scim-token.created': 'SCIM-token aangemaakt', 'scim-token.revoked': 'SCIM-token ingetrokken', 'person.unlocked': 'Account gedeblokkeerd door het contactcenter', 'person.password-reset': 'Wachtwoord opnieuw ingesteld door het contactcenter', 'webhook.registered': 'Webhook geregistreerd', 'webhook.removed': 'Webhook verwijderd',
     },
   },
   me: { title: 'Mijn gegevens', password: 'Mijn wachtwoord', certificate: 'Mijn certificaat', emails: 'Persoonlijke e-mailadressen', emailsHint: 'Scheid meerdere adressen met komma’s.', memberships: 'Mijn rollen' },
