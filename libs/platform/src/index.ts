@@ -12,3 +12,4 @@ export * from './transporter.js';
 export * from './trace.js';
 export * from './log-format.js';
 export * from './jetstream.js';
+export * from './when-up.js';

@@ -1,6 +1,6 @@
 import type { ServiceBroker, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
-import { BaseConfig, initModels, type ServiceDeps } from '@um/platform';
+import { BaseConfig, initModels, whenServicesUp, type ServiceDeps } from '@um/platform';
 import { accessManagerActions } from './actions/access-managers.js';
 import { auditActions, auditEvents, fetchSharedAudit } from './actions/audit.js';
 import { backOfficeActions } from './actions/back-office.js';
@@ -45,6 +45,7 @@ export async function buildEnterpriseService({ config, db, logger }: ServiceDeps
   const models = createModels(db);
   await initModels(db, Object.values(models));
   let relayTimer: NodeJS.Timeout | undefined;
+  let cancelFirstRelay = () => {};
   let relaying = false;
   const relay = async (broker: ServiceBroker) => {
     if (relaying) return;
@@ -96,7 +97,7 @@ export async function buildEnterpriseService({ config, db, logger }: ServiceDeps
     async started() {
       const broker = this.broker;
       // Not awaited: this instance serves at once; identity may start after it.
-      void broker.waitForServices('identity').then(() => relay(broker), () => undefined);
+      cancelFirstRelay = whenServicesUp(broker, ['identity'], () => void relay(broker));
       relayTimer = setInterval(() => void relay(broker), config.UM_AUDIT_RELAY_SECONDS * 1_000);
       relayTimer.unref();
       if (outbox) {
@@ -109,6 +110,7 @@ export async function buildEnterpriseService({ config, db, logger }: ServiceDeps
       }
     },
     async stopped() {
+      cancelFirstRelay();
       clearInterval(relayTimer);
       await Promise.all([outbox?.stop(), dispatcher?.stop()]);
     },

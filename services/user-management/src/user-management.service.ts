@@ -1,6 +1,6 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
-import { BaseConfig, defineEvent, initModels, type ServiceDeps } from '@um/platform';
+import { BaseConfig, defineEvent, initModels, whenServicesUp, type ServiceDeps } from '@um/platform';
 import { scimActions } from './actions/scim.js';
 import { searchActions } from './actions/search.js';
 import { userActions } from './actions/users.js';
@@ -31,6 +31,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
   const reload = (reason: string) => void sync.reload(reason).catch((err: unknown) => logger.error({ err, reason }, 'could not reload the authorization projection'));
   let reloadTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
+  let cancelFirstSweep = () => {};
   const expiry = new ExpirySweep(models, sync, logger);
   return {
     name: 'user-management',
@@ -42,7 +43,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
       const broker = this.broker;
       const sweep = () => void expiry.run(broker).catch((err: unknown) => logger.warn({ err }, 'validity sweep failed; trying again at the next one'));
       // The first pass once the trail's service is there: what expired while everything was down.
-      void broker.waitForServices('enterprise').then(sweep, () => undefined);
+      cancelFirstSweep = whenServicesUp(broker, ['enterprise'], sweep);
       sweepTimer = setInterval(sweep, config.UM_VALIDITY_SWEEP_SECONDS * 1_000);
       sweepTimer.unref();
       if (config.UM_PROJECTION_RELOAD_MINUTES > 0) {
@@ -55,6 +56,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
     stopped() {
       clearInterval(reloadTimer);
       imports.stop();
+      cancelFirstSweep();
       clearInterval(sweepTimer);
     },
     actions: { ...userActions(models, sync), ...scimActions(models, sync), ...searchActions(sync), ...imports.actions() },
