@@ -4,7 +4,7 @@
  * a role, manager listings, and the audit record every change leaves.
  */
 import type { Context } from 'moleculer';
-import type { CallMeta, DesignationEditBody, ManagerView, PersonInput, RoleRecord } from '@um/contracts';
+import { RECORD_AUDITS_MAX, type CallMeta, type DesignationEditBody, type ManagerView, type PersonInput, type RoleRecord } from '@um/contracts';
 import { isSelf, mergeWindow, validityAt, type QualityType, type RoleKind } from '@um/domain';
 import { call } from './actions.js';
 import { ClientProblem, ensureWindow, notFound } from './errors.js';
@@ -163,8 +163,17 @@ export interface AuditInput {
  * never lost silently.
  */
 export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
+  const record = auditRecordOf(ctx, input);
+  try {
+    await call(ctx, 'enterprise.recordAudit', record);
+  } catch (err) {
+    ctx.broker.logger.error({ err, audit: record }, 'audit record not stored');
+  }
+}
+
+function auditRecordOf(ctx: Ctx, input: AuditInput) {
   const principal = ctx.meta.principal;
-  const record = {
+  return {
     ...input,
     actor: {
       personId: principal?.personId ?? 'system',
@@ -172,9 +181,21 @@ export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
     },
     ...(ctx.requestID ? { requestId: ctx.requestID } : {}),
   };
-  try {
-    await call(ctx, 'enterprise.recordAudit', record);
-  } catch (err) {
-    ctx.broker.logger.error({ err, audit: record }, 'audit record not stored');
+}
+
+/**
+ * `recordAudit` for many changes of one use-case (bulk import): the records are stored by
+ * `enterprise.recordAudits`, up to RECORD_AUDITS_MAX per call, in the order given. Same failure
+ * policy: a batch that cannot be stored goes to the error log in full, and nothing is thrown.
+ */
+export async function recordAudits(ctx: Ctx, inputs: readonly AuditInput[]): Promise<void> {
+  const records = inputs.map((input) => auditRecordOf(ctx, input));
+  for (let i = 0; i < records.length; i += RECORD_AUDITS_MAX) {
+    const batch = records.slice(i, i + RECORD_AUDITS_MAX);
+    try {
+      await call(ctx, 'enterprise.recordAudits', { records: batch });
+    } catch (err) {
+      ctx.broker.logger.error({ err, audit: batch }, 'audit records not stored');
+    }
   }
 }

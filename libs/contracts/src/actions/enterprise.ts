@@ -20,6 +20,7 @@ import {
   DesignationEditBody,
   PersonRefParams,
   RecordAuditParams,
+  RecordAuditsParams,
   ReplaceAccessManagerParams,
 } from '../schemas/management.js';
 import { EnterpriseNumber, ObjectId, QualityTypeCode } from '../fields.js';
@@ -83,6 +84,8 @@ export const EnterpriseActions = {
 
   /** Internal: every change of the enterprise's managers, qualities and users is recorded here. */
   'enterprise.recordAudit': { params: RecordAuditParams, result: Void, idempotent: false },
+  /** Internal: `enterprise.recordAudit` for many records at once (bulk import: one store write per call). */
+  'enterprise.recordAudits': { params: RecordAuditsParams, result: Void, idempotent: false },
   'enterprise.listAudit': { params: PageQuery.extend({ enterpriseNumber: EnterpriseNumber }), result: AuditPage, idempotent: true, capability: 'audit.read' },
 
   'enterprise.createWebhook': { params: z.strictObject({ enterpriseNumber: EnterpriseNumber, body: WebhookBody }), result: WebhookCreated, idempotent: false, capability: 'webhooks.manage' },

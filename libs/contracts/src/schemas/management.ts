@@ -166,6 +166,10 @@ export type AuditRecord = z.infer<typeof AuditRecord>;
 
 export const RecordAuditParams = AuditRecord.omit({ auditId: true, at: true });
 
+/** At most this many records per `enterprise.recordAudits` call (`recordAudits` sends more in several). */
+export const RECORD_AUDITS_MAX = 500;
+export const RecordAuditsParams = z.object({ records: z.array(RecordAuditParams).min(1).max(RECORD_AUDITS_MAX) });
+
 export const PageQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

@@ -68,6 +68,13 @@ export function auditActions(models: EnterpriseModels): Record<string, ActionSch
       return null;
     }),
 
+    // The same records stored with one insert (each `pending`, published by the outbox relay like any other).
+    ...defineAction('enterprise.recordAudits', async ({ records }) => {
+      const at = new Date();
+      await models.Audit.insertMany(records.map((record) => ({ ...record, at })));
+      return null;
+    }),
+
     ...defineAction('enterprise.listAudit', async ({ enterpriseNumber, page, pageSize }, ctx) => {
       const { role } = requireRole(ctx);
       // A GL/co-GL reads what concerns their quality: its changes, and the people who hold a role in it.

@@ -7,7 +7,7 @@
 import type { ActionSchema, Context } from 'moleculer';
 import { APPLICATIONS_BY_QUALITY, isoOf, mergeWindow, validityAt, type ApplicationWindow, type QualityType, type ValidityWindow } from '@um/domain';
 import type { ApplicationGrantInput, CallMeta, FieldError, PersonSummary, RegisterUserBody, UserView } from '@um/contracts';
-import { ClientProblem, Saga, alreadyHeld, call, defineAction, ensureWindow, isDuplicateKey, notFound, recordAudit, type AuditInput } from '@um/platform';
+import { ClientProblem, Saga, alreadyHeld, call, defineAction, ensureWindow, isDuplicateKey, notFound, recordAudit, recordAudits, type AuditInput } from '@um/platform';
 import { membershipId, personUpdate, storedWindow, type MembershipDoc, type UserManagementModels } from '../model.js';
 import type { Sync } from '../sync.js';
 
@@ -182,14 +182,11 @@ function registrationAudit(registration: Registration, result: { personId: strin
 
 export type RegistrationOutcome = { personId: string; roleId: string; created: boolean } | { problem: { code: string; message: string; errors?: FieldError[] } };
 
-/** Audit records of one chunk in flight together. */
-const AUDIT_CONCURRENCY = 16;
-
 /**
  * `registerUser` for the planned rows of an import chunk, with one call per step instead of one per
  * row: identity finds or creates the persons (its registration's rules, item by item), grants the
- * roles (its unique role key: a role already held is `created: false`), then the memberships are
- * written in one bulk write, announced once and audited row by row. The rows were checked
+ * roles (its unique role key: a role already held is `created: false`), audits the rows with one
+ * call (`recordAudits`), then the memberships are written in one bulk write and announced once. The rows were checked
  * (import-rows.ts) against a look-up of the same chunk just before: a person who holds a role in
  * the quality was `unchanged` or ALREADY_MEMBER there. A row left half-done by an interrupted run
  * (role granted, membership not written) is completed: its role is found, not granted again.
@@ -222,6 +219,11 @@ export async function registerUsers(models: UserManagementModels, sync: Sync, ct
       writes.push({ i, roleId: grant.roleId, ...membershipWrite(summary, { enterpriseNumber, type, roleId: grant.roleId, applications, companyEmail }) });
     }
   });
+  for (const w of writes) outcomes[w.i] = { personId: personOf(w.i).personId, roleId: w.roleId, created: personOf(w.i).created };
+  // Audited before the memberships are written: a run killed in between leaves rows whose role is
+  // granted and membership missing, which a resumed run completes (and audits again). The other
+  // way round, rows completed but not audited would read `unchanged` and never be audited.
+  await recordAudits(ctx, writes.map((w) => registrationAudit(registrations[w.i]!, outcomes[w.i] as { personId: string; roleId: string; created: boolean })));
   if (writes.length > 0) {
     // New memberships in one insert (one round trip on FerretDB, where a bulk of upserts costs a
     // query each). When some exist already (an interrupted run's), every write is made again as the
@@ -240,16 +242,6 @@ export async function registerUsers(models: UserManagementModels, sync: Sync, ct
     if (!complete) await models.Membership.bulkWrite(writes.map((w) => ({ updateOne: { filter: w.filter, update: w.update, upsert: true } })), { ordered: false });
     await sync.announce(ctx, { memberships: writes.map((w) => w.filter._id) });
   }
-  for (const w of writes) outcomes[w.i] = { personId: personOf(w.i).personId, roleId: w.roleId, created: personOf(w.i).created };
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: AUDIT_CONCURRENCY }, async () => {
-      while (next < writes.length) {
-        const w = writes[next++]!;
-        await recordAudit(ctx, registrationAudit(registrations[w.i]!, outcomes[w.i] as { personId: string; roleId: string; created: boolean }));
-      }
-    }),
-  );
   return outcomes;
 }
 
