@@ -78,16 +78,19 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const stored = complete ? wanted.map((d) => ({ ...d, status: 'active' as const })) : await ic.models.Role.find({ roleKey: { $in: wanted.map((d) => d.roleKey) } }).lean();
       const byKey = new Map(stored.map((r) => [r.roleKey, r]));
       const results = [];
+      const granted: RoleRecord[] = [];
       for (const doc of docs) {
         const role = doc ? byKey.get(doc.roleKey) : undefined;
         if (!doc) results.push({ problem: { code: 'NOT_FOUND', message: 'person not found' } });
         else if (!role) results.push({ problem: { code: 'CONFLICT', message: `this ${doc.kind} role is already held by someone else` } });
         else {
           const created = String(role._id) === String(doc._id);
-          if (created) await announce(ctx, roleRecord(role), 'active');
+          if (created) granted.push(roleRecord(role));
           results.push({ roleId: String(role._id), created });
         }
       }
+      // One event per granted role, as grantRole emits, sent together rather than one after another.
+      await Promise.all(granted.map((record) => announce(ctx, record, 'active')));
       return results;
     }),
 
