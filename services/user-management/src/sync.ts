@@ -102,14 +102,27 @@ export class Sync {
     // During a reload the current projection still answers, so it takes the change now, and the
     // new one after the swap (it may have read the record before the change).
     if (this.reloading) this.queued.push(change);
+    // Memberships by _id in one read (a bulk import announces a chunk's at once).
+    const memberships = [...new Set(change.memberships)];
     const reads = [
-      ...change.memberships.map((id) =>
-        this.serialised(`m:${id}`, async () => {
-          const m = await this.models.Membership.findById(id, NOT_KEPT).lean<MembershipRecord>();
-          if (m) this.projection.putMembership(m);
-          else this.projection.dropMembership(id);
-        }),
-      ),
+      ...(memberships.length === 0
+        ? []
+        : [
+            this.serialised(
+              memberships.map((id) => `m:${id}`),
+              async () => {
+                const found = memberships.length === 1
+                  ? [await this.models.Membership.findById(memberships[0], NOT_KEPT).lean<MembershipRecord>()].filter((m) => m !== null)
+                  : await this.models.Membership.find({ _id: { $in: memberships } }, NOT_KEPT).lean<MembershipRecord[]>();
+                const byId = new Map(found.map((m) => [String(m._id), m]));
+                for (const id of memberships) {
+                  const m = byId.get(id);
+                  if (m) this.projection.putMembership(m);
+                  else this.projection.dropMembership(id);
+                }
+              },
+            ),
+          ]),
       ...change.enterpriseRoles.map((id) =>
         this.serialised(`r:${id}`, async () => {
           const r = await this.models.EnterpriseRole.findById(id, NOT_KEPT).lean<EnterpriseRoleRecord>();
@@ -121,15 +134,23 @@ export class Sync {
     return Promise.all(reads).then(() => undefined);
   }
 
-  private serialised(key: string, read: () => Promise<void>): Promise<void> {
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous
+  /**
+   * Runs `read` once every read queued before it for any of `keys` is done, and before any queued
+   * after it: per record, reads start (and apply) in the order they were asked for.
+   */
+  private serialised(keys: string | string[], read: () => Promise<void>): Promise<void> {
+    const all = typeof keys === 'string' ? [keys] : keys;
+    const previous = all.flatMap((key) => {
+      const chain = this.chains.get(key);
+      return chain ? [chain] : [];
+    });
+    const next = (previous.length === 0 ? Promise.resolve() : Promise.all(previous))
       .then(read)
-      .catch((err: unknown) => this.logger.error({ err, record: key }, 'could not re-read a record into the projection'))
+      .catch((err: unknown) => this.logger.error({ err, records: all.length > 3 ? `${all.slice(0, 3).join(', ')}, …` : all.join(', ') }, 'could not re-read a record into the projection'))
       .finally(() => {
-        if (this.chains.get(key) === next) this.chains.delete(key);
+        for (const key of all) if (this.chains.get(key) === next) this.chains.delete(key);
       });
-    this.chains.set(key, next);
+    for (const key of all) this.chains.set(key, next);
     return next;
   }
 
