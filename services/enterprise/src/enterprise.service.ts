@@ -67,7 +67,8 @@ export async function buildEnterpriseService({ config, db, logger }: ServiceDeps
             namespace: config.UM_NAMESPACE,
             sweepMs: config.UM_EVENTS_SWEEP_MS,
             claimMs: config.UM_EVENTS_CLAIM_MS,
-            batchSize: 100,
+            // One claim and one mark per batch; its publishes go out together (outbox.ts).
+            batchSize: 500,
             duplicateWindowMs: config.UM_EVENTS_DUPLICATE_WINDOW_MS,
             maxAgeMs: config.UM_EVENTS_MAX_AGE_MS,
           },

@@ -69,21 +69,23 @@ AuditSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
 AuditSchema.index({ pending: 1 }, { sparse: true });
 
 /**
- * Told whenever audit records are stored, whoever stores them, so that the relay publishes them at
- * once rather than at its next sweep (the sweep alone would also do: this only saves the wait).
+ * Told whenever audit records are stored by this process, with the records when the store says
+ * which (a create, an insertMany), so that the relay publishes them at once rather than at its next
+ * sweep (the sweep alone would also do: this only saves the wait, and a query).
  */
-const auditStoredListeners = new Set<() => void>();
-export function onAuditStored(listener: () => void): () => void {
+const auditStoredListeners = new Set<(records?: Array<Record<string, unknown>>) => void>();
+export function onAuditStored(listener: (records?: Array<Record<string, unknown>>) => void): () => void {
   auditStoredListeners.add(listener);
   return () => auditStoredListeners.delete(listener);
 }
-const notifyAuditStored = () => {
-  for (const listener of auditStoredListeners) listener();
+const notifyAuditStored = (records?: Array<Record<string, unknown>>) => {
+  for (const listener of auditStoredListeners) listener(records);
 };
-AuditSchema.post('save', notifyAuditStored);
-AuditSchema.post('insertMany', notifyAuditStored);
-AuditSchema.post('updateOne', notifyAuditStored);
-AuditSchema.post('bulkWrite', notifyAuditStored);
+const plain = (doc: unknown) => (typeof (doc as { toObject?: unknown }).toObject === 'function' ? (doc as { toObject(): Record<string, unknown> }).toObject() : (doc as Record<string, unknown>));
+AuditSchema.post('save', (doc: unknown) => notifyAuditStored([plain(doc)]));
+AuditSchema.post('insertMany', (docs: unknown) => notifyAuditStored(Array.isArray(docs) ? docs.map(plain) : undefined));
+AuditSchema.post('updateOne', () => notifyAuditStored());
+AuditSchema.post('bulkWrite', () => notifyAuditStored());
 
 /** A receiver of the enterprise's administrative events; the secret signs each delivery (kept: it must sign). */
 const WebhookSchema = new Schema(

@@ -3,11 +3,17 @@
  * JetStream as an administrative event (`um.events.<enterpriseNumber>.<kind>`, `Nats-Msg-Id` = the
  * record's id), then marked published once JetStream has acknowledged it. A record is thus never
  * published without being stored, and a stored one is published even if this process dies between
- * the two: the next sweep (here at start, after each store, and every `sweepMs`; or on any other
- * instance) finds it still pending and publishes it again, which JetStream drops as a duplicate
+ * the two: the next sweep (here at start, after a store whose records the relay was not handed, and
+ * every `sweepMs`; or on any other instance) finds it still pending and publishes it again, which JetStream drops as a duplicate
  * when the first publish did get through within the stream's duplicate window.
  *
- * Several instances: each claims a batch (`claimedBy`, `claimUntil`) before publishing it, so that
+ * Records this process stores (recordAudit, recordAudits) are published straight from memory as the
+ * store hands them back, in the order stored, a batch at a time, without a query (a bulk import
+ * stores thousands in a few seconds: reading the pending ones back for each batch would read the
+ * whole backlog each time, FerretDB pushing neither the sort nor the limit down). Sweeps publish the
+ * rest: records stored by an instance without a relay, or left pending by a failure or a death.
+ *
+ * Several instances: a sweep claims a batch (`claimedBy`, `claimUntil`) before publishing it, so that
  * they share the pending records rather than all publish each. A claim is a hint, not a lock (the
  * store may let two claims of one record both succeed, and a claim outlives a dead instance only
  * until `claimUntil`): what makes the event go out once is the de-duplication by `Nats-Msg-Id`.
@@ -95,6 +101,10 @@ export class OutboxRelay {
   private stopping = false;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  /** Records this process stored, waiting to be published from memory, and their ids until marked. */
+  private fresh: AuditDoc[] = [];
+  private readonly inHand = new Set<string>();
+  private publishing?: Promise<void>;
 
   constructor(
     private readonly options: RelayOptions,
@@ -107,7 +117,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     this.nc = await connectJetStream({ natsUrl: this.options.natsUrl, name: 'enterprise-outbox', logger: this.logger });
     this.js = this.nc.jetstream();
-    this.unsubscribe = onAuditStored(() => this.kick());
+    this.unsubscribe = onAuditStored((records) => (records ? this.publishStored(records as unknown as AuditDoc[]) : this.kick()));
     this.timer = setInterval(() => this.kick(), this.options.sweepMs);
     this.timer.unref();
     this.kick();
@@ -137,7 +147,39 @@ export class OutboxRelay {
     clearInterval(this.timer);
     this.unsubscribe?.();
     await this.running;
+    await this.publishing;
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+  }
+
+  /** Records just stored by this process: published in that order, batch by batch (a claimed one is left to its claimant). */
+  private publishStored(records: AuditDoc[]): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    for (const doc of records) {
+      const claimed = (doc as { claimUntil?: Date | null }).claimUntil;
+      if (!(doc as { pending?: boolean }).pending || (claimed && claimed.getTime() > now)) continue;
+      this.fresh.push(doc);
+      this.inHand.add(doc._id.toString());
+    }
+    this.publishing ??= this.drainStored().finally(() => {
+      this.publishing = undefined;
+    });
+  }
+
+  private async drainStored(): Promise<void> {
+    while (this.fresh.length > 0 && !this.stopping) {
+      const batch = this.fresh.splice(0, this.options.batchSize);
+      try {
+        await this.ensureStream();
+        await this.publish(batch, false);
+      } catch (err) {
+        // Left pending: the next sweep (any instance) publishes them.
+        this.logger.warn({ err: (err as Error).message, records: batch.length }, 'outbox publish failed; the records stay pending for the next sweep');
+      } finally {
+        for (const doc of batch) this.inHand.delete(doc._id.toString());
+      }
+    }
+    for (const doc of this.fresh.splice(0)) this.inHand.delete(doc._id.toString());
   }
 
   private async ensureStream(): Promise<void> {
@@ -153,28 +195,34 @@ export class OutboxRelay {
     while (!this.stopping) {
       const batch = await this.claim();
       if (batch.length === 0) return;
-      const published: Array<AuditDoc['_id']> = [];
-      let failure: unknown;
-      // One at a time, in the order they were stored: a consumer sees one enterprise's changes in order.
-      for (const doc of batch) {
-        try {
-          const event = eventOf(doc);
-          await this.js!.publish(this.subjects.subject(event.enterpriseNumber, event.kind), JSON.stringify(event), { msgID: event.eventId, timeout: 5_000 });
-          published.push(doc._id);
-        } catch (err) {
-          failure = err;
-          break;
-        }
-      }
-      if (published.length > 0) {
-        await this.models.Audit.updateMany({ _id: { $in: published } }, { $unset: { pending: 1, claimedBy: 1, claimUntil: 1 }, $set: { publishedAt: new Date() } });
-      }
-      if (failure) {
-        // Given back at once rather than when the claim runs out: the next sweep (any instance) retries.
-        const rest = batch.slice(published.length).map((d) => d._id);
-        await this.models.Audit.updateMany({ _id: { $in: rest }, claimedBy: this.instance }, { $unset: { claimedBy: 1, claimUntil: 1 } });
-        throw failure;
-      }
+      await this.publish(batch, true);
+    }
+  }
+
+  /**
+   * Publishes a batch and marks what JetStream acknowledged; throws if a publish failed, after
+   * giving back the claim of those that did not go out (`claimed`: the sweep's batches).
+   */
+  private async publish(batch: AuditDoc[], claimed: boolean): Promise<void> {
+    // Sent together, in the order they were stored, on one connection: JetStream stores them in
+    // that order (a consumer sees one enterprise's changes in order), and the acks come back
+    // together rather than one round trip per record. A record whose publish failed goes out with
+    // a later sweep, after those sent with it.
+    const outcomes = await Promise.allSettled(
+      batch.map((doc) => {
+        const event = eventOf(doc);
+        return this.js!.publish(this.subjects.subject(event.enterpriseNumber, event.kind), JSON.stringify(event), { msgID: event.eventId, timeout: 5_000 });
+      }),
+    );
+    const published = batch.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((d) => d._id);
+    const failed = batch.filter((_, i) => outcomes[i]!.status === 'rejected').map((d) => d._id);
+    if (published.length > 0) {
+      await this.models.Audit.updateMany({ _id: { $in: published } }, { $unset: { pending: 1, claimedBy: 1, claimUntil: 1 }, $set: { publishedAt: new Date() } });
+    }
+    if (failed.length > 0) {
+      // Given back at once rather than when the claim runs out: the next sweep (any instance) retries.
+      if (claimed) await this.models.Audit.updateMany({ _id: { $in: failed }, claimedBy: this.instance }, { $unset: { claimedBy: 1, claimUntil: 1 } });
+      throw (outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason;
     }
   }
 
@@ -182,7 +230,10 @@ export class OutboxRelay {
   private async claim(): Promise<AuditDoc[]> {
     const now = new Date();
     const free = { pending: true, $or: [{ claimUntil: { $exists: false } }, { claimUntil: { $lt: now } }] };
-    const candidates = await this.models.Audit.find(free, { _id: 1 }).sort({ _id: 1 }).limit(this.options.batchSize).lean();
+    // Those this process is publishing from memory are not claimed again.
+    const candidates = (await this.models.Audit.find(free, { _id: 1 }).sort({ _id: 1 }).limit(this.options.batchSize + this.inHand.size).lean())
+      .filter((c) => !this.inHand.has(String(c._id)))
+      .slice(0, this.options.batchSize);
     if (candidates.length === 0) return [];
     const ids = candidates.map((c) => c._id);
     await this.models.Audit.updateMany({ _id: { $in: ids }, ...free }, { $set: { claimedBy: this.instance, claimUntil: new Date(now.getTime() + this.options.claimMs) } });

@@ -49,6 +49,8 @@ export class WebhookDispatcher {
   private sending?: Promise<void>;
   private again = false;
   private stopping = false;
+  /** The last read of each enterprise's webhooks, shared by the events taken meanwhile (`hooksOf`). */
+  private readonly hookReads = new Map<string, { startedAt: number; hooks: Promise<Array<{ _id: unknown; kinds?: string[] | null; createdAt: Date }>> }>();
 
   constructor(
     private readonly options: DispatchOptions,
@@ -117,7 +119,8 @@ export class WebhookDispatcher {
     }
     const event = parsed.data;
     try {
-      const hooks = await this.models.Webhook.find({ enterpriseNumber: event.enterpriseNumber, createdAt: { $lte: new Date(event.at) } }, { kinds: 1 }).lean();
+      const at = new Date(event.at);
+      const hooks = (await this.hooksOf(event.enterpriseNumber, at)).filter((h) => h.createdAt <= at);
       const body = JSON.stringify(event);
       const docs = hooks
         .filter((h) => !h.kinds?.length || h.kinds.includes(event.kind))
@@ -144,6 +147,24 @@ export class WebhookDispatcher {
       this.logger.warn({ err: (err as Error).message, eventId: event.eventId }, 'event not turned into deliveries, given back');
       msg.nak(1_000);
     }
+  }
+
+  /**
+   * The enterprise's webhooks, read once for the many events of a burst (a bulk import publishes
+   * one per row): a read is reused for an event stored before that read started (it saw every
+   * webhook created up to then), and for at most a second.
+   */
+  private hooksOf(enterpriseNumber: string, at: Date) {
+    const now = Date.now();
+    const last = this.hookReads.get(enterpriseNumber);
+    if (last && last.startedAt > at.getTime() && now - last.startedAt < 1_000) return last.hooks;
+    for (const [key, read] of this.hookReads) if (now - read.startedAt >= 1_000) this.hookReads.delete(key);
+    const hooks = this.models.Webhook.find({ enterpriseNumber }, { kinds: 1, createdAt: 1 }).lean() as Promise<Array<{ _id: unknown; kinds?: string[] | null; createdAt: Date }>>;
+    this.hookReads.set(enterpriseNumber, { startedAt: now, hooks });
+    hooks.catch(() => {
+      if (this.hookReads.get(enterpriseNumber)?.hooks === hooks) this.hookReads.delete(enterpriseNumber);
+    });
+    return hooks;
   }
 
   kick(): void {
