@@ -23,8 +23,6 @@ import { fileDuplicates, isPlanned, planRow, readRow, type RowPlan } from './imp
 import { membershipId, type ImportJobDoc, type UserManagementModels } from './model.js';
 import type { Sync } from './sync.js';
 
-/** A worker that has not renewed its lease for this long is presumed dead and its job taken over. */
-const LEASE_MS = 60_000;
 /** A job whose file never finished arriving (the gateway died while sending it) is given up after this. */
 const RECEIVING_MS = 10 * 60_000;
 /** Chunks of one job checked and applied together. */
@@ -52,13 +50,15 @@ export class Imports {
     private readonly models: UserManagementModels,
     private readonly sync: Sync,
     private readonly logger: Logger,
+    /** A worker that has not renewed its lease for this long is presumed dead and its job taken over (UM_IMPORT_LEASE_SECONDS). */
+    private readonly options: { leaseMs: number } = { leaseMs: 60_000 },
   ) {}
 
   /** Takes over abandoned jobs now and then every half lease. */
   start(broker: ServiceBroker): void {
     const sweep = () => void this.sweep(broker).catch((err: unknown) => this.logger.error({ err }, 'import sweep failed'));
     sweep();
-    this.sweepTimer = setInterval(sweep, LEASE_MS / 2);
+    this.sweepTimer = setInterval(sweep, this.options.leaseMs / 2);
     this.sweepTimer.unref();
   }
 
@@ -69,7 +69,7 @@ export class Imports {
   private async sweep(broker: ServiceBroker): Promise<void> {
     const now = Date.now();
     await this.models.ImportJob.updateMany({ status: 'receiving', updatedAt: { $lt: new Date(now - RECEIVING_MS) } }, { $set: { status: 'abandoned' } });
-    const before = new Date(now - LEASE_MS);
+    const before = new Date(now - this.options.leaseMs);
     // Also a job started whose worker never claimed it (its instance stopped right after the start).
     const stale = await this.models.ImportJob.find(
       { status: 'running', $or: [{ heartbeatAt: { $lt: before } }, { heartbeatAt: { $exists: false }, updatedAt: { $lt: before } }] },
@@ -90,7 +90,7 @@ export class Imports {
   private async claim(importId: string): Promise<Job | null> {
     const now = new Date();
     return (await this.models.ImportJob.findOneAndUpdate(
-      { _id: importId, status: 'running', $or: [{ worker: this.id }, { worker: { $exists: false } }, { heartbeatAt: { $lt: new Date(now.getTime() - LEASE_MS) } }] },
+      { _id: importId, status: 'running', $or: [{ worker: this.id }, { worker: { $exists: false } }, { heartbeatAt: { $lt: new Date(now.getTime() - this.options.leaseMs) } }] },
       { $set: { worker: this.id, heartbeatAt: now } },
       { returnDocument: 'after' },
     ).lean()) as Job | null;

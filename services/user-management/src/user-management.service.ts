@@ -20,6 +20,12 @@ export const UserManagementConfig = BaseConfig.extend({
    * validity bounds reached since (expiry.ts). Only the record waits for it: checks never do.
    */
   UM_VALIDITY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /**
+   * Bulk import (imports.ts): a worker renews its lease on a job after every chunk; a running job
+   * whose lease is older than this is taken over by any instance (looked for at start and every
+   * half lease). Longer than a chunk can take, or a slow worker's job is applied twice at once.
+   */
+  UM_IMPORT_LEASE_SECONDS: z.coerce.number().int().min(2).max(3_600).default(60),
 });
 export type UserManagementConfig = z.infer<typeof UserManagementConfig>;
 
@@ -27,7 +33,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
   const models = createModels(db);
   await initModels(db, Object.values(models));
   const sync = new Sync(models, logger);
-  const imports = new Imports(models, sync, logger);
+  const imports = new Imports(models, sync, logger, { leaseMs: config.UM_IMPORT_LEASE_SECONDS * 1_000 });
   const reload = (reason: string) => void sync.reload(reason).catch((err: unknown) => logger.error({ err, reason }, 'could not reload the authorization projection'));
   let reloadTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
