@@ -4,6 +4,8 @@
  * dry run and the real run, then the rerun of the same file (every row `unchanged`).
  */
 import { syntheticEnterpriseNumber, syntheticNiss } from '@um/domain';
+import os from 'node:os';
+import { cpuPerUnit, cpuSnapshot } from './cpu.js';
 import type { BenchScenario } from './types.js';
 
 const ROWS = Number(process.env.UM_BENCH_IMPORT_ROWS ?? 10_000);
@@ -36,6 +38,7 @@ export const scenario: BenchScenario = {
 
     const run = async (label: string, dryRun: boolean) => {
       const started = process.hrtime.bigint();
+      const cpuBefore = cpuSnapshot();
       // Not ApiClient.request: a dry run of 10,000 rows may answer after its 30 s timeout.
       const res = await fetch(`${api.baseUrl}/api/v1${users}/import${dryRun ? '?dryRun=true' : ''}`, {
         method: 'POST',
@@ -52,7 +55,10 @@ export const scenario: BenchScenario = {
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { total, created, reused, unchanged, error } = job.counts;
+      // From the POST to the finished job (the outbox may still be publishing the job's audit records).
+      const cpu = cpuPerUnit(cpuBefore, cpuSnapshot(), ROWS);
       report(`${label}: ${(ROWS / seconds).toFixed(0)} rows/s (${ROWS} rows in ${seconds.toFixed(1)} s; total ${total}, created ${created}, reused ${reused}, unchanged ${unchanged}, error ${error})`);
+      report(`  CPU per row, all processes: ${cpu.text}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     };
     await run('dry run', true);
     await run('import', false);
