@@ -159,7 +159,8 @@ export class WebhookDispatcher {
     const last = this.hookReads.get(enterpriseNumber);
     if (last && last.startedAt > at.getTime() && now - last.startedAt < 1_000) return last.hooks;
     for (const [key, read] of this.hookReads) if (now - read.startedAt >= 1_000) this.hookReads.delete(key);
-    const hooks = this.models.Webhook.find({ enterpriseNumber }, { kinds: 1, createdAt: 1 }).lean() as Promise<Array<{ _id: unknown; kinds?: string[] | null; createdAt: Date }>>;
+    // exec(): a promise, awaited by every event sharing it (a mongoose query runs once only).
+    const hooks = this.models.Webhook.find({ enterpriseNumber }, { kinds: 1, createdAt: 1 }).lean().exec() as Promise<Array<{ _id: unknown; kinds?: string[] | null; createdAt: Date }>>;
     this.hookReads.set(enterpriseNumber, { startedAt: now, hooks });
     hooks.catch(() => {
       if (this.hookReads.get(enterpriseNumber)?.hooks === hooks) this.hookReads.delete(enterpriseNumber);
