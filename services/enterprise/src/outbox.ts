@@ -189,13 +189,24 @@ export class OutboxRelay {
     this.streamReady = true;
   }
 
-  /** Publishes pending records, a claimed batch at a time, until none is left to this instance. */
+  /**
+   * Publishes pending records until none is left to this instance: their ids read once (FerretDB
+   * reads every pending record whatever the limit, so a batch at a time would read a large backlog
+   * again for each batch), then claimed and published a batch at a time; then read again for those
+   * stored meanwhile.
+   */
   private async sweep(): Promise<void> {
     await this.ensureStream();
     while (!this.stopping) {
-      const batch = await this.claim();
-      if (batch.length === 0) return;
-      await this.publish(batch, true);
+      const ids = await this.pendingIds();
+      let published = 0;
+      for (let i = 0; i < ids.length && !this.stopping; i += this.options.batchSize) {
+        const batch = await this.claim(ids.slice(i, i + this.options.batchSize));
+        if (batch.length > 0) await this.publish(batch, true);
+        published += batch.length;
+      }
+      // Nothing left, or all taken by other instances meanwhile: the next sweep looks again.
+      if (published === 0) return;
     }
   }
 
@@ -226,16 +237,17 @@ export class OutboxRelay {
     }
   }
 
-  /** Claims up to a batch of pending records not claimed by a live instance; answers those this instance holds. */
-  private async claim(): Promise<AuditDoc[]> {
+  /** The pending records not claimed by a live instance, oldest first (without those this process is publishing from memory). */
+  private async pendingIds(): Promise<Array<AuditDoc['_id']>> {
+    const free = { pending: true, $or: [{ claimUntil: { $exists: false } }, { claimUntil: { $lt: new Date() } }] };
+    const found = await this.models.Audit.find(free, { _id: 1 }).sort({ _id: 1 }).lean();
+    return found.filter((c) => !this.inHand.has(String(c._id))).map((c) => c._id);
+  }
+
+  /** Claims these records where still pending and not claimed by a live instance; answers those this instance holds. */
+  private async claim(ids: Array<AuditDoc['_id']>): Promise<AuditDoc[]> {
     const now = new Date();
     const free = { pending: true, $or: [{ claimUntil: { $exists: false } }, { claimUntil: { $lt: now } }] };
-    // Those this process is publishing from memory are not claimed again.
-    const candidates = (await this.models.Audit.find(free, { _id: 1 }).sort({ _id: 1 }).limit(this.options.batchSize + this.inHand.size).lean())
-      .filter((c) => !this.inHand.has(String(c._id)))
-      .slice(0, this.options.batchSize);
-    if (candidates.length === 0) return [];
-    const ids = candidates.map((c) => c._id);
     await this.models.Audit.updateMany({ _id: { $in: ids }, ...free }, { $set: { claimedBy: this.instance, claimUntil: new Date(now.getTime() + this.options.claimMs) } });
     const mine = await this.models.Audit.find({ _id: { $in: ids }, pending: true, claimedBy: this.instance }).sort({ _id: 1 }).lean();
     return mine as unknown as AuditDoc[];
