@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { IMPORT_CHUNK_ROWS, IMPORT_MAX_ROWS } from '@um/domain';
 import { EnterpriseNumber, Niss, ObjectId, PersonInput, QualityTypeCode } from '../fields.js';
 import { GrantRoleParams, GrantRoleResult, RegisterPersonResult } from '../schemas.js';
+import { PersonSummary } from './management.js';
 import { ApplicationCode, RegisterUserBody } from './users.js';
 
 /**
@@ -108,6 +109,7 @@ export type ItemProblem = z.infer<typeof ItemProblem>;
 
 /** identity's registration of a chunk's persons: each item as `identity.registerPerson` would answer it. */
 export const RegisterPersonsParams = z.strictObject({ persons: z.array(PersonInput).min(1).max(IMPORT_CHUNK_ROWS), withoutPassword: z.boolean().optional() });
-export const RegisterPersonsResult = z.array(z.union([RegisterPersonResult, ItemProblem]));
+/** Each person found or created, with their summary when identity has it at hand (the caller need not read it again). */
+export const RegisterPersonsResult = z.array(z.union([RegisterPersonResult.extend({ person: PersonSummary.optional() }), ItemProblem]));
 export const GrantRolesParams = z.strictObject({ grants: z.array(GrantRoleParams).min(1).max(IMPORT_CHUNK_ROWS) });
 export const GrantRolesResult = z.array(z.union([GrantRoleResult, ItemProblem]));

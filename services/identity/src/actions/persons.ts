@@ -3,7 +3,8 @@ import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
 import { ClientProblem, defineAction, isDuplicateKey, notFound } from '@um/platform';
 import { mismatchedNames } from '@um/domain';
-import type { FieldError, ItemProblem, PersonInput } from '@um/contracts';
+import type { FieldError, ItemProblem, PersonInput, PersonSummary } from '@um/contracts';
+import { personSummary } from './people.js';
 import type { IdentityContext } from '../context.js';
 import { NO_PASSWORD_HASH, hashPassword } from '../passwords.js';
 import { findPersonByNiss } from '../person-keys.js';
@@ -52,13 +53,20 @@ export function itemProblem(err: unknown): ItemProblem {
  * new ones inserted with one; an item the insert refused (a NISS or username taken meanwhile) goes
  * through `findOrCreatePerson` alone, whose rules decide it.
  */
-export async function findOrCreatePersons(ic: IdentityContext, persons: PersonInput[], options: { withoutPassword?: boolean } = {}): Promise<Array<{ personId: string; created: boolean } | ItemProblem>> {
-  const known = new Map((await ic.models.Person.find({ niss: { $in: persons.map((p) => p.niss) } }, { _id: 1, niss: 1, firstName: 1, lastName: 1 }).lean()).map((p) => [p.niss, p]));
+export async function findOrCreatePersons(
+  ic: IdentityContext,
+  persons: PersonInput[],
+  options: { withoutPassword?: boolean } = {},
+): Promise<Array<{ personId: string; created: boolean; person?: PersonSummary } | ItemProblem>> {
+  const known = new Map(
+    (await ic.models.Person.find({ niss: { $in: persons.map((p) => p.niss) } }, { _id: 1, niss: 1, firstName: 1, lastName: 1, title: 1, language: 1, emails: 1, account: 1 }).lean()).map((p) => [p.niss, p]),
+  );
   const fresh = persons.filter((p) => !known.has(p.niss) && p.username && (options.withoutPassword || p.password));
   const ids = new Map(fresh.map((p) => [p.niss, new Types.ObjectId()]));
   let complete = true;
+  const docs = await Promise.all(fresh.map(async (p) => ({ _id: ids.get(p.niss)!, ...(await newPerson(ic, p as PersonInput & { username: string }, !options.withoutPassword)) })));
+  const freshByNiss = new Map(docs.map((d) => [d.niss, d]));
   if (fresh.length > 0) {
-    const docs = await Promise.all(fresh.map(async (p) => ({ _id: ids.get(p.niss), ...(await newPerson(ic, p as PersonInput & { username: string }, !options.withoutPassword)) })));
     complete = await ic.models.Person.insertMany(docs, { ordered: false }).then(
       () => true,
       (err: unknown) => {
@@ -72,13 +80,13 @@ export async function findOrCreatePersons(ic: IdentityContext, persons: PersonIn
   const inserted = new Set(
     complete ? [...ids.values()].map(String) : (await ic.models.Person.find({ _id: { $in: [...ids.values()] } }, { _id: 1 }).lean()).map((p) => String(p._id)),
   );
-  const results: Array<{ personId: string; created: boolean } | ItemProblem> = [];
+  const results: Array<{ personId: string; created: boolean; person?: PersonSummary } | ItemProblem> = [];
   for (const person of persons) {
     const existing = known.get(person.niss);
     const id = ids.get(person.niss);
     try {
-      if (existing) results.push(reuse(existing, person));
-      else if (id && inserted.has(String(id))) results.push({ personId: String(id), created: true });
+      if (existing) results.push({ ...reuse(existing, person), person: personSummary(existing as Parameters<typeof personSummary>[0]) });
+      else if (id && inserted.has(String(id))) results.push({ personId: String(id), created: true, person: personSummary(freshByNiss.get(person.niss)!) });
       else results.push(await findOrCreatePerson(ic, person, options));
     } catch (err) {
       results.push(itemProblem(err));

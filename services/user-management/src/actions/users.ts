@@ -205,9 +205,12 @@ export async function registerUsers(models: UserManagementModels, sync: Sync, ct
     else pending.push(i);
   });
   if (pending.length === 0) return outcomes;
-  const personOf = (i: number) => persons[i] as { personId: string; created: boolean };
+  const personOf = (i: number) => persons[i] as { personId: string; created: boolean; person?: PersonSummary };
   const grants = await call(ctx, 'identity.grantRoles', { grants: pending.map((i) => ({ personId: personOf(i).personId, kind: 'user' as const, enterpriseNumber, quality: type })) });
-  const summaries = new Map((await call(ctx, 'identity.getPersons', { personIds: pending.map((i) => personOf(i).personId) })).map((p) => [p.personId, p]));
+  // identity answers most persons' summaries with the registration; the others are read.
+  const summaries = new Map(pending.flatMap((i) => (personOf(i).person ? [[personOf(i).personId, personOf(i).person!] as const] : [])));
+  const unread = pending.map((i) => personOf(i).personId).filter((id) => !summaries.has(id));
+  if (unread.length > 0) for (const p of await call(ctx, 'identity.getPersons', { personIds: unread })) summaries.set(p.personId, p);
   const writes: Array<{ i: number; roleId: string; filter: { _id: string }; update: object }> = [];
   pending.forEach((i, k) => {
     const grant = grants[k]!;
