@@ -122,10 +122,11 @@ export function personActions(ic: IdentityContext): Record<string, ActionSchema>
     ...defineAction('identity.registerPersons', async ({ persons, withoutPassword }) => findOrCreatePersons(ic, persons, { withoutPassword })),
 
     // Compensation of a failed multi-step change: removes a person only while nothing refers to it.
-    ...defineAction('identity.discardPerson', async ({ personId }) => {
+    ...defineAction('identity.discardPerson', async ({ personId }, ctx) => {
       const roles = await ic.models.Role.countDocuments({ personId: new Types.ObjectId(personId) });
       if (roles > 0) return null;
       await ic.models.Person.deleteOne({ _id: new Types.ObjectId(personId) });
+      await ic.persons.changed(ctx, [personId]);
       return null;
     }),
 

@@ -28,9 +28,15 @@ export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'en
   };
 }
 
-function announce(ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
+function emitRoleChanged(ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
   const { roleId, personId, kind, enterpriseNumber, quality, validFrom, validUntil } = record;
   return emitEvent(ctx, 'identity.role.changed', { roleId, personId, kind, enterpriseNumber, quality, status, validFrom, validUntil });
+}
+
+/** After a role's write: its holder's cached roles are dropped everywhere, then the change is announced. */
+async function announce(ic: IdentityContext, ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
+  await ic.persons.changed(ctx, [record.personId]);
+  await emitRoleChanged(ctx, record, status);
 }
 
 /** The stored form of a grant: its unique keys decide a repeated or conflicting grant in the store. */
@@ -49,7 +55,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const { roleKey } = doc;
       try {
         const role = await ic.models.Role.create(doc);
-        await announce(ctx, roleRecord(role), 'active');
+        await announce(ic, ctx, roleRecord(role), 'active');
         return { roleId: String(role._id), created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -77,6 +83,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       // The stored roles are read back only when the insert refused some (a role already held).
       const stored = complete ? wanted.map((d) => ({ ...d, status: 'active' as const })) : await ic.models.Role.find({ roleKey: { $in: wanted.map((d) => d.roleKey) } }).lean();
       const byKey = new Map(stored.map((r) => [r.roleKey, r]));
+      await ic.persons.changed(ctx, wanted.map((d) => String(d.personId)));
       const results = [];
       for (const doc of docs) {
         const role = doc ? byKey.get(doc.roleKey) : undefined;
@@ -84,7 +91,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
         else if (!role) results.push({ problem: { code: 'CONFLICT', message: `this ${doc.kind} role is already held by someone else` } });
         else {
           const created = String(role._id) === String(doc._id);
-          if (created) await announce(ctx, roleRecord(role), 'active');
+          if (created) await emitRoleChanged(ctx, roleRecord(role), 'active');
           results.push({ roleId: String(role._id), created });
         }
       }
@@ -97,7 +104,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const role = await ic.models.Role.findOneAndDelete({ _id: id }).lean();
       await ic.models.Session.updateMany({ roleId: id, endedAt: { $exists: false } }, { $set: { endedAt: new Date() } });
       await sessionsChanged(ic, ctx, { roleId });
-      if (role) await announce(ctx, roleRecord(role), 'revoked');
+      if (role) await announce(ic, ctx, roleRecord(role), 'revoked');
       return null;
     }),
 
@@ -106,7 +113,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       if (!role) throw notFound('role');
       if (status !== 'active') await sessionsChanged(ic, ctx, { roleId });
       const record = roleRecord(role);
-      await announce(ctx, record, status);
+      await announce(ic, ctx, record, status);
       return record;
     }),
 
@@ -127,7 +134,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       if (!role) throw notFound('role');
       await sessionsChanged(ic, ctx, { roleId });
       const record = roleRecord(role);
-      await announce(ctx, record, record.status);
+      await announce(ic, ctx, record, record.status);
       return record;
     }),
 
