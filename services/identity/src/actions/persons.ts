@@ -68,7 +68,7 @@ export async function findOrCreatePersons(ic: IdentityContext, persons: PersonIn
       },
     );
   }
-  // Which were inserted is read back only when some were refused (every query here scans on FerretDB).
+  // Which were inserted is read back only when some were refused (one more query, by `_id`).
   const inserted = new Set(
     complete ? [...ids.values()].map(String) : (await ic.models.Person.find({ _id: { $in: [...ids.values()] } }, { _id: 1 }).lean()).map((p) => String(p._id)),
   );
