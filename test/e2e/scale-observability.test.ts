@@ -78,6 +78,39 @@ test('when identity runs twice and both instances and the gateway hold a session
   for (let i = 0; i < 6; i += 1) expect((await sys.api.get(`/enterprises/${en}`, rae.token)).status).toBe(401);
 });
 
+test('when identity runs twice and both instances hold a person’s /me, then a change through either shows in the very next /me, whichever instance answers', async () => {
+  const body = onboardingBody();
+  expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
+  const en = body.enterpriseNumber;
+  const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
+  const co = personBody();
+  const designated = await sys.api.post(`/enterprises/${en}/co-access-managers`, co, rae.token);
+  expect(designated.status).toBe(201);
+  const coSession = await sys.api.loginAs(co.username, GOOD_PASSWORD);
+  const me = async () => {
+    const res = await sys.api.get('/me', coSession.token);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  // Round robin: both identity instances have now read (and keep) the person's own data.
+  for (let i = 0; i < 6; i += 1) expect((await me()).language).toBe(co.language);
+
+  // The person's own change, answered by one instance.
+  const language = co.language === 'nl' ? 'de' : 'nl';
+  expect((await sys.api.request('PATCH', '/me', { body: { language }, token: coSession.token })).status).toBe(200);
+  for (let i = 0; i < 6; i += 1) expect((await me()).language).toBe(language);
+
+  // A manager's change of the person (names) and of the role (its window), made through other services.
+  const validUntil = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+  expect((await sys.api.request('PATCH', `/enterprises/${en}/co-access-managers/${designated.body.personId}`, { body: { lastName: 'Renamed', validUntil }, token: rae.token })).status).toBe(200);
+  for (let i = 0; i < 6; i += 1) {
+    const after = await me();
+    expect(after.lastName).toBe('Renamed');
+    const role = after.memberships.find((m: { role: { kind: string } }) => m.role.kind === 'co-access-manager').role;
+    expect(new Date(role.validUntil).toISOString()).toBe(validUntil);
+  }
+});
+
 test('when metrics are on, then every process serves Prometheus text and its probes on its own port', async () => {
   const endpoints = sys.metrics();
   expect(endpoints.map((e) => e.name.split('#')[0]).sort()).toEqual(

@@ -45,6 +45,11 @@ export const Events = {
    * (identity.pendingSharedAudit), so the event only makes the copy immediate.
    */
   'identity.person.audited': SharedPersonAudit,
+  /**
+   * Broadcast to every instance of the service that owns these records: drop what is cached of them
+   * (libs/platform's OwnedCache; `cache` names the cache, e.g. `identity.persons`), they just changed.
+   */
+  'cache.dropped': z.object({ cache: z.string().max(100), keys: z.array(z.string().max(200)).min(1).max(1_000) }),
   /** A person's profile changed (names, title, language, e-mails): denormalised copies follow. */
   'identity.person.changed': z.object({ personId: z.string() }),
   /**

@@ -76,11 +76,11 @@ export class ApiClient {
 export function keepAliveJson(
   baseUrl: string,
   maxSockets = Infinity,
-): (method: string, path: string, options?: { token?: string; body?: unknown; timeoutMs?: number }) => Promise<{ status: number; body: any }> {
+): (method: string, path: string, options?: { token?: string; body?: unknown; timeoutMs?: number; headers?: Record<string, string> }) => Promise<{ status: number; body: any }> {
   const { hostname, port } = new URL(baseUrl);
   const pool = new Http1Pool(hostname, Number(port || 80), maxSockets);
   return async (method, path, options = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (payload !== undefined) headers['content-type'] = 'application/json';

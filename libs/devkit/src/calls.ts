@@ -2,7 +2,8 @@
  * The calls and events between services, read from their sources: `call(x, 'service.action', …)`
  * and `forward(broker, 'service.action', …)` are calls; `emitEvent` / `broadcastEvent` emit,
  * `defineEvent` handles. A helper of libs/platform that calls (registerHolder, recordAudit, …) is
- * counted as the calls of each service that uses it. docs/calls.md is rendered from this, and a
+ * counted as the calls of each service that uses it, and a class of libs/platform that emits
+ * (OwnedCache) as the events of each service that makes one. docs/calls.md is rendered from this, and a
  * unit test fails when it differs, or when a call goes up the layering.
  */
 import fs from 'node:fs';
@@ -29,6 +30,8 @@ const EMIT = /\b(?:emitEvent|broadcastEvent)\(\s*\w+\s*,\s*'([^']+)'/g;
 const HANDLE = /\bdefineEvent\(\s*'([^']+)'/g;
 /** An exported function of libs/platform, up to the next top-level declaration. */
 const EXPORTED_FUNCTION = /^export (?:async )?function (\w+)[\s\S]*?(?=^(?:export |function |const |class |interface |type )|(?![\s\S]))/gm;
+/** An exported class of libs/platform, up to the next top-level declaration. */
+const EXPORTED_CLASS = /^export class (\w+)[\s\S]*?(?=^(?:export |function |const |class |interface |type )|(?![\s\S]))/gm;
 
 function matches(text: string, pattern: RegExp): RegExpExecArray[] {
   return [...text.matchAll(new RegExp(pattern.source, pattern.flags))];
@@ -43,9 +46,15 @@ function add(map: Map<string, Set<string>>, key: string, value: string): void {
 export function collectCallGraph(repoRoot: string): CallGraph {
   // The platform helpers that call services, and what they call.
   const helperCalls = new Map<string, Set<string>>();
+  // The platform classes that emit events, and which.
+  const classEvents = new Map<string, Set<string>>();
   for (const file of sourcesOf(path.join(repoRoot, 'libs', 'platform', 'src'))) {
-    for (const fn of matches(fs.readFileSync(file, 'utf8'), EXPORTED_FUNCTION)) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const fn of matches(text, EXPORTED_FUNCTION)) {
       for (const c of matches(fn[0], CALL)) add(helperCalls, fn[1]!, `${c[1]}.${c[2]}`);
+    }
+    for (const cls of matches(text, EXPORTED_CLASS)) {
+      for (const e of matches(cls[0], EMIT)) add(classEvents, cls[1]!, e[1]!);
     }
   }
   const calls = new Map<string, Map<string, Set<string>>>();
@@ -67,6 +76,9 @@ export function collectCallGraph(repoRoot: string): CallGraph {
         calls.set(service, byCallee);
       }
       for (const e of matches(text, EMIT)) add(emitters, e[1]!, service);
+      for (const [cls, events] of classEvents) {
+        if (new RegExp(`\\bnew ${cls}\\b`).test(text)) for (const event of events) add(emitters, event, service);
+      }
       for (const e of matches(text, HANDLE)) add(handlers, e[1]!, service);
     }
   }

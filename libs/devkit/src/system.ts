@@ -15,6 +15,8 @@ import { spawnManaged, stopProcess, type ManagedProcess } from './supervisor.js'
  * the gateway's p99 (docs/benchmarks.md). Smaller ones run more often but stop it for ~1 ms.
  */
 export const NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=8'];
+/** More flags for every service process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench run. */
+const EXTRA_NODE_FLAGS = (process.env.UM_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export const SERVICES = ['identity', 'enterprise', 'quality', 'user-management', 'routing-module', 'structured-messaging'] as const;
 export type ServiceProcessName = (typeof SERVICES)[number] | 'gateway';
@@ -105,7 +107,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const entry = entryOf(name);
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
     const metricsPort = nextMetricsPort();
-    const proc = spawnManaged(`${name}#${index}`, process.execPath, [...NODE_FLAGS, entry], {
+    const proc = spawnManaged(`${name}#${index}`, process.execPath, [...NODE_FLAGS, ...EXTRA_NODE_FLAGS, entry], {
       env: { ...env, UM_METRICS_PORT: String(metricsPort), ...(metricsPort > 0 ? { UM_METRICS_HOST: host } : {}), ...extraEnv },
       cwd: REPO_ROOT,
       ...(options.logDir

@@ -26,6 +26,12 @@ export const BaseConfig = z.object({
   /** Log lines as JSON, or human-readable and coloured (`auto`: readable when stdout is a terminal). */
   UM_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** OTLP/HTTP endpoint (base URL: spans go to `<url>/v1/traces`, JSON); unset: no span is made. */
+  /**
+   * How long a service believes a record it owns and read before (OwnedCache: a person's own data in
+   * identity, a quality's state in quality). Every write drops what it touched on every instance at
+   * once; this bounds a missed broadcast. 0: every read asks the store.
+   */
+  UM_READ_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   UM_OTLP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;

@@ -13,3 +13,4 @@ export * from './trace.js';
 export * from './log-format.js';
 export * from './jetstream.js';
 export * from './when-up.js';
+export * from './owned-cache.js';

@@ -24,6 +24,7 @@ import { authorizationRoutes } from './routes/authorizations.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { cacheEnterpriseNames } from './routes/enterprise-names.js';
 import { qualityRoutes } from './routes/qualities.js';
 import { routingRoutes } from './routes/routing.js';
 import { registerScimErrors, scimRoutes, SCIM_PREFIX } from './routes/scim.js';
@@ -93,6 +94,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
   await registerOpenApi(app, docsCsp);
 
   registerAuth(app, principals);
+  cacheEnterpriseNames(broker, config.UM_READ_CACHE_MS);
   registerCertificates(app, config);
   healthRoutes(app, broker);
   await app.register(

@@ -176,10 +176,12 @@ export class LoginThrottle {
     for (const [i, subject] of subjects.entries()) {
       const policy = this.policies[subject.kind];
       const mine = inserted[i]!._id;
-      const [failures, inFlight] = await Promise.all([
-        this.attempts.find({ key: subject.key, state: 'failed', at: { $gte: new Date(now.getTime() - policy.windowMs) } }, { at: 1 }).sort({ at: -1 }).lean(),
-        this.attempts.countDocuments({ key: subject.key, state: 'pending', at: { $gte: new Date(now.getTime() - PENDING_MS) }, _id: { $ne: mine } }),
-      ]);
+      // One read per subject: its failures within the window and the others' attempts being checked.
+      const failedSince = now.getTime() - policy.windowMs;
+      const pendingSince = now.getTime() - PENDING_MS;
+      const recent = await this.attempts.find({ key: subject.key, at: { $gte: new Date(Math.min(failedSince, pendingSince)) } }, { state: 1, at: 1 }).lean();
+      const failures = recent.filter((a) => a.state === 'failed' && a.at.getTime() >= failedSince).sort((a, b) => b.at.getTime() - a.at.getTime());
+      const inFlight = recent.filter((a) => a.state === 'pending' && a.at.getTime() >= pendingSince && !a._id.equals(mine)).length;
       let retryAfterSeconds = inFlight >= MAX_IN_FLIGHT ? 1 : 0;
       const seconds = lockSeconds(failures.length, policy);
       if (seconds > 0 && failures[0]) {

@@ -56,6 +56,20 @@ export function createModels(db: Connection) {
 export type QualityModels = ReturnType<typeof createModels>;
 
 /** The active quality of that type, if any (a pending one is being activated: nothing reads it). */
+/**
+ * `quality.state`: whether the quality is active, and its technical user. Kept in the service's
+ * OwnedCache: a write that changes either (activation, a technical user designated) drops it.
+ */
+export interface QualityState {
+  active: boolean;
+  technicalUserPersonId?: string;
+}
+
+export async function readQualityState(models: QualityModels, enterpriseNumber: string, type: QualityType): Promise<QualityState> {
+  const q = await findActiveQuality(models, enterpriseNumber, type);
+  return { active: Boolean(q), ...(q?.technicalUserPersonId ? { technicalUserPersonId: q.technicalUserPersonId } : {}) };
+}
+
 export async function findActiveQuality(models: QualityModels, enterpriseNumber: string, type: QualityType) {
   const quality = await models.Quality.findById(qualityId(enterpriseNumber, type)).lean();
   return quality?.status === 'active' ? quality : null;

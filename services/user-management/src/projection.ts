@@ -105,6 +105,11 @@ export class Projection {
     for (const record of this.enterpriseRoles.values()) if (isBounded(record)) yield { type: 'enterprise-role', record };
   }
 
+  /** One membership by its id (see membershipId). */
+  membership(id: string): MembershipRecord | undefined {
+    return this.memberships.get(id);
+  }
+
   membershipsOf(personId: string): MembershipRecord[] {
     return [...(this.membershipsByPerson.get(personId)?.values() ?? [])];
   }

@@ -5,6 +5,8 @@ export interface RateResult {
   /** Latencies in ms, sorted, each from the request's scheduled start (no coordinated omission). */
   latencies: number[];
   errors: number;
+  /** What the first failed request said (a bench that errs must say why). */
+  firstError?: string;
   /** Requests not sent because `maxInFlight` were waiting: the system fell behind the offered rate. */
   shed: number;
   offered: number;
@@ -14,6 +16,7 @@ export interface RateResult {
 export async function atRate(rate: number, total: number, task: (i: number) => Promise<void>, maxInFlight = 512): Promise<RateResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   let shed = 0;
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
@@ -30,8 +33,9 @@ export async function atRate(rate: number, total: number, task: (i: number) => P
       }
       inFlight += 1;
       const p: Promise<void> = task(i)
-        .catch(() => {
+        .catch((err: unknown) => {
           errors += 1;
+          firstError ??= (err as Error).message;
         })
         .then(() => {
           latencies.push(performance.now() - scheduled);
@@ -44,5 +48,5 @@ export async function atRate(rate: number, total: number, task: (i: number) => P
   }
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
-  return { latencies, errors, shed, offered: rate, seconds: (performance.now() - start) / 1000 };
+  return { latencies, errors, ...(firstError ? { firstError } : {}), shed, offered: rate, seconds: (performance.now() - start) / 1000 };
 }

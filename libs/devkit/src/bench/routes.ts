@@ -18,7 +18,8 @@ import { cpuPerUnit, cpuSnapshot } from './cpu.js';
 import { atRate } from './rate.js';
 import { load, percentile, type BenchScenario } from './types.js';
 
-const ENTERPRISES = 1_000;
+/** 100 users each; `UM_BENCH_ENTERPRISES` makes a smaller store for a quick run (the figures in docs/ use 1,000). */
+const ENTERPRISES = Number(process.env.UM_BENCH_ENTERPRISES ?? 1_000);
 const USERS_PER_ENTERPRISE = 100;
 const PASSWORD = 'Bench#2026pw';
 const RAE = 'benchrae0000000';
@@ -125,14 +126,14 @@ export const scenario: BenchScenario = {
     const en0 = enterpriseNumber(0);
     const request = keepAliveJson(system.baseUrl, 64);
     const get = (path: string, token?: string) => request('GET', path.startsWith('/health') ? path : `/api/v1${path}`, token ? { token } : {});
-    const expect = (what: string, status: number, want: number) => {
-      if (status !== want) throw new Error(`${what}: ${status}`);
+    const expect = (what: string, res: { status: number; body?: unknown }, want: number) => {
+      if (res.status !== want) throw new Error(`${what}: ${res.status} ${(res.body as { code?: string } | undefined)?.code ?? ''}`.trim());
     };
     let wrong = 0;
     let registered = 0;
     const registerSeed = Math.floor(Math.random() * 1_000_000);
     const routes: Array<{ key: keyof typeof ROUTES; label: string; task: (i: number) => Promise<void> }> = [
-      { key: 'health', label: 'GET /health/live', task: async () => expect('health', (await get('/health/live')).status, 200) },
+      { key: 'health', label: 'GET /health/live', task: async () => expect('health', await get('/health/live'), 200) },
       {
         key: 'check',
         label: 'GET /authorizations/check',
@@ -140,30 +141,36 @@ export const scenario: BenchScenario = {
           const s = sessions[i % sessions.length]!;
           const app = APPS[i % APPS.length]!;
           const res = await get(`/authorizations/check?application=${app}&enterpriseNumber=${s.en}&quality=employer`, s.token);
-          expect('check', res.status, 200);
+          expect('check', res, 200);
           if (res.body.allowed !== s.apps.includes(app)) wrong += 1;
         },
       },
-      { key: 'me', label: 'GET /me', task: async (i) => expect('me', (await get('/me', sessions[i % sessions.length]!.token)).status, 200) },
+      { key: 'me', label: 'GET /me', task: async (i) => expect('me', await get('/me', sessions[i % sessions.length]!.token), 200) },
       {
         key: 'getUser',
         label: 'GET …/qualities/employer/users/{personId}',
-        task: async (i) => expect('get user', (await get(`/enterprises/${en0}/qualities/employer/users/${firstEnterpriseMembers[i % firstEnterpriseMembers.length]!}`, rae.token)).status, 200),
+        task: async (i) => expect('get user', await get(`/enterprises/${en0}/qualities/employer/users/${firstEnterpriseMembers[i % firstEnterpriseMembers.length]!}`, rae.token), 200),
       },
       {
         key: 'searchQuality',
         label: 'GET …/qualities/employer/users?lastName= (page of 20)',
-        task: async (i) => expect('quality search', (await get(`/enterprises/${en0}/qualities/employer/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token)).status, 200),
+        task: async (i) => expect('quality search', await get(`/enterprises/${en0}/qualities/employer/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token), 200),
       },
       {
         key: 'searchEnterprise',
         label: 'GET /enterprises/{en}/users?lastName= (page of 20)',
-        task: async (i) => expect('enterprise search', (await get(`/enterprises/${en0}/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token)).status, 200),
+        task: async (i) => expect('enterprise search', await get(`/enterprises/${en0}/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token), 200),
       },
       {
         key: 'login',
         label: 'POST /auth/login (argon2id)',
-        task: async (i) => expect('login', (await request('POST', '/api/v1/auth/login', { body: { username: sample[i % sample.length]!.username, password: PASSWORD } })).status, 200),
+        // A different person each time, from an address of their own (through the gateway's trusted
+        // proxy, as behind a load balancer): the throttle keeps its per-username and per-address records.
+        task: async (i) => {
+          const k = (i * 7_919 + 11) % total;
+          const body = { username: `bench${String(k).padStart(7, '0')}`, password: PASSWORD };
+          expect('login', await request('POST', '/api/v1/auth/login', { body, headers: { 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` } }), 200);
+        },
       },
       {
         key: 'register',
@@ -173,13 +180,13 @@ export const scenario: BenchScenario = {
           const body = {
             niss: syntheticNiss(7_000_000 + registerSeed + n),
             firstName: 'New',
-            lastName: `Member${n}`,
+            lastName: `Member${[...String(n)].map((d) => 'abcdefghij'[Number(d)]).join('')}`,
             language: 'fr',
             username: `benchnew${registerSeed}x${n}`,
             password: PASSWORD,
             applications: ['dimona'],
           };
-          expect('register', (await request('POST', `/api/v1/enterprises/${en0}/qualities/employer/users`, { token: rae.token, body })).status, 201);
+          expect('register', await request('POST', `/api/v1/enterprises/${en0}/qualities/employer/users`, { token: rae.token, body }), 201);
         },
       },
     ];
@@ -205,14 +212,14 @@ export const scenario: BenchScenario = {
       const ratio = route.key === 'health' ? 'the baseline' : `${((perSecond / baseline.perSecond) * 100).toFixed(1)} % of /health/live's rate, ${(flatCpu.totalUs / baseline.cpuUs).toFixed(1)}× its CPU per request`;
       report(
         `${route.label}, flat out (${plan.inFlight} in flight, ${plan.flat} requests): ${perSecond.toFixed(0)} req/s, p50 ${ms(percentile(flat.latencies, 50))}, ` +
-          `p95 ${ms(percentile(flat.latencies, 95))}, p99 ${ms(percentile(flat.latencies, 99))}, errors ${flat.errors}; ${ratio}; CPU per request ${flatCpu.text}`,
+          `p95 ${ms(percentile(flat.latencies, 95))}, p99 ${ms(percentile(flat.latencies, 99))}, errors ${flat.errors}${flat.firstError ? ` (first: ${flat.firstError})` : ''}; ${ratio}; CPU per request ${flatCpu.text}`,
       );
       cpuBefore = cpuSnapshot();
       const fixed = await atRate(plan.rate, plan.total, route.task);
       const fixedCpu = cpuPerUnit(cpuBefore, cpuSnapshot(), plan.total - fixed.shed);
       report(
         `${route.label}, ${plan.rate}/s offered (${plan.total} requests): ${((plan.total - fixed.shed) / fixed.seconds).toFixed(0)} req/s done, p50 ${ms(percentile(fixed.latencies, 50))}, ` +
-          `p95 ${ms(percentile(fixed.latencies, 95))}, p99 ${ms(percentile(fixed.latencies, 99))}, errors ${fixed.errors}, shed ${fixed.shed}; CPU per request ${fixedCpu.text}` +
+          `p95 ${ms(percentile(fixed.latencies, 95))}, p99 ${ms(percentile(fixed.latencies, 99))}, errors ${fixed.errors}${fixed.firstError ? ` (first: ${fixed.firstError})` : ''}, shed ${fixed.shed}; CPU per request ${fixedCpu.text}` +
           (route.key === 'check' ? `; wrong answers ${wrong}` : ''),
       );
     }

@@ -27,10 +27,11 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `task` with `concurrency` workers until `total` calls are done; returns sorted latencies in ms. */
-export async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+export async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number; firstError?: string }> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
+  let firstError: string | undefined;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -39,8 +40,9 @@ export async function load(total: number, concurrency: number, task: (i: number)
         const t0 = process.hrtime.bigint();
         try {
           await task(i);
-        } catch {
+        } catch (err) {
           errors += 1;
+          firstError ??= (err as Error).message;
         }
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
@@ -48,6 +50,6 @@ export async function load(total: number, concurrency: number, task: (i: number)
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  return { latencies, seconds, errors };
+  return { latencies, seconds, errors, ...(firstError ? { firstError } : {}) };
 }
 

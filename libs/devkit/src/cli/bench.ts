@@ -38,6 +38,8 @@ async function main(): Promise<void> {
       // warn unless UM_BENCH_LOG_LEVEL says otherwise (info: what request logs cost, bench request-logs).
       LOG_LEVEL: process.env.UM_BENCH_LOG_LEVEL ?? 'warn',
       UM_DB_PREFIX: `bench${process.pid}`,
+      // The load generator stands for many clients behind a proxy: their addresses come in X-Forwarded-For.
+      UM_TRUSTED_PROXIES: '127.0.0.1',
       UM_BOOTSTRAP_OPERATOR_USERNAME: OPERATOR.username,
       UM_BOOTSTRAP_OPERATOR_PASSWORD: OPERATOR.password,
     },

@@ -26,6 +26,7 @@ export function accountActions(ic: IdentityContext): Record<string, ActionSchema
         // A deleted account frees its certificate; its username stays reserved.
         { $set: { 'account.status': status }, ...(status === 'deleted' ? { $unset: { certificate: 1 } } : {}) },
       );
+      await ic.persons.changed(ctx, [personId]);
       if (status !== 'active') {
         await ic.models.Session.updateMany({ personId: id, endedAt: { $exists: false } }, { $set: { endedAt: now } });
         await sessionsChanged(ic, ctx, { personId });

@@ -9,19 +9,36 @@ import type { AuthMethod, HeldRole, OwnIdentity } from '@um/contracts';
 import { ClientProblem, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
 import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
+import type { PersonDoc, RoleDoc } from '../model.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { LoginThrottle } from '../throttle.js';
 import { refusalProblem, roleView, sessionsChanged } from './sessions.js';
+
+/** What GET /me shows of a person, as stored: the person (no credentials) and every role held. */
+export interface OwnRecord {
+  person: Pick<PersonDoc, 'firstName' | 'lastName' | 'title' | 'niss' | 'language' | 'emails'> & { _id: unknown; account?: { username?: string | null } | null };
+  roles: Array<Pick<RoleDoc, '_id' | 'kind' | 'enterpriseNumber' | 'quality' | 'validFrom' | 'validUntil' | 'status'>>;
+}
+
+/** Two reads by index (the person by `_id`, the roles by `personId`); kept in `ic.persons` until either changes. */
+async function readOwn(ic: IdentityContext, personId: string): Promise<OwnRecord | undefined> {
+  const id = new Types.ObjectId(personId);
+  const [person, roles] = await Promise.all([
+    ic.models.Person.findById(id, { 'account.username': 1, firstName: 1, lastName: 1, title: 1, niss: 1, language: 1, emails: 1 }).lean(),
+    ic.models.Role.find({ personId: id }, { kind: 1, enterpriseNumber: 1, quality: 1, validFrom: 1, validUntil: 1, status: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean(),
+  ]);
+  return person ? { person, roles } : undefined;
+}
 
 /**
  * The caller's person and the roles held (GET /me's identity part): the gateway adds what each role
  * reaches, which user-management decides, so that identity calls no service above it.
  */
 export async function ownIdentity(ic: IdentityContext, personId: string, authMethods: AuthMethod[]): Promise<OwnIdentity> {
-  const id = new Types.ObjectId(personId);
+  const own = await ic.persons.read(personId, () => readOwn(ic, personId));
+  if (!own) throw notFound('person');
+  const { person, roles } = own;
   const now = Date.now();
-  const [person, roles] = await Promise.all([ic.models.Person.findById(id).lean(), ic.models.Role.find({ personId: id }).sort({ createdAt: 1 }).lean()]);
-  if (!person) throw notFound('person');
   return {
     personId: String(person._id),
     ...(person.account?.username ? { username: person.account.username } : {}),
@@ -56,6 +73,7 @@ export function meActions(ic: IdentityContext): Record<string, ActionSchema> {
       if (Object.keys(set).length > 0) {
         const before = await ic.models.Person.findOneAndUpdate({ _id: new Types.ObjectId(personId) }, { $set: set }, { returnDocument: 'before' }).lean();
         if (!before) throw notFound('person');
+        await ic.persons.changed(ctx, [personId]);
         await emitEvent(ctx, 'identity.person.changed', { personId });
         const was = { language: before.language, emails: before.emails };
         const changed = Object.keys(set).filter((key) => JSON.stringify(was[key as keyof typeof was]) !== JSON.stringify(set[key]));

@@ -56,6 +56,7 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
         { returnDocument: 'after' },
       ).lean();
       if (!person) throw notFound('person');
+      await ic.persons.changed(ctx, [personId]);
       await emitEvent(ctx, 'identity.person.changed', { personId });
       // The manager's use-case records it in the enterprise's trail; the person's trail keeps it too.
       await auditPerson(ic, ctx, { action: 'person.updated', personId, after: { ...set, ...Object.fromEntries(Object.keys(unset).map((key) => [key, null])) } });

@@ -76,7 +76,7 @@ export async function findOrCreatePersons(
       },
     );
   }
-  // Which were inserted is read back only when some were refused (every query here scans on FerretDB).
+  // Which were inserted is read back only when some were refused (one more query, by `_id`).
   const inserted = new Set(
     complete ? [...ids.values()].map(String) : (await ic.models.Person.find({ _id: { $in: [...ids.values()] } }, { _id: 1 }).lean()).map((p) => String(p._id)),
   );
@@ -130,10 +130,11 @@ export function personActions(ic: IdentityContext): Record<string, ActionSchema>
     ...defineAction('identity.registerPersons', async ({ persons, withoutPassword }) => findOrCreatePersons(ic, persons, { withoutPassword })),
 
     // Compensation of a failed multi-step change: removes a person only while nothing refers to it.
-    ...defineAction('identity.discardPerson', async ({ personId }) => {
+    ...defineAction('identity.discardPerson', async ({ personId }, ctx) => {
       const roles = await ic.models.Role.countDocuments({ personId: new Types.ObjectId(personId) });
       if (roles > 0) return null;
       await ic.models.Person.deleteOne({ _id: new Types.ObjectId(personId) });
+      await ic.persons.changed(ctx, [personId]);
       return null;
     }),
 

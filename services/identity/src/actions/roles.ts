@@ -28,9 +28,15 @@ export function roleRecord(role: Pick<RoleDoc, '_id' | 'personId' | 'kind' | 'en
   };
 }
 
-function announce(ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
+function emitRoleChanged(ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
   const { roleId, personId, kind, enterpriseNumber, quality, validFrom, validUntil } = record;
   return emitEvent(ctx, 'identity.role.changed', { roleId, personId, kind, enterpriseNumber, quality, status, validFrom, validUntil });
+}
+
+/** After a role's write: its holder's cached roles are dropped everywhere, then the change is announced. */
+async function announce(ic: IdentityContext, ctx: Context, record: RoleRecord, status: 'active' | 'blocked' | 'revoked'): Promise<void> {
+  await ic.persons.changed(ctx, [record.personId]);
+  await emitRoleChanged(ctx, record, status);
 }
 
 /** The stored form of a grant: its unique keys decide a repeated or conflicting grant in the store. */
@@ -49,7 +55,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const { roleKey } = doc;
       try {
         const role = await ic.models.Role.create(doc);
-        await announce(ctx, roleRecord(role), 'active');
+        await announce(ic, ctx, roleRecord(role), 'active');
         return { roleId: String(role._id), created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -77,6 +83,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       // The stored roles are read back only when the insert refused some (a role already held).
       const stored = complete ? wanted.map((d) => ({ ...d, status: 'active' as const })) : await ic.models.Role.find({ roleKey: { $in: wanted.map((d) => d.roleKey) } }).lean();
       const byKey = new Map(stored.map((r) => [r.roleKey, r]));
+      await ic.persons.changed(ctx, wanted.map((d) => String(d.personId)));
       const results = [];
       const granted: RoleRecord[] = [];
       for (const doc of docs) {
@@ -89,8 +96,9 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
           results.push({ roleId: String(role._id), created });
         }
       }
-      // One event per granted role, as grantRole emits, sent together rather than one after another.
-      await Promise.all(granted.map((record) => announce(ctx, record, 'active')));
+      // One event per granted role, as grantRole emits, sent together rather than one after another
+      // (the holders' cached roles were dropped above, all at once).
+      await Promise.all(granted.map((record) => emitRoleChanged(ctx, record, 'active')));
       return results;
     }),
 
@@ -100,7 +108,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       const role = await ic.models.Role.findOneAndDelete({ _id: id }).lean();
       await ic.models.Session.updateMany({ roleId: id, endedAt: { $exists: false } }, { $set: { endedAt: new Date() } });
       await sessionsChanged(ic, ctx, { roleId });
-      if (role) await announce(ctx, roleRecord(role), 'revoked');
+      if (role) await announce(ic, ctx, roleRecord(role), 'revoked');
       return null;
     }),
 
@@ -109,7 +117,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       if (!role) throw notFound('role');
       if (status !== 'active') await sessionsChanged(ic, ctx, { roleId });
       const record = roleRecord(role);
-      await announce(ctx, record, status);
+      await announce(ic, ctx, record, status);
       return record;
     }),
 
@@ -130,7 +138,7 @@ export function roleActions(ic: IdentityContext): Record<string, ActionSchema> {
       if (!role) throw notFound('role');
       await sessionsChanged(ic, ctx, { roleId });
       const record = roleRecord(role);
-      await announce(ctx, record, record.status);
+      await announce(ic, ctx, record, record.status);
       return record;
     }),
 

@@ -15,15 +15,16 @@ import {
   findRoleOf,
   managerViews,
   notFound,
+  type OwnedCache,
   recordAudit,
   replaceHolder,
 } from '@um/platform';
-import { findActiveQuality, qualityId, type QualityModels } from '../model.js';
+import { findActiveQuality, qualityId, type QualityModels, type QualityState } from '../model.js';
 
 type Ctx = Context<unknown, CallMeta>;
 const windowOf = (w: { validFrom?: string; validUntil?: string }) => ({ ...(w.validFrom ? { validFrom: w.validFrom } : {}), ...(w.validUntil ? { validUntil: w.validUntil } : {}) });
 
-export function managerActions(models: QualityModels): Record<string, ActionSchema> {
+export function managerActions(models: QualityModels, states: OwnedCache<QualityState>): Record<string, ActionSchema> {
   const requireQuality = async (enterpriseNumber: string, type: QualityType) => {
     const q = await findActiveQuality(models, enterpriseNumber, type);
     if (!q) throw notFound('quality');
@@ -149,6 +150,7 @@ export function managerActions(models: QualityModels): Record<string, ActionSche
       });
       // One technical user per quality: designating replaces the previous one.
       await models.Quality.updateOne({ _id: qualityId(enterpriseNumber, type) }, { $set: { technicalUserPersonId: result.personId } });
+      await states.changed(ctx, [qualityId(enterpriseNumber, type)]);
       await recordAudit(ctx, {
         enterpriseNumber,
         quality: type,

@@ -8,6 +8,7 @@ import { APPLICATIONS_BY_QUALITY, REGISTRY_IDENTIFIERS, type QualityType } from 
 import { QualityDataSchemas, type CallMeta, type QualityView } from '@um/contracts';
 import {
   ClientProblem,
+  type OwnedCache,
   Saga,
   call,
   defineAction,
@@ -18,14 +19,14 @@ import {
   recordAudit,
   validationProblem,
 } from '@um/platform';
-import { findActiveQuality, qualityId, type QualityModels } from '../model.js';
+import { findActiveQuality, qualityId, readQualityState, type QualityModels, type QualityState } from '../model.js';
 
 type Ctx = Context<unknown, CallMeta>;
 
 /** A pending quality older than this is the remains of a crashed activation and may be retaken. */
 const STALE_PENDING_MS = 2 * 60_000;
 
-export function qualityActions(models: QualityModels): Record<string, ActionSchema> {
+export function qualityActions(models: QualityModels, states: OwnedCache<QualityState>): Record<string, ActionSchema> {
   const activeQuality = async (enterpriseNumber: string, type: QualityType) => {
     const quality = await findActiveQuality(models, enterpriseNumber, type);
     if (!quality) throw notFound('quality');
@@ -109,6 +110,7 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
           { _id: qualityId(enterpriseNumber, body.type) },
           { $set: { status: 'active', activatedAt: new Date(), localManagerPersonId: gl.personId } },
         );
+        await states.changed(ctx, [qualityId(enterpriseNumber, body.type)]);
         return { enterpriseNumber, type: body.type, personId: gl.personId, roleId: gl.roleId, created: gl.created };
       });
       await recordAudit(ctx, {
@@ -161,8 +163,8 @@ export function qualityActions(models: QualityModels): Record<string, ActionSche
     }),
 
     ...defineAction('quality.state', async ({ enterpriseNumber, type }) => {
-      const q = await findActiveQuality(models, enterpriseNumber, type);
-      return { active: Boolean(q), ...(q?.technicalUserPersonId ? { technicalUserPersonId: q.technicalUserPersonId } : {}) };
+      const state = await states.read(qualityId(enterpriseNumber, type), () => readQualityState(models, enterpriseNumber, type));
+      return state!;
     }),
   };
 }

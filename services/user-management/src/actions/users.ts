@@ -328,14 +328,18 @@ export function userUseCases(models: UserManagementModels, sync: Sync) {
 }
 
 export function userActions(models: UserManagementModels, sync: Sync): Record<string, ActionSchema> {
-  const { requireActiveQuality, member, user, register, setStatus, remove } = userUseCases(models, sync);
+  const { requireActiveQuality, user, register, setStatus, remove } = userUseCases(models, sync);
 
   return {
     ...defineAction('user-management.register', async ({ enterpriseNumber, type, body }, ctx) => register(ctx, { enterpriseNumber, type, body })),
 
+    // From the projection, as search answers (this instance's own writes are in it before they
+    // are answered, another's once broadcast); the use-cases that change a user read the store.
     ...defineAction('user-management.get', async ({ enterpriseNumber, type, personId }, ctx) => {
       await requireActiveQuality(ctx, enterpriseNumber, type);
-      return userView(await member(enterpriseNumber, type, personId));
+      const m = sync.projection.membership(membershipId({ enterpriseNumber, quality: type, personId }));
+      if (!m) throw notFound('user');
+      return userView(m);
     }),
 
     ...defineAction('user-management.update', async ({ enterpriseNumber, type, personId, changes }, ctx) => {
