@@ -9,6 +9,7 @@ import { CoLocalManagersScreen, RegisterUserScreen, UserScreen, UsersScreen } fr
 import { AuditScreen, BatchChannelsScreen, MessagesScreen, QualityScreen, RoutingScreen } from './screens/quality.js';
 import { CertificateScreen, MeScreen, PasswordScreen } from './screens/me.js';
 import { AdminScreen } from './screens/admin.js';
+import { ImportUsersScreen, ScimTokensScreen, WebhooksScreen } from './screens/integrations.js';
 import type { ReactElement } from 'react';
 
 export function App() {
@@ -81,6 +82,9 @@ export function App() {
           <Route path="/co-access-managers" element={guard(<CoAccessManagersScreen />, 'co-access-managers.manage')} />
           <Route path="/users" element={guard(<UsersScreen />, 'users.search.quality', 'users.search.enterprise')} />
           <Route path="/users/new" element={guard(<RegisterUserScreen />, 'users.manage')} />
+          <Route path="/users/import" element={guard(<ImportUsersScreen />, 'users.manage')} />
+          <Route path="/scim-tokens" element={guard(<ScimTokensScreen />, 'scim.tokens.manage')} />
+          <Route path="/webhooks" element={guard(<WebhooksScreen />, 'webhooks.manage')} />
           <Route path="/users/:type/:personId" element={guard(<UserScreen />, 'users.search.quality', 'users.search.enterprise')} />
           <Route path="/co-local-managers" element={guard(<CoLocalManagersScreen />, 'co-local-managers.manage')} />
           <Route path="/quality" element={guard(<QualityScreen />, 'quality.details')} />

@@ -53,7 +53,7 @@ export function UsersScreen() {
       {picker}
       {can('users.manage') && quality ? (
         <p>
-          <Link to="/users/new">{t('users.register')}</Link>
+          <Link to="/users/new">{t('users.register')}</Link> · <Link to="/users/import">{t('users.import')}</Link>
         </p>
       ) : null}
       <form onSubmit={(e) => void search(e)} noValidate aria-labelledby="search-heading">
