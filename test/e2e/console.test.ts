@@ -900,4 +900,35 @@ describe('web console (Chromium)', () => {
     await page.getByText('Aucun webhook.').waitFor();
     await tab.close();
   });
+
+  test('when the access manager gives a user’s membership and one application a window, then the user page shows them and the API holds them; a window that ends before it starts is named next to its field', async () => {
+    const aRae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const person = personBody({ language: 'fr', firstName: 'Hugo', lastName: 'Tempo' });
+    const { personId } = await expectOk<any>('register Hugo', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities/employer/users`, { ...person, applications: ['dimona', 'dmfa'] }, aRae.token));
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await page.goto(`/users/employer/${personId}`);
+    await page.getByRole('heading', { level: 1, name: 'Utilisateur Hugo Tempo' }).waitFor();
+    await page.getByRole('definition').getByText('sans limite — en cours', { exact: true }).waitFor();
+    await field(page, 'Valable à partir du').fill('2032-01-01T00:00');
+    await field(page, 'Valable jusqu’au').fill('2031-06-30T12:00');
+    tab.expect('PATCH', /^\/api\/v1\/enterprises\/\d+\/qualities\/employer\/users\/[0-9a-f]+$/, 400);
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.locator('main [name="validFrom"][aria-invalid="true"], main [name="validUntil"][aria-invalid="true"]').first().waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('(VALIDITY_WINDOW_INVALID)');
+    await field(page, 'Valable à partir du').fill('');
+    await field(page, 'DmfA : jusqu’au').fill('2030-01-01T00:00');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByRole('status').getByText('Applications enregistrées.').waitFor();
+    await page.getByRole('definition').getByText(/^DmfA : du … au .+ — en cours$/).waitFor();
+    await page.getByRole('definition').getByText(/^du … au .+ — en cours$/).waitFor();
+    await screen(page, 'user-validity');
+    await tab.close();
+    const user = await expectOk<any>('Hugo', sys.api.get(`/enterprises/${A.enterpriseNumber}/qualities/employer/users/${personId}`, aRae.token));
+    expect(user).toMatchObject({ validUntil: new Date('2031-06-30T12:00').toISOString(), validity: 'current' });
+    expect(user.validFrom).toBeUndefined();
+    expect(user.applicationGrants).toEqual([{ code: 'dimona', validity: 'current' }, { code: 'dmfa', validUntil: new Date('2030-01-01T00:00').toISOString(), validity: 'current' }]);
+  });
 });

@@ -1,6 +1,6 @@
 /** The console's frame: skip link, banner with language and role, the role's menu, the screen. */
 import { useTranslation } from 'react-i18next';
-import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ADMIN_CAPABILITIES, visibleMenu } from './menu.js';
 import { LANGUAGES, useSession, type Language } from './session.js';
 import { useRoleLabel, HelpScreen, HomeScreen, LoginScreen, RolesScreen } from './screens/auth.js';
@@ -20,6 +20,8 @@ export function App() {
   const navigate = useNavigate();
   const location = useLocation();
   const menu = role ? visibleMenu(capabilities, Boolean(role.enterpriseNumber)) : [];
+  // The entry of the screen shown: the longest path that holds it (/users/import is not /users).
+  const current = menu.filter((m) => location.pathname === m.path || location.pathname.startsWith(`${m.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
 
   /** A screen is reachable only with a session, a chosen role and one of its capabilities. */
   const guard = (element: ReactElement, ...caps: string[]) => {
@@ -64,7 +66,9 @@ export function App() {
           <ul>
             {menu.map((m) => (
               <li key={m.key}>
-                <NavLink to={m.path}>{t(`menu.${m.key}`)}</NavLink>
+                <Link to={m.path} className={m === current ? 'active' : undefined} aria-current={m === current ? 'page' : undefined}>
+                  {t(`menu.${m.key}`)}
+                </Link>
               </li>
             ))}
           </ul>

@@ -90,6 +90,15 @@ export interface PersonEdit {
   title?: string | null;
   language?: string;
 }
+/** An application granted for a window only (time-bound access), or open-ended by its code alone. */
+export type ApplicationGrant = string | { code: string; validFrom?: string; validUntil?: string };
+/** A manager's change of a user: applications (the whole list), language, the membership's window (null clears a bound). */
+export interface UserPatch {
+  applications?: ApplicationGrant[];
+  language?: string;
+  validFrom?: string | null;
+  validUntil?: string | null;
+}
 /** A quality's SCIM token as listed (never its secret). */
 export interface ScimTokenView {
   tokenId: string;
@@ -195,7 +204,7 @@ export const api = {
   searchQualityUsers: (n: string, type: string, criteria: Record<string, string | number | undefined>) => request<Page<UserView>>('GET', `${qt(n, type)}/users${q(criteria)}`),
   registerUser: (n: string, type: string, body: PersonBody & { applications: string[]; companyEmail?: string }) => request<{ personId: string; created: boolean }>('POST', `${qt(n, type)}/users`, body),
   user: (n: string, type: string, personId: string) => request<UserView>('GET', `${qt(n, type)}/users/${id(personId)}`),
-  updateUser: (n: string, type: string, personId: string, body: { applications?: string[]; language?: string }) => request<UserView>('PATCH', `${qt(n, type)}/users/${id(personId)}`, body),
+  updateUser: (n: string, type: string, personId: string, body: UserPatch) => request<UserView>('PATCH', `${qt(n, type)}/users/${id(personId)}`, body),
   userAction: (n: string, type: string, personId: string, action: 'block' | 'unblock') => request<void>('POST', `${qt(n, type)}/users/${id(personId)}/${action}`),
   deleteUser: (n: string, type: string, personId: string) => request<void>('DELETE', `${qt(n, type)}/users/${id(personId)}`),
   resetUserPassword: (n: string, type: string, personId: string, password: string) => request<void>('PUT', `${qt(n, type)}/users/${id(personId)}/password`, { password }),

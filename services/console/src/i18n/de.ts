@@ -64,6 +64,11 @@ export const de: Messages = {
   },
   register: { title: 'Einen Benutzer registrieren', submit: 'Den Benutzer registrieren' },
   user: { title: 'Benutzer {{name}}', titleUnknown: 'Benutzer', saved: 'Anwendungen gespeichert.' },
+  validity: {
+    label: 'Gültigkeit', legend: 'Gültigkeit der Zugehörigkeit', from: 'Gültig ab', until: 'Gültig bis', hint: 'Lassen Sie eine Grenze leer, um nicht zu begrenzen. Zeiten in Ihrer Zeitzone; „bis“ ist ausgeschlossen.',
+    open: 'unbegrenzt', window: 'vom {{from}} bis {{until}}', state: { future: 'noch nicht gültig', current: 'laufend', expired: 'abgelaufen' },
+    grantLine: '{{application}}: {{window}}', grantsLegend: 'Zeitraum jeder Anwendung (optional)', grantFrom: '{{application}}: ab', grantUntil: '{{application}}: bis',
+  },
   status: { active: 'Aktiv', blocked: 'Gesperrt', deleted: 'Gelöscht', none: 'Kein Konto' },
   actions: {
     block: 'Sperren', unblock: 'Entsperren', delete: 'Löschen', confirmDelete: 'Ja, löschen', resetPassword: 'Das Passwort zurücksetzen', newPassword: 'Neues Passwort',

@@ -62,6 +62,11 @@ export const en = {
   },
   register: { title: 'Register a user', submit: 'Register the user' },
   user: { title: 'User {{name}}', titleUnknown: 'User', saved: 'Applications saved.' },
+  validity: {
+    label: 'Validity', legend: 'Validity of the membership', from: 'Valid from', until: 'Valid until', hint: 'Leave a bound empty for no limit. Times are in your time zone; “until” is excluded.',
+    open: 'no limit', window: 'from {{from}} until {{until}}', state: { future: 'not yet valid', current: 'current', expired: 'expired' },
+    grantLine: '{{application}}: {{window}}', grantsLegend: 'Window of each application (optional)', grantFrom: '{{application}}: from', grantUntil: '{{application}}: until',
+  },
   status: { active: 'Active', blocked: 'Blocked', deleted: 'Deleted', none: 'No account' },
   actions: {
     block: 'Block', unblock: 'Unblock', delete: 'Delete', confirmDelete: 'Yes, delete', resetPassword: 'Reset the password', newPassword: 'New password',

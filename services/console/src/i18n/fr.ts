@@ -64,6 +64,11 @@ export const fr: Messages = {
   },
   register: { title: 'Enregistrer un utilisateur', submit: 'Enregistrer l’utilisateur' },
   user: { title: 'Utilisateur {{name}}', titleUnknown: 'Utilisateur', saved: 'Applications enregistrées.' },
+  validity: {
+    label: 'Validité', legend: 'Validité de l’affiliation', from: 'Valable à partir du', until: 'Valable jusqu’au', hint: 'Laissez une borne vide pour ne pas limiter. Heures dans votre fuseau horaire ; « jusqu’au » est exclu.',
+    open: 'sans limite', window: 'du {{from}} au {{until}}', state: { future: 'pas encore valable', current: 'en cours', expired: 'expirée' },
+    grantLine: '{{application}} : {{window}}', grantsLegend: 'Période de chaque application (facultatif)', grantFrom: '{{application}} : à partir du', grantUntil: '{{application}} : jusqu’au',
+  },
   status: { active: 'Actif', blocked: 'Bloqué', deleted: 'Supprimé', none: 'Pas de compte' },
   actions: {
     block: 'Bloquer', unblock: 'Débloquer', delete: 'Supprimer', confirmDelete: 'Oui, supprimer', resetPassword: 'Réinitialiser le mot de passe', newPassword: 'Nouveau mot de passe',

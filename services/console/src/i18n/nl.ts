@@ -64,6 +64,11 @@ export const nl: Messages = {
   },
   register: { title: 'Een gebruiker registreren', submit: 'De gebruiker registreren' },
   user: { title: 'Gebruiker {{name}}', titleUnknown: 'Gebruiker', saved: 'Toepassingen opgeslagen.' },
+  validity: {
+    label: 'Geldigheid', legend: 'Geldigheid van de aansluiting', from: 'Geldig vanaf', until: 'Geldig tot', hint: 'Laat een grens leeg voor geen beperking. Tijden in uw tijdzone; „tot” is niet inbegrepen.',
+    open: 'zonder beperking', window: 'van {{from}} tot {{until}}', state: { future: 'nog niet geldig', current: 'lopend', expired: 'verlopen' },
+    grantLine: '{{application}}: {{window}}', grantsLegend: 'Periode van elke toepassing (optioneel)', grantFrom: '{{application}}: vanaf', grantUntil: '{{application}}: tot',
+  },
   status: { active: 'Actief', blocked: 'Geblokkeerd', deleted: 'Verwijderd', none: 'Geen account' },
   actions: {
     block: 'Blokkeren', unblock: 'Deblokkeren', delete: 'Verwijderen', confirmDelete: 'Ja, verwijderen', resetPassword: 'Het wachtwoord opnieuw instellen', newPassword: 'Nieuw wachtwoord',
