@@ -135,7 +135,8 @@ export function setUnauthorizedHandler(handler: (() => void) | undefined): void 
 /** A body sent as is: text, or a file's bytes (a Blob). Anything else is sent as JSON. */
 async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Result<T>> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': language };
-  if (token) headers.authorization = `Bearer ${token}`;
+  const sentToken = token;
+  if (sentToken) headers.authorization = `Bearer ${sentToken}`;
   let payload: string | Blob | undefined;
   if (body !== undefined) {
     headers['content-type'] = contentType;
@@ -156,7 +157,8 @@ async function request<T>(method: string, path: string, body?: unknown, contentT
     json = undefined;
   }
   if (response.ok) return { ok: true, data: json as T };
-  if (response.status === 401 && token && !path.startsWith('/auth/login')) onUnauthorized?.();
+  // Only a call that carried the session's token says that the session ended.
+  if (response.status === 401 && sentToken && sentToken === token && !path.startsWith('/auth/login')) onUnauthorized?.();
   const p = (json ?? {}) as Partial<Problem>;
   return {
     ok: false,
