@@ -901,7 +901,7 @@ describe('web console (Chromium)', () => {
     await tab.close();
   });
 
-  test('when the access manager gives a user’s membership and one application a window, then the user page shows them and the API holds them; a window that ends before it starts is named next to its field', async () => {
+  test('when the access manager gives a user’s membership and one application a window, then the user page shows them and the API holds them; a window that ends before it starts is named next to its field; the page, opened by a deep link and reloaded, stays signed in', async () => {
     const aRae = await sys.api.loginAs(A.accessManager.username, raePassword);
     const person = personBody({ language: 'fr', firstName: 'Hugo', lastName: 'Tempo' });
     const { personId } = await expectOk<any>('register Hugo', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities/employer/users`, { ...person, applications: ['dimona', 'dmfa'] }, aRae.token));
@@ -909,6 +909,7 @@ describe('web console (Chromium)', () => {
     const { page } = tab;
     await login(page, A.accessManager.username, raePassword);
     await chooseRole(page, /Responsable Accès Entreprise/);
+    // A deep link, loaded afresh in the signed-in tab: the session carries on.
     await page.goto(`/users/employer/${personId}`);
     await page.getByRole('heading', { level: 1, name: 'Utilisateur Hugo Tempo' }).waitFor();
     await page.getByRole('definition').getByText('sans limite — en cours', { exact: true }).waitFor();
@@ -921,10 +922,13 @@ describe('web console (Chromium)', () => {
     await field(page, 'Valable à partir du').fill('');
     await field(page, 'DmfA : jusqu’au').fill('2030-01-01T00:00');
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
-    await page.getByRole('status').getByText('Applications enregistrées.').waitFor();
+    await page.getByRole('status').getByText('Applications et validité enregistrées.').waitFor();
     await page.getByRole('definition').getByText(/^DmfA : du … au .+ — en cours$/).waitFor();
     await page.getByRole('definition').getByText(/^du … au .+ — en cours$/).waitFor();
     await screen(page, 'user-validity');
+    // Reloaded, the page shows the same windows.
+    await page.reload();
+    await page.getByRole('definition').getByText(/^du … au .+ — en cours$/).waitFor();
     await tab.close();
     const user = await expectOk<any>('Hugo', sys.api.get(`/enterprises/${A.enterpriseNumber}/qualities/employer/users/${personId}`, aRae.token));
     expect(user).toMatchObject({ validUntil: new Date('2031-06-30T12:00').toISOString(), validity: 'current' });

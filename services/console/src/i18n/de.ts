@@ -63,7 +63,7 @@ export const de: Messages = {
     kind: 'Art', kindAll: 'Benutzer und Co-lokale Verwalter', application: 'Hat Zugang zu', searchButton: 'Suchen', results: '{{count}} Ergebnis(se)',
   },
   register: { title: 'Einen Benutzer registrieren', submit: 'Den Benutzer registrieren' },
-  user: { title: 'Benutzer {{name}}', titleUnknown: 'Benutzer', saved: 'Anwendungen gespeichert.' },
+  user: { title: 'Benutzer {{name}}', titleUnknown: 'Benutzer', saved: 'Anwendungen und Gültigkeit gespeichert.' },
   validity: {
     label: 'Gültigkeit', legend: 'Gültigkeit der Zugehörigkeit', from: 'Gültig ab', until: 'Gültig bis', hint: 'Lassen Sie eine Grenze leer, um nicht zu begrenzen. Zeiten in Ihrer Zeitzone; „bis“ ist ausgeschlossen.',
     open: 'unbegrenzt', window: 'vom {{from}} bis {{until}}', state: { future: 'noch nicht gültig', current: 'laufend', expired: 'abgelaufen' },

@@ -61,7 +61,7 @@ export const en = {
     kind: 'Kind', kindAll: 'Users and co-local managers', application: 'Has access to', searchButton: 'Search', results: '{{count}} result(s)',
   },
   register: { title: 'Register a user', submit: 'Register the user' },
-  user: { title: 'User {{name}}', titleUnknown: 'User', saved: 'Applications saved.' },
+  user: { title: 'User {{name}}', titleUnknown: 'User', saved: 'Applications and validity saved.' },
   validity: {
     label: 'Validity', legend: 'Validity of the membership', from: 'Valid from', until: 'Valid until', hint: 'Leave a bound empty for no limit. Times are in your time zone; “until” is excluded.',
     open: 'no limit', window: 'from {{from}} until {{until}}', state: { future: 'not yet valid', current: 'current', expired: 'expired' },

@@ -63,7 +63,7 @@ export const fr: Messages = {
     kind: 'Type', kindAll: 'Utilisateurs et Co-Gestionnaires Locaux', application: 'A accès à', searchButton: 'Rechercher', results: '{{count}} résultat(s)',
   },
   register: { title: 'Enregistrer un utilisateur', submit: 'Enregistrer l’utilisateur' },
-  user: { title: 'Utilisateur {{name}}', titleUnknown: 'Utilisateur', saved: 'Applications enregistrées.' },
+  user: { title: 'Utilisateur {{name}}', titleUnknown: 'Utilisateur', saved: 'Applications et validité enregistrées.' },
   validity: {
     label: 'Validité', legend: 'Validité de l’affiliation', from: 'Valable à partir du', until: 'Valable jusqu’au', hint: 'Laissez une borne vide pour ne pas limiter. Heures dans votre fuseau horaire ; « jusqu’au » est exclu.',
     open: 'sans limite', window: 'du {{from}} au {{until}}', state: { future: 'pas encore valable', current: 'en cours', expired: 'expirée' },

@@ -63,7 +63,7 @@ export const nl: Messages = {
     kind: 'Soort', kindAll: 'Gebruikers en co-lokale beheerders', application: 'Heeft toegang tot', searchButton: 'Zoeken', results: '{{count}} resultaat/resultaten',
   },
   register: { title: 'Een gebruiker registreren', submit: 'De gebruiker registreren' },
-  user: { title: 'Gebruiker {{name}}', titleUnknown: 'Gebruiker', saved: 'Toepassingen opgeslagen.' },
+  user: { title: 'Gebruiker {{name}}', titleUnknown: 'Gebruiker', saved: 'Toepassingen en geldigheid opgeslagen.' },
   validity: {
     label: 'Geldigheid', legend: 'Geldigheid van de aansluiting', from: 'Geldig vanaf', until: 'Geldig tot', hint: 'Laat een grens leeg voor geen beperking. Tijden in uw tijdzone; „tot” is niet inbegrepen.',
     open: 'zonder beperking', window: 'van {{from}} tot {{until}}', state: { future: 'nog niet geldig', current: 'lopend', expired: 'verlopen' },
