@@ -170,6 +170,7 @@ export const en = {
     gl: { title: 'Local manager', text: 'The local manager manages the users of their quality, designates co-local managers and the technical user, and sets the routing of structured messages.' },
     users: { title: 'Adding a person', text: 'Start from the national number (NISS). A known person’s names are filled in; check them and confirm. A new person needs a username and a password.' },
     passwords: { title: 'Passwords and usernames', text: 'A password has 10 to 15 characters, no space, at least 2 digits or special characters; a username has 8 to 30 digits or lower-case letters. The rules are checked as you type.' },
+    integrations: { title: 'Many users at once, HR systems, events', text: 'Import users from a CSV file: check it first, then import it; new accounts have no password until a manager resets it or the person logs in with their eID. An HR system provisions a quality’s users over SCIM with a token the access manager or the local manager creates. Webhooks send the enterprise’s administrative events to a receiver of its own.' },
     routing: { title: 'Routing module', text: 'The local manager chooses who receives the structured messages of each declaration type (the enterprise or a mandatary with a valid mandate); the recipient chooses the channel: eBox or one of its batch channels.' },
     contact: { title: 'Contact centre', text: 'Lost your password or locked out? The contact centre can unlock your account or give you a temporary password; they also replace an access manager.' },
   },

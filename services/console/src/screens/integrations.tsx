@@ -85,12 +85,19 @@ export function ImportUsersScreen() {
   // A running job is read every second (its counts grow); a finished one, once per report page.
   useEffect(() => {
     if (!job || !quality) return;
+    const running = job.status === 'receiving' || job.status === 'running';
     const read = () =>
       void api.importJob(en, quality, job.importId, page, REPORT_PAGE_SIZE).then((r) => {
-        if (!r.ok) return setProblem(r.problem);
+        if (!r.ok) {
+          setProblem(r.problem);
+          // The network or the service failing for a moment does not stop the watch of a running job.
+          if (running && (r.problem.status === 0 || r.problem.status === 503)) setJob((current) => (current?.importId === job.importId ? { ...current } : current));
+          return;
+        }
+        setProblem(undefined);
         setJob((current) => (current?.importId === r.data.importId ? r.data : current));
       });
-    if (job.status === 'receiving' || job.status === 'running') {
+    if (running) {
       const timer = setTimeout(read, 1000);
       return () => clearTimeout(timer);
     }
