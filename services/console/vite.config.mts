@@ -3,7 +3,8 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The credential rules come from libs/domain's sources (one implementation, checked as people type);
-// the names of codes from libs/contracts' message catalogues (plain objects, one per language);
+// the names of codes from libs/contracts' message catalogues (plain objects, one per language) and
+// the administrative event kinds (a plain object too);
 // everything else of contracts is imported for its types only.
 export default defineConfig({
   plugins: [react()],
@@ -12,6 +13,7 @@ export default defineConfig({
     alias: {
       '@um/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)),
       '@um/contracts/i18n': fileURLToPath(new URL('../../libs/contracts/src/i18n', import.meta.url)),
+      '@um/contracts/event-kinds': fileURLToPath(new URL('../../libs/contracts/src/event-kinds.ts', import.meta.url)),
     },
   },
   build: {

@@ -185,7 +185,7 @@ async function enterNewPerson(tab: Tab, p: { niss: string; firstName: string; la
   await field(page, 'Mot de passe').fill(p.password);
 }
 
-const RAE_MENU = ['Accueil', 'Entreprise', 'Co-Responsables Accès', 'Utilisateurs', 'Co-Gestionnaires Locaux', 'Données de la qualité', 'Module de routage', 'Canaux batch', 'Messages structurés', 'Historique (audit)', 'Mes données', 'Aide'];
+const RAE_MENU = ['Accueil', 'Entreprise', 'Co-Responsables Accès', 'Utilisateurs', 'Importer des utilisateurs', 'Co-Gestionnaires Locaux', 'Données de la qualité', 'Jetons SCIM', 'Module de routage', 'Canaux batch', 'Messages structurés', 'Historique (audit)', 'Webhooks', 'Mes données', 'Aide'];
 
 describe('web console (Chromium)', () => {
   test('when the access manager logs in, then the role choice names the role and company, and the home shows exactly the menu of its capabilities', async () => {
@@ -765,5 +765,174 @@ describe('web console (Chromium)', () => {
     const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
     const rules = (await expectOk<any>('A rules', sys.api.get(`/enterprises/${A.enterpriseNumber}/qualities/employer/routing`, rae.token))).items;
     expect(rules.find((r: any) => r.declarationType === 'drs-unemployment')).toMatchObject({ recipient: M.enterpriseNumber, channel: channelId, state: 'active' });
+  });
+
+  test('when the access manager checks then imports a CSV file of users with one bad row, then the check names exactly that row’s error in words, and the import creates the others, found by the users search', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    const good = [
+      { niss: uniqueNiss(), firstName: 'Anna', username: uniqueUsername('anna') },
+      { niss: uniqueNiss(), firstName: 'Bruno', username: uniqueUsername('bruno') },
+    ];
+    const csv = [
+      'niss;firstName;lastName;language;username;applications',
+      `${good[0]!.niss};Anna;Importé;fr;${good[0]!.username};dimona|dmfa`,
+      `123;Carl;Importé;fr;${uniqueUsername('carl')};`,
+      `${good[1]!.niss};Bruno;Importé;nl;${good[1]!.username};`,
+    ].join('\n');
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Importer des utilisateurs');
+    await page.getByRole('heading', { level: 1, name: 'Importer des utilisateurs' }).waitFor();
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await page.getByText('niss;firstName;lastName;title;language;email;companyEmail;username;applications', { exact: true }).waitFor();
+    await page.locator('main input[type="file"]').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await page.getByRole('status').getByText('Vérification terminée : rien n’a été enregistré.').waitFor();
+    const report = page.getByRole('table', { name: 'Rapport ligne par ligne (3 lignes)' });
+    await report.waitFor();
+    const rows = async () => (await report.locator('tbody tr').all()).map(async (r) => (await r.locator('td').allTextContents()).map((c) => c.trim()));
+    const checked = await Promise.all(await rows());
+    expect(checked.map(([row, result]) => [row, result])).toEqual([['1', 'À créer (nouvelle personne)'], ['2', 'Erreur'], ['3', 'À créer (nouvelle personne)']]);
+    // The bad row's error in the console's language (Accept-Language: fr), with its code.
+    expect(checked[1]![2]).toContain('Un NISS compte 11 chiffres');
+    expect(checked[1]![2]).toContain('(NISS_INVALID)');
+    expect(checked[0]![2]).toBe('');
+    await screen(page, 'import-users-check');
+    // A check writes nothing.
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const before = await expectOk<any>('search', sys.api.get(`/enterprises/${A.enterpriseNumber}/qualities/employer/users?lastName=${encodeURIComponent('Importé')}`, rae.token));
+    expect(before.total).toBe(0);
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await page.getByRole('status').getByText('Import terminé.').waitFor();
+    const imported = await Promise.all(await rows());
+    expect(imported.map(([row, result]) => [row, result])).toEqual([['1', 'Créé (nouvelle personne)'], ['2', 'Erreur'], ['3', 'Créé (nouvelle personne)']]);
+    await expect(report.getByRole('link', { name: 'Ouvrir l’utilisateur' }).count()).resolves.toBe(2);
+    await screen(page, 'import-users');
+    // The users search finds the two created users, with the applications of their row.
+    await menu(page, 'Utilisateurs');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await field(page, 'Nom').fill('Importé');
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: '2 résultat(s)' }).waitFor();
+    await page.getByRole('row', { name: /Anna Importé/ }).getByRole('cell', { name: 'Dimona, DmfA' }).waitFor();
+    await page.getByRole('link', { name: 'Bruno Importé' }).waitFor();
+    await tab.close();
+  });
+
+  test('when the access manager creates a SCIM token, then it is shown once with the SCIM base URL, works against the SCIM Users route, and once revoked no longer does', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Jetons SCIM');
+    await page.getByRole('heading', { level: 1, name: 'Jetons SCIM' }).waitFor();
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    await page.getByText('Aucun jeton.').waitFor();
+    await field(page, 'Usage').fill('Paie Acme');
+    await page.getByRole('button', { name: 'Créer le jeton' }).click();
+    const shown = page.getByRole('region', { name: 'Le nouveau jeton' });
+    await shown.waitFor();
+    const token = await shown.getByLabel('Jeton').inputValue();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const scimBase = `${baseUrl}/scim/v2/${A.enterpriseNumber}/employer`;
+    await expect(shown.getByLabel('Adresse de base SCIM').inputValue()).resolves.toBe(scimBase);
+    await expect(shown.textContent()).resolves.toContain('il n’est affiché qu’une fois');
+    await page.getByRole('row', { name: /Paie Acme/ }).waitFor();
+    await screen(page, 'scim-tokens');
+    const scimUsers = () => fetch(`${scimBase}/Users`, { headers: { authorization: `Bearer ${token}`, accept: 'application/scim+json' } });
+    const answer = await scimUsers();
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { schemas: string[] }).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
+    // Shown once: back on the screen, the token is listed without its secret.
+    await menu(page, 'Accueil');
+    await menu(page, 'Jetons SCIM');
+    await field(page, 'Qualité sur laquelle travailler').selectOption('employer');
+    const row = page.getByRole('row', { name: /Paie Acme/ });
+    await row.waitFor();
+    await expect(page.locator('main').textContent()).resolves.not.toContain(token);
+    await expect(page.getByRole('region', { name: 'Le nouveau jeton' }).count()).resolves.toBe(0);
+    await row.getByRole('button', { name: 'Révoquer' }).click();
+    await row.getByRole('button', { name: 'Oui, révoquer' }).click();
+    await page.getByRole('status').getByText('Jeton révoqué : le système RH ne peut plus l’utiliser.').waitFor();
+    await page.getByText('Aucun jeton.').waitFor();
+    expect((await scimUsers()).status).toBe(401);
+    await tab.close();
+  });
+
+  test('when the access manager registers a webhook, then an http address on the loopback is refused in words, an https one is listed with its kinds and its secret shown once, its delivery log opens, and it can be removed', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    await menu(page, 'Webhooks');
+    await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+    await page.getByText('Aucun webhook.').waitFor();
+    await field(page, 'Adresse du récepteur (URL)').fill('http://localhost:8080/events');
+    tab.expect('POST', /^\/api\/v1\/enterprises\/\d+\/webhooks$/, 400);
+    await page.getByRole('button', { name: 'Enregistrer le webhook' }).click();
+    await invalid(page, 'url');
+    await page.getByRole('alert').getByText('Le destinataire d’un webhook doit être une adresse https sur l’internet public.', { exact: false }).first().waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('(WEBHOOK_URL_REFUSED)');
+    await screen(page, 'webhooks-refused');
+    // A receiver under a name that never resolves (RFC 2606 .invalid): nothing leaves the machine.
+    const url = 'https://receiver.example.invalid/um-events';
+    await field(page, 'Adresse du récepteur (URL)').fill(url);
+    await page.getByRole('checkbox', { name: 'Utilisateur enregistré' }).check();
+    await page.getByRole('checkbox', { name: 'Utilisateur bloqué' }).check();
+    await page.getByRole('button', { name: 'Enregistrer le webhook' }).click();
+    await page.getByRole('status').getByText('Webhook enregistré.').waitFor();
+    const secret = await page.getByRole('region', { name: `Secret de signature de ${url}` }).getByLabel('Secret de signature').inputValue();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const row = page.getByRole('row', { name: new RegExp(url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+    await row.getByRole('cell', { name: 'Utilisateur enregistré, Utilisateur bloqué' }).waitFor();
+    await row.getByRole('button', { name: 'Journal des envois' }).click();
+    const log = page.getByRole('region', { name: `Journal des envois de ${url}` });
+    await log.getByRole('table').or(log.getByText('Rien n’a encore été envoyé.')).first().waitFor();
+    await screen(page, 'webhooks');
+    const rae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const listed = (await expectOk<any>('webhooks', sys.api.get(`/enterprises/${A.enterpriseNumber}/webhooks`, rae.token))).items;
+    expect(listed).toEqual([expect.objectContaining({ url, kinds: ['user.registered', 'user.blocked'] })]);
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    await row.getByRole('button', { name: 'Supprimer' }).click();
+    await row.getByRole('button', { name: 'Oui, supprimer' }).click();
+    await page.getByRole('status').getByText('Webhook supprimé.').waitFor();
+    await page.getByText('Aucun webhook.').waitFor();
+    await tab.close();
+  });
+
+  test('when the access manager gives a user’s membership and one application a window, then the user page shows them and the API holds them; a window that ends before it starts is named next to its field; the page, opened by a deep link and reloaded, stays signed in', async () => {
+    const aRae = await sys.api.loginAs(A.accessManager.username, raePassword);
+    const person = personBody({ language: 'fr', firstName: 'Hugo', lastName: 'Tempo' });
+    const { personId } = await expectOk<any>('register Hugo', sys.api.post(`/enterprises/${A.enterpriseNumber}/qualities/employer/users`, { ...person, applications: ['dimona', 'dmfa'] }, aRae.token));
+    const tab = await openTab();
+    const { page } = tab;
+    await login(page, A.accessManager.username, raePassword);
+    await chooseRole(page, /Responsable Accès Entreprise/);
+    // A deep link, loaded afresh in the signed-in tab: the session carries on.
+    await page.goto(`/users/employer/${personId}`);
+    await page.getByRole('heading', { level: 1, name: 'Utilisateur Hugo Tempo' }).waitFor();
+    await page.getByRole('definition').getByText('sans limite — en cours', { exact: true }).waitFor();
+    await field(page, 'Valable à partir du').fill('2032-01-01T00:00');
+    await field(page, 'Valable jusqu’au').fill('2031-06-30T12:00');
+    tab.expect('PATCH', /^\/api\/v1\/enterprises\/\d+\/qualities\/employer\/users\/[0-9a-f]+$/, 400);
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.locator('main [name="validFrom"][aria-invalid="true"], main [name="validUntil"][aria-invalid="true"]').first().waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('(VALIDITY_WINDOW_INVALID)');
+    await field(page, 'Valable à partir du').fill('');
+    await field(page, 'DmfA : jusqu’au').fill('2030-01-01T00:00');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByRole('status').getByText('Applications et validité enregistrées.').waitFor();
+    await page.getByRole('definition').getByText(/^DmfA : du … au .+ — en cours$/).waitFor();
+    await page.getByRole('definition').getByText(/^du … au .+ — en cours$/).waitFor();
+    await screen(page, 'user-validity');
+    // Reloaded, the page shows the same windows.
+    await page.reload();
+    await page.getByRole('definition').getByText(/^du … au .+ — en cours$/).waitFor();
+    await tab.close();
+    const user = await expectOk<any>('Hugo', sys.api.get(`/enterprises/${A.enterpriseNumber}/qualities/employer/users/${personId}`, aRae.token));
+    expect(user).toMatchObject({ validUntil: new Date('2031-06-30T12:00').toISOString(), validity: 'current' });
+    expect(user.validFrom).toBeUndefined();
+    expect(user.applicationGrants).toEqual([{ code: 'dimona', validity: 'current' }, { code: 'dmfa', validUntil: new Date('2030-01-01T00:00').toISOString(), validity: 'current' }]);
   });
 });

@@ -1,6 +1,6 @@
 /** The console's frame: skip link, banner with language and role, the role's menu, the screen. */
 import { useTranslation } from 'react-i18next';
-import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ADMIN_CAPABILITIES, visibleMenu } from './menu.js';
 import { LANGUAGES, useSession, type Language } from './session.js';
 import { useRoleLabel, HelpScreen, HomeScreen, LoginScreen, RolesScreen } from './screens/auth.js';
@@ -9,6 +9,7 @@ import { CoLocalManagersScreen, RegisterUserScreen, UserScreen, UsersScreen } fr
 import { AuditScreen, BatchChannelsScreen, MessagesScreen, QualityScreen, RoutingScreen } from './screens/quality.js';
 import { CertificateScreen, MeScreen, PasswordScreen } from './screens/me.js';
 import { AdminScreen } from './screens/admin.js';
+import { ImportUsersScreen, ScimTokensScreen, WebhooksScreen } from './screens/integrations.js';
 import type { ReactElement } from 'react';
 
 export function App() {
@@ -19,6 +20,8 @@ export function App() {
   const navigate = useNavigate();
   const location = useLocation();
   const menu = role ? visibleMenu(capabilities, Boolean(role.enterpriseNumber)) : [];
+  // The entry of the screen shown: the longest path that holds it (/users/import is not /users).
+  const current = menu.filter((m) => location.pathname === m.path || location.pathname.startsWith(`${m.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
 
   /** A screen is reachable only with a session, a chosen role and one of its capabilities. */
   const guard = (element: ReactElement, ...caps: string[]) => {
@@ -63,7 +66,9 @@ export function App() {
           <ul>
             {menu.map((m) => (
               <li key={m.key}>
-                <NavLink to={m.path}>{t(`menu.${m.key}`)}</NavLink>
+                <Link to={m.path} className={m === current ? 'active' : undefined} aria-current={m === current ? 'page' : undefined}>
+                  {t(`menu.${m.key}`)}
+                </Link>
               </li>
             ))}
           </ul>
@@ -81,6 +86,9 @@ export function App() {
           <Route path="/co-access-managers" element={guard(<CoAccessManagersScreen />, 'co-access-managers.manage')} />
           <Route path="/users" element={guard(<UsersScreen />, 'users.search.quality', 'users.search.enterprise')} />
           <Route path="/users/new" element={guard(<RegisterUserScreen />, 'users.manage')} />
+          <Route path="/users/import" element={guard(<ImportUsersScreen />, 'users.manage')} />
+          <Route path="/scim-tokens" element={guard(<ScimTokensScreen />, 'scim.tokens.manage')} />
+          <Route path="/webhooks" element={guard(<WebhooksScreen />, 'webhooks.manage')} />
           <Route path="/users/:type/:personId" element={guard(<UserScreen />, 'users.search.quality', 'users.search.enterprise')} />
           <Route path="/co-local-managers" element={guard(<CoLocalManagersScreen />, 'co-local-managers.manage')} />
           <Route path="/quality" element={guard(<QualityScreen />, 'quality.details')} />

@@ -8,6 +8,7 @@ import type {
   BatchChannelView,
   CertificateView,
   EnterpriseView,
+  ImportJobView,
   Mandate,
   ManagerView,
   MeView,
@@ -17,6 +18,8 @@ import type {
   RoutingRuleView,
   StructuredMessageView,
   UserView,
+  WebhookDeliveryView,
+  WebhookView,
 } from '@um/contracts';
 
 export interface FieldError {
@@ -87,6 +90,22 @@ export interface PersonEdit {
   title?: string | null;
   language?: string;
 }
+/** An application granted for a window only (time-bound access), or open-ended by its code alone. */
+export type ApplicationGrant = string | { code: string; validFrom?: string; validUntil?: string };
+/** A manager's change of a user: applications (the whole list), language, the membership's window (null clears a bound). */
+export interface UserPatch {
+  applications?: ApplicationGrant[];
+  language?: string;
+  validFrom?: string | null;
+  validUntil?: string | null;
+}
+/** A quality's SCIM token as listed (never its secret). */
+export interface ScimTokenView {
+  tokenId: string;
+  label?: string;
+  createdAt: string;
+  createdBy: string;
+}
 export interface PersonBody {
   niss: string;
   firstName: string;
@@ -113,13 +132,15 @@ export function setUnauthorizedHandler(handler: (() => void) | undefined): void 
   onUnauthorized = handler;
 }
 
+/** A body sent as is: text, or a file's bytes (a Blob). Anything else is sent as JSON. */
 async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Result<T>> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': language };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let payload: string | undefined;
+  const sentToken = token;
+  if (sentToken) headers.authorization = `Bearer ${sentToken}`;
+  let payload: string | Blob | undefined;
   if (body !== undefined) {
     headers['content-type'] = contentType;
-    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    payload = typeof body === 'string' || body instanceof Blob ? body : JSON.stringify(body);
   }
   let response: Response;
   try {
@@ -136,7 +157,8 @@ async function request<T>(method: string, path: string, body?: unknown, contentT
     json = undefined;
   }
   if (response.ok) return { ok: true, data: json as T };
-  if (response.status === 401 && token && !path.startsWith('/auth/login')) onUnauthorized?.();
+  // Only a call that carried the session's token says that the session ended.
+  if (response.status === 401 && sentToken && sentToken === token && !path.startsWith('/auth/login')) onUnauthorized?.();
   const p = (json ?? {}) as Partial<Problem>;
   return {
     ok: false,
@@ -184,10 +206,18 @@ export const api = {
   searchQualityUsers: (n: string, type: string, criteria: Record<string, string | number | undefined>) => request<Page<UserView>>('GET', `${qt(n, type)}/users${q(criteria)}`),
   registerUser: (n: string, type: string, body: PersonBody & { applications: string[]; companyEmail?: string }) => request<{ personId: string; created: boolean }>('POST', `${qt(n, type)}/users`, body),
   user: (n: string, type: string, personId: string) => request<UserView>('GET', `${qt(n, type)}/users/${id(personId)}`),
-  updateUser: (n: string, type: string, personId: string, body: { applications?: string[]; language?: string }) => request<UserView>('PATCH', `${qt(n, type)}/users/${id(personId)}`, body),
+  updateUser: (n: string, type: string, personId: string, body: UserPatch) => request<UserView>('PATCH', `${qt(n, type)}/users/${id(personId)}`, body),
   userAction: (n: string, type: string, personId: string, action: 'block' | 'unblock') => request<void>('POST', `${qt(n, type)}/users/${id(personId)}/${action}`),
   deleteUser: (n: string, type: string, personId: string) => request<void>('DELETE', `${qt(n, type)}/users/${id(personId)}`),
   resetUserPassword: (n: string, type: string, personId: string, password: string) => request<void>('PUT', `${qt(n, type)}/users/${id(personId)}/password`, { password }),
+
+  /** A file of users (CSV, its bytes as chosen): `dryRun` checks every row and writes nothing. */
+  importUsers: (n: string, type: string, file: Blob, dryRun: boolean) => request<ImportJobView>('POST', `${qt(n, type)}/users/import${q({ dryRun: String(dryRun) })}`, file, 'text/csv'),
+  importJob: (n: string, type: string, importId: string, page = 1, pageSize = 100) => request<ImportJobView>('GET', `${qt(n, type)}/users/imports/${id(importId)}${q({ page, pageSize })}`),
+
+  scimTokens: (n: string, type: string) => request<{ items: ScimTokenView[] }>('GET', `${qt(n, type)}/scim-tokens`),
+  createScimToken: (n: string, type: string, label?: string) => request<{ tokenId: string; token: string }>('POST', `${qt(n, type)}/scim-tokens`, label ? { label } : {}),
+  revokeScimToken: (n: string, type: string, tokenId: string) => request<void>('DELETE', `${qt(n, type)}/scim-tokens/${id(tokenId)}`),
 
   coLocalManagers: (n: string, type: string) => request<{ items: ManagerView[] }>('GET', `${qt(n, type)}/co-local-managers`),
   addCoLocalManager: (n: string, type: string, body: PersonBody) => request<{ personId: string }>('POST', `${qt(n, type)}/co-local-managers`, body),
@@ -210,6 +240,10 @@ export const api = {
   addBatchChannel: (n: string, body: { type: string; name: string; parameters: Record<string, string | number> }) => request<{ channelId: string }>('POST', `${en(n)}/batch-channels`, body),
   deleteBatchChannel: (n: string, channelId: string) => request<void>('DELETE', `${en(n)}/batch-channels/${id(channelId)}`),
   messages: (n: string, type: string, status?: string, page = 1) => request<Page<StructuredMessageView>>('GET', `${qt(n, type)}/structured-messages${q({ status, page })}`),
+  webhooks: (n: string) => request<{ items: WebhookView[] }>('GET', `${en(n)}/webhooks`),
+  createWebhook: (n: string, body: { url: string; kinds?: string[] }) => request<WebhookView & { secret: string }>('POST', `${en(n)}/webhooks`, body),
+  deleteWebhook: (n: string, webhookId: string) => request<void>('DELETE', `${en(n)}/webhooks/${id(webhookId)}`),
+  webhookDeliveries: (n: string, webhookId: string, page = 1) => request<Page<WebhookDeliveryView>>('GET', `${en(n)}/webhooks/${id(webhookId)}/deliveries${q({ page })}`),
   audit: (n: string, page = 1) => request<Page<AuditRecord>>('GET', `${en(n)}/audit${q({ page })}`),
 
   onboard: (body: { enterpriseNumber: string; name: string; legalForm?: string; eligibleQualities: string[]; accessManager: PersonBody }) => request<{ enterpriseNumber: string }>('POST', '/admin/enterprises', body),

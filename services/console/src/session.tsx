@@ -58,8 +58,18 @@ export function browserLanguage(): Language {
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<Stored>(load);
-  const [language, setLang] = useState<Language>(browserLanguage);
+  // The API client gets the stored token and the language at once: the screen of a reloaded page or
+  // a deep link calls the API in its first effects, which run before this provider's own.
+  const [state, setState] = useState<Stored>(() => {
+    const stored = load();
+    setToken(stored.token);
+    return stored;
+  });
+  const [language, setLang] = useState<Language>(() => {
+    const initial = browserLanguage();
+    setApiLanguage(initial);
+    return initial;
+  });
 
   useEffect(() => {
     setToken(state.token);

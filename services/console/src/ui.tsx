@@ -142,11 +142,12 @@ export function Checkboxes({ legend, options, selected, onChange, name, problem 
 }
 
 /** A problem in words: the API's title and detail (in the chosen language), then what it means here. */
-export function ProblemAlert({ problem }: { problem: Problem | undefined }) {
+/** `listErrors`: a screen with no field for them (a file's header, its rows) lists every `errors[]` entry here. */
+export function ProblemAlert({ problem, listErrors }: { problem: Problem | undefined; listErrors?: boolean }) {
   const { t } = useTranslation();
   if (!problem) return null;
   const explanation = t(`problems.code.${problem.code}`, { defaultValue: t(`problems.status.${problem.status}`, { defaultValue: t('problems.status.other') }) });
-  const unplaced = (problem.errors ?? []).filter((e) => e.field === '(body)' || e.field === '');
+  const unplaced = (problem.errors ?? []).filter((e) => listErrors || e.field === '(body)' || e.field === '');
   return (
     <div role="alert" className="problem">
       <p>
@@ -157,9 +158,9 @@ export function ProblemAlert({ problem }: { problem: Problem | undefined }) {
           {[problem.title, problem.detail].filter(Boolean).join(' — ')} <span className="code">({problem.code})</span>
         </p>
       ) : null}
-      {problem.errors?.length ? <p>{t('problems.seeFields')}</p> : null}
+      {problem.errors?.length && !listErrors ? <p>{t('problems.seeFields')}</p> : null}
       {unplaced.map((e, i) => (
-        <p key={i}>{e.message}</p>
+        <p key={i}>{listErrors && e.field ? `${e.field} — ${e.message}` : e.message}</p>
       ))}
     </div>
   );

@@ -41,57 +41,7 @@ export function adminEventJsonSchema(): string {
   return JSON.stringify(z.toJSONSchema(AdminEventV1, { io: 'input' }), null, 2);
 }
 
-/**
- * The kinds recorded today and the target each concerns. The stream carries whatever the trail
- * records, so a consumer treats an unknown kind as one to skip, not as an error.
- */
-export const ADMIN_EVENT_KINDS: Record<string, { target: string; what: string }> = {
-  'enterprise.onboarded': { target: 'enterprise', what: 'the contact centre registered the enterprise and its access manager (RAE)' },
-  'access-manager.replaced': { target: 'person', what: 'a new RAE replaced the previous one' },
-  'co-access-manager.designated': { target: 'person', what: 'a co-RAE was designated' },
-  'co-access-manager.edited': { target: 'person', what: "a co-RAE's data changed" },
-  'co-access-manager.deleted': { target: 'person', what: 'a co-RAE was removed' },
-  'co-access-manager.password-reset': { target: 'person', what: "a co-RAE's password was reset" },
-  'mandate.registered': { target: 'mandate', what: 'a mandate was registered' },
-  'mandate.ended': { target: 'mandate', what: 'a mandate was given an end date' },
-  'mandate.revoked': { target: 'mandate', what: 'a mandate was revoked' },
-  'quality.activated': { target: 'quality', what: 'a quality was activated with its GL' },
-  'quality.updated': { target: 'quality', what: "a quality's data changed" },
-  'quality.registry-identifiers-changed': { target: 'quality', what: "a quality's registry identifiers changed" },
-  'local-manager.designated': { target: 'person', what: 'a GL was designated (or replaced)' },
-  'co-local-manager.designated': { target: 'person', what: 'a co-GL was designated' },
-  'co-local-manager.edited': { target: 'person', what: "a co-GL's data changed" },
-  'co-local-manager.deleted': { target: 'person', what: 'a co-GL was removed' },
-  'co-local-manager.password-reset': { target: 'person', what: "a co-GL's password was reset" },
-  'technical-user.designated': { target: 'person', what: "a quality's technical user was designated" },
-  'user.registered': { target: 'person', what: 'a user was registered in a quality' },
-  'user.updated': { target: 'person', what: "a user's applications or data changed" },
-  'user.blocked': { target: 'person', what: 'a user was blocked' },
-  'user.unblocked': { target: 'person', what: 'a user was unblocked' },
-  'user.deleted': { target: 'person', what: "a user's membership was removed" },
-  'user.password-reset': { target: 'person', what: "a user's password was reset" },
-  'membership.started': { target: 'person', what: "a user's or co-GL's membership reached its validFrom (recorded by the system)" },
-  'membership.expired': { target: 'person', what: "a user's or co-GL's membership reached its validUntil (recorded by the system)" },
-  'application-grant.started': { target: 'person', what: "a time-bound application grant reached its validFrom (recorded by the system)" },
-  'application-grant.expired': { target: 'person', what: "a time-bound application grant reached its validUntil (recorded by the system)" },
-  'co-access-manager.started': { target: 'person', what: "a co-RAE's designation reached its validFrom (recorded by the system)" },
-  'co-access-manager.expired': { target: 'person', what: "a co-RAE's designation reached its validUntil (recorded by the system)" },
-  'scim-token.created': { target: 'scim-token', what: "a GL created a quality's SCIM token (never the token itself)" },
-  'scim-token.revoked': { target: 'scim-token', what: "a quality's SCIM token was revoked" },
-  'batch-channel.created': { target: 'batch-channel', what: 'a batch channel was created' },
-  'batch-channel.deleted': { target: 'batch-channel', what: 'a batch channel was deleted' },
-  'routing-rule.recipient-set': { target: 'routing-rule', what: "a routing rule's recipient was set" },
-  'routing-rule.channel-set': { target: 'routing-rule', what: "a routing rule's channel was set" },
-  'routing-rule.channel-deleted': { target: 'routing-rule', what: "a routing rule's channel was removed" },
-  'person.unlocked': { target: 'person', what: "the contact centre cleared a person's lock-out" },
-  'person.password-reset': { target: 'person', what: "the contact centre reset a person's password" },
-  'person.updated': { target: 'person', what: 'a person changed their own language or e-mail addresses' },
-  'password.changed': { target: 'person', what: 'a person changed their own password' },
-  'certificate.bound': { target: 'person', what: 'a person bound a certificate to their account' },
-  'certificate.removed': { target: 'person', what: "a person removed their account's certificate" },
-  'webhook.registered': { target: 'webhook', what: 'a webhook was registered (its URL and kinds; never its secret)' },
-  'webhook.removed': { target: 'webhook', what: 'a webhook was removed' },
-};
+export { ADMIN_EVENT_KINDS } from '../event-kinds.js';
 
 /**
  * The JetStream names of the event stream. With a Moleculer namespace (tests, several systems on

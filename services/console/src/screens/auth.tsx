@@ -112,7 +112,7 @@ export function HomeScreen() {
 
 export function HelpScreen() {
   const { t } = useTranslation();
-  const topics = ['roles', 'rae', 'gl', 'users', 'passwords', 'routing', 'contact'] as const;
+  const topics = ['roles', 'rae', 'gl', 'users', 'passwords', 'integrations', 'routing', 'contact'] as const;
   return (
     <Page title={t('help.title')}>
       {topics.map((k) => (

@@ -3,11 +3,12 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { UserView } from '@um/contracts';
-import { api, type Page as ResultPage, type Problem } from '../api.js';
+import { api, type ApplicationGrant, type Page as ResultPage, type Problem } from '../api.js';
 import { useCatalogue } from '../catalogue.js';
 import { LANGUAGES, useSession } from '../session.js';
 import { Checkboxes, Field, Notice, Page, Pager, ProblemAlert, Select, Table, usePersonEntry, useQualityChoice } from '../ui.js';
 import { ManagerActions, ManagersPanel, type ManagerRoutes } from './managers.js';
+import { fromInput, toInput, type WindowInput } from '../validity.js';
 
 const CRITERIA = ['lastName', 'firstName', 'username', 'niss', 'email', 'title'] as const;
 
@@ -53,7 +54,7 @@ export function UsersScreen() {
       {picker}
       {can('users.manage') && quality ? (
         <p>
-          <Link to="/users/new">{t('users.register')}</Link>
+          <Link to="/users/new">{t('users.register')}</Link> · <Link to="/users/import">{t('users.import')}</Link>
         </p>
       ) : null}
       <form onSubmit={(e) => void search(e)} noValidate aria-labelledby="search-heading">
@@ -145,6 +146,8 @@ export function UserScreen() {
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [selected, setSelected] = useState<string[]>([]);
+  const [membership, setMembership] = useState<WindowInput>({ from: '', until: '' });
+  const [grants, setGrants] = useState<Record<string, WindowInput>>({});
   const apps = useApplications(type);
   const reload = useCallback(
     () =>
@@ -152,9 +155,24 @@ export function UserScreen() {
         if (!r.ok) return setProblem(r.problem);
         setUser(r.data);
         setSelected(r.data.applications);
+        setMembership({ from: toInput(r.data.validFrom), until: toInput(r.data.validUntil) });
+        setGrants(Object.fromEntries(r.data.applicationGrants.map((g) => [g.code, { from: toInput(g.validFrom), until: toInput(g.validUntil) }])));
       }),
     [en, type, personId],
   );
+  /** The PATCH of applications (each with its window, if any) and of the membership's window (an emptied bound is cleared). */
+  function changes(current: UserView) {
+    const applications: ApplicationGrant[] = selected.map((code) => {
+      const original = current.applicationGrants.find((g) => g.code === code);
+      const validFrom = fromInput(grants[code]?.from ?? '', original?.validFrom);
+      const validUntil = fromInput(grants[code]?.until ?? '', original?.validUntil);
+      return validFrom || validUntil ? { code, ...(validFrom ? { validFrom } : {}), ...(validUntil ? { validUntil } : {}) } : code;
+    });
+    return { applications, validFrom: fromInput(membership.from, current.validFrom) ?? null, validUntil: fromInput(membership.until, current.validUntil) ?? null };
+  }
+  const setGrant = (code: string, bound: keyof WindowInput) => (value: string) => setGrants((g) => ({ ...g, [code]: { ...(g[code] ?? { from: '', until: '' }), [bound]: value } }));
+  const windowText = (w: { validFrom?: string; validUntil?: string; validity: string }) =>
+    `${w.validFrom || w.validUntil ? t('validity.window', { from: w.validFrom ? new Date(w.validFrom).toLocaleString() : '…', until: w.validUntil ? new Date(w.validUntil).toLocaleString() : '…' }) : t('validity.open')} — ${t(`validity.state.${w.validity}`)}`;
   useEffect(reload, [reload]);
   async function done(p: Promise<{ ok: boolean; problem?: Problem }>, message: string, after?: () => void) {
     const r = await p;
@@ -186,11 +204,44 @@ export function UserScreen() {
             <dd>{label('roleKinds', user.kind)}</dd>
             <dt>{t('common.status')}</dt>
             <dd>{t(`status.${user.status}`)}</dd>
+            <dt>{t('validity.label')}</dt>
+            <dd>{windowText(user)}</dd>
+            <dt>{t('quality.applications')}</dt>
+            <dd>
+              {user.applicationGrants.length ? (
+                <ul className="plain">
+                  {user.applicationGrants.map((g) => (
+                    <li key={g.code}>{t('validity.grantLine', { application: label('applications', g.code), window: windowText(g) })}</li>
+                  ))}
+                </ul>
+              ) : (
+                '—'
+              )}
+            </dd>
           </dl>
           {manage ? (
             <>
-              <form onSubmit={(e) => { e.preventDefault(); void done(api.updateUser(en, type, personId, { applications: selected }), t('user.saved')); }}>
+              <form onSubmit={(e) => { e.preventDefault(); void done(api.updateUser(en, type, personId, changes(user)), t('user.saved')); }} noValidate>
                 <Checkboxes legend={t('quality.applications')} name="applications" options={apps.map((a) => ({ value: a, label: label('applications', a) }))} selected={selected} onChange={setSelected} problem={problem} />
+                {selected.length ? (
+                  <fieldset className="field">
+                    <legend>{t('validity.grantsLegend')}</legend>
+                    {selected.map((code, i) => (
+                      <div className="inline" key={code}>
+                        <Field label={t('validity.grantFrom', { application: label('applications', code) })} type="datetime-local" name={`applications.${i}.validFrom`} value={grants[code]?.from ?? ''} onChange={setGrant(code, 'from')} problem={problem} />
+                        <Field label={t('validity.grantUntil', { application: label('applications', code) })} type="datetime-local" name={`applications.${i}.validUntil`} value={grants[code]?.until ?? ''} onChange={setGrant(code, 'until')} problem={problem} />
+                      </div>
+                    ))}
+                  </fieldset>
+                ) : null}
+                <fieldset className="field">
+                  <legend>{t('validity.legend')}</legend>
+                  <div className="inline">
+                    <Field label={t('validity.from')} type="datetime-local" name="validFrom" value={membership.from} onChange={(v) => setMembership((m) => ({ ...m, from: v }))} problem={problem} />
+                    <Field label={t('validity.until')} type="datetime-local" name="validUntil" value={membership.until} onChange={(v) => setMembership((m) => ({ ...m, until: v }))} problem={problem} />
+                  </div>
+                  <p className="hint">{t('validity.hint')}</p>
+                </fieldset>
                 <button type="submit">{t('common.save')}</button>
               </form>
               <h2>{t('common.actions')}</h2>
