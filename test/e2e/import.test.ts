@@ -131,6 +131,16 @@ describe('a 1,000-row file with 50 bad rows', () => {
     const login = await sys.api.post('/auth/login', { username, password: GOOD_PASSWORD });
     expect(login.status).toBe(200);
     expect(login.body.roles).toEqual([expect.objectContaining({ kind: 'user', enterpriseNumber: A(), quality: 'employer' })]);
+    // The manager chose that first password: the person must change it before anything else, even after a second reset.
+    expect(login.body.passwordChangeRequired).toBe(true);
+    expect((await sys.api.request('PUT', `${users()}/${row.personId}/password`, { token: w.tokens.glE, body: { password: 'Second#2026pw' } })).status).toBe(204);
+    const again = await sys.api.post('/auth/login', { username, password: 'Second#2026pw' });
+    expect(again.body.passwordChangeRequired).toBe(true);
+    expect((await sys.api.get('/me', again.body.token)).status).toBe(403);
+    expect((await sys.api.request('PUT', '/me/password', { token: again.body.token, body: { currentPassword: 'Second#2026pw', newPassword: 'MyOwn#2026pass' } })).status).toBe(204);
+    const own = await sys.api.post('/auth/login', { username, password: 'MyOwn#2026pass' });
+    expect(own.status).toBe(200);
+    expect(own.body.passwordChangeRequired).toBeUndefined();
   });
 
   test('when the same file is imported again, then nothing changes: every good row is unchanged', async () => {

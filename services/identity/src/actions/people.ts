@@ -10,7 +10,7 @@ import { defineAction, emitEvent, notFound } from '@um/platform';
 import { auditPerson } from '../audit.js';
 import type { IdentityContext } from '../context.js';
 import type { PersonDoc } from '../model.js';
-import { hashPassword } from '../passwords.js';
+import { NO_PASSWORD_HASH, hashPassword } from '../passwords.js';
 import { ensureMayChangePerson } from '../person-scope.js';
 import { sessionsChanged } from './sessions.js';
 
@@ -63,12 +63,19 @@ export function peopleActions(ic: IdentityContext): Record<string, ActionSchema>
       return personSummary(person);
     }),
 
-    // A manager's reset: the new password ends every session the person had.
-    ...defineAction('identity.setPassword', async ({ personId, password, mustChange }, ctx) => {
+    // A manager's reset: the new password ends every session the person had. The first password of
+    // an account that never had one (a bulk import's, a SCIM client's) is someone else's choice: the
+    // person must change it at their first login, as after the contact centre's reset (and still
+    // must after another reset, until they chose one themselves).
+    ...defineAction('identity.setPassword', async ({ personId, password, mustChange: asked }, ctx) => {
       await ensureMayChangePerson(ic, ctx, personId);
+      const id = new Types.ObjectId(personId);
+      const current = await ic.models.Person.findOne({ _id: id, 'account.username': { $exists: true } }, { 'account.passwordHash': 1, 'account.mustChangePassword': 1 }).lean<{ account?: { passwordHash?: string; mustChangePassword?: boolean | null } }>();
+      if (!current) throw notFound('account');
+      const mustChange = asked || current.account?.passwordHash === NO_PASSWORD_HASH || Boolean(current.account?.mustChangePassword);
       const passwordHash = await hashPassword(password, ic.cost);
       const result = await ic.models.Person.updateOne(
-        { _id: new Types.ObjectId(personId), 'account.username': { $exists: true } },
+        { _id: id, 'account.username': { $exists: true } },
         {
           $set: { 'account.passwordHash': passwordHash, 'account.passwordChangedAt': new Date(), ...(mustChange ? { 'account.mustChangePassword': true } : {}) },
           ...(mustChange ? {} : { $unset: { 'account.mustChangePassword': 1 } }),
