@@ -51,7 +51,7 @@ export class Imports {
     private readonly sync: Sync,
     private readonly logger: Logger,
     /** A worker that has not renewed its lease for this long is presumed dead and its job taken over (UM_IMPORT_LEASE_SECONDS). */
-    private readonly options: { leaseMs: number } = { leaseMs: 60_000 },
+    private readonly options: { leaseMs: number; keepMs: number } = { leaseMs: 60_000, keepMs: 30 * 86_400_000 },
   ) {}
 
   /** Takes over abandoned jobs now and then every half lease. */
@@ -76,6 +76,21 @@ export class Imports {
       { _id: 1 },
     ).lean();
     for (const job of stale) this.launch(broker, String(job._id));
+    await this.purge(now);
+  }
+
+  /**
+   * Jobs done with for UM_IMPORT_KEEP_DAYS go, their chunks first (the file's rows and the report):
+   * a purge cut short leaves the job, and the next sweep finishes it.
+   */
+  private async purge(now: number): Promise<void> {
+    const expired = await this.models.ImportJob.find({ status: { $in: ['finished', 'abandoned'] }, updatedAt: { $lt: new Date(now - this.options.keepMs) } }, { _id: 1, chunks: 1 }).lean();
+    for (const job of expired) {
+      const importId = String(job._id);
+      await this.models.ImportChunk.deleteMany({ _id: { $in: Array.from({ length: job.chunks }, (_, i) => chunkId(importId, i)) } });
+      await this.models.ImportJob.deleteOne({ _id: importId });
+    }
+    if (expired.length > 0) this.logger.info({ jobs: expired.length }, 'old import jobs deleted with their rows and reports');
   }
 
   /** Runs the job in the background if this instance wins its lease. */

@@ -26,6 +26,11 @@ export const UserManagementConfig = BaseConfig.extend({
    * half lease). Longer than a chunk can take, or a slow worker's job is applied twice at once.
    */
   UM_IMPORT_LEASE_SECONDS: z.coerce.number().int().min(2).max(3_600).default(60),
+  /**
+   * Bulk import: a finished or abandoned job is deleted, with its rows and report (names, NISS,
+   * e-mails of the file), this many days after it last changed (looked for at every sweep).
+   */
+  UM_IMPORT_KEEP_DAYS: z.coerce.number().min(1).max(3_650).default(30),
 });
 export type UserManagementConfig = z.infer<typeof UserManagementConfig>;
 
@@ -33,7 +38,7 @@ export async function buildUserManagementService({ config, db, logger }: Service
   const models = createModels(db);
   await initModels(db, Object.values(models));
   const sync = new Sync(models, logger);
-  const imports = new Imports(models, sync, logger, { leaseMs: config.UM_IMPORT_LEASE_SECONDS * 1_000 });
+  const imports = new Imports(models, sync, logger, { leaseMs: config.UM_IMPORT_LEASE_SECONDS * 1_000, keepMs: config.UM_IMPORT_KEEP_DAYS * 86_400_000 });
   const reload = (reason: string) => void sync.reload(reason).catch((err: unknown) => logger.error({ err, reason }, 'could not reload the authorization projection'));
   let reloadTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
