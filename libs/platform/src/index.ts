@@ -14,3 +14,4 @@ export * from './log-format.js';
 export * from './jetstream.js';
 export * from './when-up.js';
 export * from './owned-cache.js';
+export * from './coalescing-runner.js';

@@ -1,6 +1,6 @@
 import type { ServiceBroker, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
-import { BaseConfig, initModels, whenServicesUp, type ServiceDeps } from '@um/platform';
+import { BaseConfig, CoalescingRunner, initModels, whenServicesUp, type ServiceDeps } from '@um/platform';
 import { accessManagerActions } from './actions/access-managers.js';
 import { auditActions, auditEvents, fetchSharedAudit } from './actions/audit.js';
 import { backOfficeActions } from './actions/back-office.js';
@@ -46,19 +46,15 @@ export async function buildEnterpriseService({ config, db, logger }: ServiceDeps
   await initModels(db, Object.values(models));
   let relayTimer: NodeJS.Timeout | undefined;
   let cancelFirstRelay = () => {};
-  let relaying = false;
-  const relay = async (broker: ServiceBroker) => {
-    if (relaying) return;
-    relaying = true;
-    try {
-      const copied = await fetchSharedAudit(models, broker);
+  let relayBroker: ServiceBroker | undefined;
+  // The self-service records identity still holds as not copied: one fetch at a time.
+  const relays = new CoalescingRunner(
+    async () => {
+      const copied = await fetchSharedAudit(models, relayBroker!);
       if (copied > 0) logger.info({ copied }, 'self-service audit records copied into the enterprise trails');
-    } catch (err) {
-      logger.warn({ err }, 'could not fetch self-service audit records from identity; trying again later');
-    } finally {
-      relaying = false;
-    }
-  };
+    },
+    (err) => logger.warn({ err }, 'could not fetch self-service audit records from identity; trying again later'),
+  );
   const outbox =
     config.UM_EVENTS_RELAY === 'true'
       ? new OutboxRelay(
@@ -98,8 +94,9 @@ export async function buildEnterpriseService({ config, db, logger }: ServiceDeps
     async started() {
       const broker = this.broker;
       // Not awaited: this instance serves at once; identity may start after it.
-      cancelFirstRelay = whenServicesUp(broker, ['identity'], () => void relay(broker));
-      relayTimer = setInterval(() => void relay(broker), config.UM_AUDIT_RELAY_SECONDS * 1_000);
+      relayBroker = broker;
+      cancelFirstRelay = whenServicesUp(broker, ['identity'], () => relays.kick());
+      relayTimer = setInterval(() => relays.kick(), config.UM_AUDIT_RELAY_SECONDS * 1_000);
       relayTimer.unref();
       if (outbox) {
         await outbox.start();
@@ -113,6 +110,8 @@ export async function buildEnterpriseService({ config, db, logger }: ServiceDeps
     async stopped() {
       cancelFirstRelay();
       clearInterval(relayTimer);
+      // A fetch in progress is not waited for: what it has not acknowledged stays marked in identity.
+      void relays.stop();
       await Promise.all([outbox?.stop(), dispatcher?.stop()]);
     },
     actions: {

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { RetentionPolicy, StorageType, nanos, type JetStreamClient, type NatsConnection, type StreamConfig } from 'nats';
 import { ADMIN_EVENT_SCHEMA_VERSION, adminEventSubjects, type AdminEventV1 } from '@um/contracts';
-import { connectJetStream, ensureStream, type Logger } from '@um/platform';
+import { CoalescingRunner, connectJetStream, ensureStream, type Logger } from '@um/platform';
 import { onAuditStored, type EnterpriseModels } from './model.js';
 
 export interface RelayOptions {
@@ -96,8 +96,11 @@ export class OutboxRelay {
   private nc?: NatsConnection;
   private js?: JetStreamClient;
   private streamReady = false;
-  private running?: Promise<void>;
-  private again = false;
+  /** Sweeps: one at a time, one more right after when asked during one (a record stored meanwhile may have been missed). */
+  private readonly sweeps = new CoalescingRunner(
+    () => this.sweep(),
+    (err) => this.logger.warn({ err: (err as Error).message }, 'outbox sweep failed; pending events stay for the next one'),
+  );
   private stopping = false;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -123,22 +126,9 @@ export class OutboxRelay {
     this.kick();
   }
 
-  /** Runs a sweep now, or right after the one running (a record stored during a sweep may have been missed by it). */
+  /** Runs a sweep now, or right after the one running. */
   kick(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.sweep()
-      .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'outbox sweep failed; pending events stay for the next one'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (!this.stopping) this.sweeps.kick();
   }
 
   /** Stops sweeping and waits for the sweep in progress; what it has not marked stays pending for the next start. */
@@ -146,7 +136,7 @@ export class OutboxRelay {
     this.stopping = true;
     clearInterval(this.timer);
     this.unsubscribe?.();
-    await this.running;
+    await this.sweeps.stop();
     await this.publishing;
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }

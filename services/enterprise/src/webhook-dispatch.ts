@@ -16,7 +16,7 @@ import type { LookupFunction } from 'node:net';
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { AdminEventV1, adminEventSubjects } from '@um/contracts';
 import { isLoopbackHost, nonPublicAddress, webhookRetryDelayMs, webhookUrlProblem } from '@um/domain';
-import { connectJetStream, ensureConsumer, ensureStream, isDuplicateKey, type Logger } from '@um/platform';
+import { CoalescingRunner, connectJetStream, ensureConsumer, ensureStream, isDuplicateKey, type Logger } from '@um/platform';
 import type { EnterpriseModels } from './model.js';
 import { eventStreamConfig } from './outbox.js';
 
@@ -46,8 +46,11 @@ export class WebhookDispatcher {
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
   private timer?: NodeJS.Timeout;
-  private sending?: Promise<void>;
-  private again = false;
+  /** Sends: one pass at a time, one more right after when asked during one. */
+  private readonly sends = new CoalescingRunner(
+    () => this.sendDue(),
+    (err) => this.logger.warn({ err: (err as Error).message }, 'webhook deliveries not sent; retried at the next tick'),
+  );
   private stopping = false;
   /** The last read of each enterprise's webhooks, shared by the events taken meanwhile (`hooksOf`). */
   private readonly hookReads = new Map<string, { startedAt: number; hooks: Promise<Array<{ _id: unknown; kinds?: string[] | null; createdAt: Date }>> }>();
@@ -72,7 +75,7 @@ export class WebhookDispatcher {
     clearInterval(this.timer);
     await this.messages?.close().catch(() => undefined);
     await this.loop?.catch(() => undefined);
-    await this.sending;
+    await this.sends.stop();
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }
 
@@ -168,21 +171,9 @@ export class WebhookDispatcher {
     return hooks;
   }
 
+  /** Sends what is due now, or right after the pass running. */
   kick(): void {
-    if (this.stopping) return;
-    if (this.sending) {
-      this.again = true;
-      return;
-    }
-    this.sending = this.sendDue()
-      .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'webhook deliveries not sent; retried at the next tick'))
-      .finally(() => {
-        this.sending = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (!this.stopping) this.sends.kick();
   }
 
   /** Sends the deliveries that are due, a claimed batch at a time (several receivers at once). */
