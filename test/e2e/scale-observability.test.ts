@@ -13,7 +13,7 @@ let token: string;
 
 beforeAll(async () => {
   // Answered actions are logged at debug (one info line per request is the gateway's).
-  sys = await startTestSystem({ instances: { identity: 2, 'user-management': 2 }, metrics: true, env: { LOG_LEVEL: 'debug' } });
+  sys = await startTestSystem({ instances: { identity: 2, quality: 2, 'user-management': 2 }, metrics: true, env: { LOG_LEVEL: 'debug' } });
   token = (await sys.api.operator()).token;
 }, 120_000);
 
@@ -111,10 +111,22 @@ test('when identity runs twice and both instances hold a person’s /me, then a 
   }
 });
 
+test('when quality and user-management run twice and both know a quality as not active, then its activation is seen by the very next request on every instance', async () => {
+  const body = onboardingBody();
+  expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
+  const en = body.enterpriseNumber;
+  const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
+  const users = `/enterprises/${en}/qualities/mandatary/users?pageSize=1`;
+  // Round robin: every instance has asked, and keeps, that the quality is not active.
+  for (let i = 0; i < 6; i += 1) expect((await sys.api.get(users, rae.token)).status).toBe(404);
+  expect((await sys.api.post(`/enterprises/${en}/qualities`, { type: 'mandatary', localManager: personBody() }, rae.token)).status).toBe(201);
+  for (let i = 0; i < 6; i += 1) expect((await sys.api.get(users, rae.token)).status).toBe(200);
+});
+
 test('when metrics are on, then every process serves Prometheus text and its probes on its own port', async () => {
   const endpoints = sys.metrics();
   expect(endpoints.map((e) => e.name.split('#')[0]).sort()).toEqual(
-    ['enterprise', 'gateway', 'identity', 'identity', 'quality', 'routing-module', 'structured-messaging', 'user-management', 'user-management'].sort(),
+    ['enterprise', 'gateway', 'identity', 'identity', 'quality', 'quality', 'routing-module', 'structured-messaging', 'user-management', 'user-management'].sort(),
   );
   expect(new Set(endpoints.map((e) => e.port)).size).toBe(endpoints.length);
   for (const endpoint of endpoints) {

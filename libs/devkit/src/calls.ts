@@ -2,8 +2,8 @@
  * The calls and events between services, read from their sources: `call(x, 'service.action', …)`
  * and `forward(broker, 'service.action', …)` are calls; `emitEvent` / `broadcastEvent` emit,
  * `defineEvent` handles. A helper of libs/platform that calls (registerHolder, recordAudit, …) is
- * counted as the calls of each service that uses it, and a class of libs/platform that emits
- * (OwnedCache) as the events of each service that makes one. docs/calls.md is rendered from this, and a
+ * counted as the calls of each service that uses it, and a method of a libs/platform class that
+ * emits (OwnedCache's `changed`) as the events of each service that makes one and calls it. docs/calls.md is rendered from this, and a
  * unit test fails when it differs, or when a call goes up the layering.
  */
 import fs from 'node:fs';
@@ -46,7 +46,7 @@ function add(map: Map<string, Set<string>>, key: string, value: string): void {
 export function collectCallGraph(repoRoot: string): CallGraph {
   // The platform helpers that call services, and what they call.
   const helperCalls = new Map<string, Set<string>>();
-  // The platform classes that emit events, and which.
+  // The platform classes' methods that emit events, and which (`Class.method` → events).
   const classEvents = new Map<string, Set<string>>();
   for (const file of sourcesOf(path.join(repoRoot, 'libs', 'platform', 'src'))) {
     const text = fs.readFileSync(file, 'utf8');
@@ -54,7 +54,11 @@ export function collectCallGraph(repoRoot: string): CallGraph {
       for (const c of matches(fn[0], CALL)) add(helperCalls, fn[1]!, `${c[1]}.${c[2]}`);
     }
     for (const cls of matches(text, EXPORTED_CLASS)) {
-      for (const e of matches(cls[0], EMIT)) add(classEvents, cls[1]!, e[1]!);
+      // Each member from its declaration (two spaces in) to the next.
+      for (const member of cls[0].split(/^(?=  (?:(?:async|private|public|protected|readonly|static|get|set) )*\w+\s*[(<])/m).slice(1)) {
+        const name = /^\s*(?:(?:async|private|public|protected|readonly|static|get|set) )*(\w+)/.exec(member)?.[1];
+        if (name) for (const e of matches(member, EMIT)) add(classEvents, `${cls[1]}.${name}`, e[1]!);
+      }
     }
   }
   const calls = new Map<string, Map<string, Set<string>>>();
@@ -76,10 +80,13 @@ export function collectCallGraph(repoRoot: string): CallGraph {
         calls.set(service, byCallee);
       }
       for (const e of matches(text, EMIT)) add(emitters, e[1]!, service);
-      for (const [cls, events] of classEvents) {
-        if (new RegExp(`\\bnew ${cls}\\b`).test(text)) for (const event of events) add(emitters, event, service);
-      }
       for (const e of matches(text, HANDLE)) add(handlers, e[1]!, service);
+    }
+    // A platform class's emitting method: made (`new`) in one file, called in another.
+    const whole = sourcesOf(path.join(servicesDir, service, 'src')).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    for (const [member, events] of classEvents) {
+      const [cls, method] = member.split('.');
+      if (new RegExp(`\\bnew ${cls}\\b`).test(whole) && new RegExp(`\\.${method}\\(`).test(whole)) for (const event of events) add(emitters, event, service);
     }
   }
   const sorted = (set: Set<string> | undefined) => [...(set ?? [])].sort();

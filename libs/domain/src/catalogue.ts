@@ -15,6 +15,14 @@ export const QUALITY_TYPES = [
 ] as const;
 export type QualityType = (typeof QUALITY_TYPES)[number];
 
+/**
+ * An enterprise's quality named by one string: the quality service's key for it (its records'
+ * `_id`, its cached states) and that of whoever follows its changes (`cache.dropped`).
+ */
+export function qualityKey(enterpriseNumber: string, type: string): string {
+  return `${enterpriseNumber}:${type}`;
+}
+
 /** Every application code: User Management itself, then the secure applications of the qualities. */
 export const APPLICATIONS = ['user-management', 'dimona', 'dmfa', 'drs', 'ebox', 'mahis', 'mycarenet', 'telecom-requisitions'] as const;
 export type Application = (typeof APPLICATIONS)[number];

@@ -1,8 +1,10 @@
 /**
  * Records a service owns, kept in its memory between reads, so that the same records read again
  * and again (a person's own data on every page of the console, a quality's state on every manager
- * request) cost no store query. Only the owner of the records keeps such a cache, and it is told of
- * every write because it makes them:
+ * request) cost no store query. The owner of the records keeps such a cache, and it is told of
+ * every write because it makes them; a service that asks the owner for them on every request may
+ * keep one under the same name that follows the owner's drops (user-management follows
+ * `quality.states`), with the same guarantees:
  * - the instance making a write drops the records it touched before it answers, and broadcasts the
  *   drop (`cache.dropped`) to every other instance, which drops them on receipt;
  * - a value read from the store while a drop happened is not kept (ExpiringMap.generation), so a

@@ -1,14 +1,12 @@
 /** The quality service's collection: the qualities each enterprise activated, one per type. */
 import { Schema, type Connection } from 'mongoose';
-import { QUALITY_TYPES, type QualityType } from '@um/domain';
+import { QUALITY_TYPES, qualityKey, type QualityType } from '@um/domain';
 
 /**
  * A quality's `_id`: `enterprise:type`, so that one quality per type and enterprise is what the
  * primary key itself enforces; an enterprise's list is one find by `enterpriseNumber` (indexed).
  */
-export function qualityId(enterpriseNumber: string, type: string): string {
-  return `${enterpriseNumber}:${type}`;
-}
+export const qualityId = qualityKey;
 
 const QualitySchema = new Schema(
   {

@@ -232,8 +232,7 @@ export class Imports {
     };
     return {
       ...defineAction('user-management.importCreate', async ({ enterpriseNumber, type, dryRun, total }, ctx) => {
-        const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
-        if (!state.active) throw notFound('quality');
+        if (!(await this.sync.qualityActive(ctx, enterpriseNumber, type))) throw notFound('quality');
         const principal = ctx.meta.principal!;
         const importId = new Types.ObjectId().toHexString();
         await models.ImportJob.create({

@@ -6,9 +6,9 @@
  * the same records by _id (per record in arrival order, so a later read always wins).
  */
 import type { Context } from 'moleculer';
-import { applicationsListedFor, type QualityType } from '@um/domain';
+import { applicationsListedFor, qualityKey, type QualityType } from '@um/domain';
 import type { PayloadOf } from '@um/contracts';
-import { broadcastEvent, call, type Logger } from '@um/platform';
+import { OwnedCache, broadcastEvent, call, type Logger } from '@um/platform';
 import { membershipId, personUpdate, sameWindow, storedWindow, type UserManagementModels } from './model.js';
 import { Projection, type EnterpriseRoleRecord, type MembershipRecord } from './projection.js';
 
@@ -26,11 +26,26 @@ export class Sync {
   /** Changes announced during a load or reload, re-read once it is in place. */
   private readonly queued: Change[] = [];
   private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * What quality said of its qualities (`quality.state`: asked by every request on a quality's
+   * users), kept as quality keeps them: quality's writes broadcast `cache.dropped` for
+   * `quality.states`, which drops them here too (the service's `cache.dropped` handler).
+   */
+  readonly qualityStates: OwnedCache<{ active: boolean }>;
 
   constructor(
     private readonly models: UserManagementModels,
     private readonly logger: Logger,
-  ) {}
+    readCacheMs = 0,
+  ) {
+    this.qualityStates = new OwnedCache('quality.states', readCacheMs);
+  }
+
+  /** Whether the quality is active, from what quality said since its last change. */
+  async qualityActive(caller: Caller, enterpriseNumber: string, type: QualityType): Promise<boolean> {
+    const state = await this.qualityStates.read(qualityKey(enterpriseNumber, type), () => call(caller, 'quality.state', { enterpriseNumber, type }));
+    return Boolean(state?.active);
+  }
 
   /** Loads every membership and enterprise role; actions wait for it (see the service's `started`). */
   async load(): Promise<{ memberships: number; roles: number; ms: number }> {

@@ -37,7 +37,7 @@ export type UserManagementConfig = z.infer<typeof UserManagementConfig>;
 export async function buildUserManagementService({ config, db, logger }: ServiceDeps<UserManagementConfig>): Promise<ServiceSchema> {
   const models = createModels(db);
   await initModels(db, Object.values(models));
-  const sync = new Sync(models, logger);
+  const sync = new Sync(models, logger, config.UM_READ_CACHE_MS);
   const imports = new Imports(models, sync, logger, { leaseMs: config.UM_IMPORT_LEASE_SECONDS * 1_000, keepMs: config.UM_IMPORT_KEEP_DAYS * 86_400_000 });
   const reload = (reason: string) => void sync.reload(reason).catch((err: unknown) => logger.error({ err, reason }, 'could not reload the authorization projection'));
   let reloadTimer: NodeJS.Timeout | undefined;
@@ -78,6 +78,8 @@ export async function buildUserManagementService({ config, db, logger }: Service
       ...defineEvent('identity.account.changed', (payload, ctx) => sync.onPersonChanged(ctx, payload.personId)),
       // … then broadcast: every other instance re-reads the changed records into its projection.
       ...defineEvent('user-management.membership.broadcast', (payload, ctx) => sync.onBroadcast(ctx, payload)),
+      // quality's states changed (activation, technical user): what this instance keeps of them goes.
+      ...defineEvent('cache.dropped', async (dropped) => sync.qualityStates.onDropped(dropped)),
       // Moleculer's own: broadcasts sent while this instance was cut from NATS never reach it.
       '$transporter.connected'(ctx: Context<{ wasReconnect?: boolean }>) {
         if (ctx.params.wasReconnect) reload('NATS connection back');

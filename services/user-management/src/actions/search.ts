@@ -2,7 +2,7 @@
 import type { ActionSchema } from 'moleculer';
 import { applicationsListedFor, isCurrentAt, type QualityType } from '@um/domain';
 import type { UserSearchQuery } from '@um/contracts';
-import { call, defineAction, notFound, requirePrincipal } from '@um/platform';
+import { defineAction, notFound, requirePrincipal } from '@um/platform';
 import { grantedAt } from '../projection.js';
 import { buildSearch } from '../query.js';
 import type { Sync } from '../sync.js';
@@ -19,8 +19,7 @@ export function searchActions(sync: Sync): Record<string, ActionSchema> {
 
   return {
     ...defineAction('user-management.searchQuality', async ({ enterpriseNumber, type, query }, ctx) => {
-      const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
-      if (!state.active) throw notFound('quality');
+      if (!(await sync.qualityActive(ctx, enterpriseNumber, type))) throw notFound('quality');
       return search({ enterpriseNumber, quality: type }, query);
     }),
 

@@ -273,8 +273,7 @@ export function checkGrants(quality: QualityType, grants: readonly ApplicationGr
  */
 export function userUseCases(models: UserManagementModels, sync: Sync) {
   const requireActiveQuality = async (ctx: Ctx, enterpriseNumber: string, type: QualityType) => {
-    const state = await call(ctx, 'quality.state', { enterpriseNumber, type });
-    if (!state.active) throw notFound('quality');
+    if (!(await sync.qualityActive(ctx, enterpriseNumber, type))) throw notFound('quality');
   };
   const member = async (enterpriseNumber: string, quality: QualityType, personId: string): Promise<Stored> => {
     const m = await models.Membership.findById(membershipId({ enterpriseNumber, quality, personId })).lean();
