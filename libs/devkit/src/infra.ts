@@ -26,8 +26,12 @@ export interface Infra {
   store: string;
   /** Stops NATS and restarts it on the same port and data (fault tests); local mode only. */
   restartNats(downMs?: number): Promise<void>;
-  /** Stops the store and restarts it on the same port and data (fault tests); local mode only. */
-  restartStore(downMs?: number): Promise<void>;
+  /**
+   * Stops the store and restarts it on the same port and data (fault tests); local mode only. It
+   * stays down at least `downMs`, and until `until` settles when given (a test's checks of the
+   * outage, whatever they take).
+   */
+  restartStore(downMs?: number, until?: Promise<unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -236,10 +240,11 @@ async function startLocal(log: Log, options: LocalOptions): Promise<Infra> {
       await new Promise((r) => setTimeout(r, downMs));
       nats = await startNats();
     },
-    async restartStore(downMs = 0) {
+    async restartStore(downMs = 0, until?: Promise<unknown>) {
       if (!store) return notLocal();
       await stopStore(store);
       await new Promise((r) => setTimeout(r, downMs));
+      await until?.catch(() => undefined);
       store = await startStore();
     },
     async stop() {
