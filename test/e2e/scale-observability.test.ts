@@ -39,6 +39,19 @@ function counter(text: string, name: string, labels: Record<string, string>): nu
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
+/** A new enterprise with its RAE and one co-RAE, both logged in. */
+async function enterpriseWithCoRae() {
+  const body = onboardingBody();
+  expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
+  const en = body.enterpriseNumber;
+  const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
+  const co = personBody();
+  const designated = await sys.api.post(`/enterprises/${en}/co-access-managers`, co, rae.token);
+  expect(designated.status).toBe(201);
+  const coSession = await sys.api.loginAs(co.username, GOOD_PASSWORD);
+  return { en, rae, co, designated, coSession };
+}
+
 test('when identity runs twice, then calls are balanced over both instances (their logs and their metrics)', async () => {
   const body = onboardingBody();
   expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
@@ -58,14 +71,7 @@ test('when identity runs twice, then calls are balanced over both instances (the
 });
 
 test('when identity runs twice and both instances and the gateway hold a session in their cache, then a block or a logout is refused by the very next request, whichever instance answers', async () => {
-  const body = onboardingBody();
-  expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
-  const en = body.enterpriseNumber;
-  const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
-  const co = personBody();
-  const designated = await sys.api.post(`/enterprises/${en}/co-access-managers`, co, rae.token);
-  expect(designated.status).toBe(201);
-  const coSession = await sys.api.loginAs(co.username, GOOD_PASSWORD);
+  const { en, rae, designated, coSession } = await enterpriseWithCoRae();
   // Round robin: both identity instances have now read (and cached) both sessions.
   for (let i = 0; i < 6; i += 1) {
     expect((await sys.api.get(`/enterprises/${en}`, coSession.token)).status).toBe(200);
@@ -79,14 +85,7 @@ test('when identity runs twice and both instances and the gateway hold a session
 });
 
 test('when identity runs twice and both instances hold a person’s /me, then a change through either shows in the very next /me, whichever instance answers', async () => {
-  const body = onboardingBody();
-  expect((await sys.api.post('/admin/enterprises', body, token)).status).toBe(201);
-  const en = body.enterpriseNumber;
-  const rae = await sys.api.loginAs(body.accessManager.username, body.accessManager.password);
-  const co = personBody();
-  const designated = await sys.api.post(`/enterprises/${en}/co-access-managers`, co, rae.token);
-  expect(designated.status).toBe(201);
-  const coSession = await sys.api.loginAs(co.username, GOOD_PASSWORD);
+  const { en, rae, co, designated, coSession } = await enterpriseWithCoRae();
   const me = async () => {
     const res = await sys.api.get('/me', coSession.token);
     expect(res.status).toBe(200);
