@@ -14,16 +14,17 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 
+/** Its chunks first, then the job, as an import stores them: a sweep never sees a job without its rows. */
 async function storeJob(db: IntegrationHarness<UserManagementConfig>['db'], id: string, status: string, updatedAt: Date) {
   const now = new Date();
+  for (const chunk of [0, 1]) {
+    await db.collection('import_chunks').insertOne({ _id: `${id}:${chunk}` as never, importId: id, rows: [{ row: chunk * 250 + 1, niss: '85073003328' }], createdAt: updatedAt, updatedAt });
+  }
   await db.collection('import_jobs').insertOne({
     _id: id as never, enterpriseNumber: uniqueEnterpriseNumber(), quality: 'employer', dryRun: false, status, total: 300, chunks: 2, received: [0, 1],
     counts: { total: 300, done: 300, created: 300, reused: 0, unchanged: 0, error: 0 }, principal: { personId: 'p', sessionId: 's' }, createdAt: updatedAt, updatedAt,
     ...(status === 'running' ? { worker: 'elsewhere', heartbeatAt: now } : {}),
   });
-  for (const chunk of [0, 1]) {
-    await db.collection('import_chunks').insertOne({ _id: `${id}:${chunk}` as never, importId: id, rows: [{ row: chunk * 250 + 1, niss: '85073003328' }], createdAt: updatedAt, updatedAt });
-  }
 }
 
 test('when a finished or abandoned import job is older than UM_IMPORT_KEEP_DAYS, then the sweep deletes it with its rows; recent and running jobs stay', async () => {
