@@ -84,7 +84,7 @@ test('when identity runs twice and both instances and the gateway hold a session
   for (let i = 0; i < 6; i += 1) expect((await sys.api.get(`/enterprises/${en}`, rae.token)).status).toBe(401);
 });
 
-test('when identity runs twice and both instances hold a person’s /me, then a change through either shows in the very next /me, whichever instance answers', async () => {
+test('when identity runs twice and both instances and the gateway hold a person’s /me, then a change through either shows in the very next /me, whichever instance answers', async () => {
   const { en, rae, co, designated, coSession } = await enterpriseWithCoRae();
   const me = async () => {
     const res = await sys.api.get('/me', coSession.token);

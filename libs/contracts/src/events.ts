@@ -18,6 +18,12 @@ const RoleRef = z.object({
   validUntil: z.string().optional(),
 });
 
+/**
+ * The caches an owner drops by `cache.dropped`: a person's own data and roles (identity; the
+ * gateway follows it for GET /me) and a quality's state (quality; user-management follows it).
+ */
+export const CACHES = { identityPersons: 'identity.persons', qualityStates: 'quality.states' } as const;
+
 export const Events = {
   /** A role was granted, blocked, unblocked or revoked: projections and sessions follow. */
   'identity.role.changed': RoleRef.extend({ status: z.enum(['active', 'blocked', 'revoked']) }),
@@ -46,8 +52,9 @@ export const Events = {
    */
   'identity.person.audited': SharedPersonAudit,
   /**
-   * Broadcast to every instance of the service that owns these records: drop what is cached of them
-   * (libs/platform's OwnedCache; `cache` names the cache, e.g. `identity.persons`), they just changed.
+   * Broadcast to every instance of the service that owns these records, and to those that follow
+   * its drops: drop what is cached of them (libs/platform's OwnedCache; `cache` names the cache, one
+   * of CACHES), they just changed.
    */
   'cache.dropped': z.object({ cache: z.string().max(100), keys: z.array(z.string().max(200)).min(1).max(1_000) }),
   /** A person's profile changed (names, title, language, e-mails): denormalised copies follow. */

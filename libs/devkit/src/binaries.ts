@@ -120,3 +120,26 @@ export function ensureFerretDb(log: Log): string {
     log,
   );
 }
+
+/**
+ * The bench's HTTP load generator (tools/loadgen, Go standard library only), built once per
+ * version of its source into the cache.
+ */
+export function ensureLoadgen(log: Log): string {
+  const sourceDir = path.join(REPO_ROOT, 'tools', 'loadgen');
+  const hash = createHash('sha256');
+  for (const file of fs.readdirSync(sourceDir).sort()) {
+    hash.update(file);
+    hash.update(fs.readFileSync(path.join(sourceDir, file)));
+  }
+  const target = path.join(cacheDir(), `loadgen-${hash.digest('hex').slice(0, 12)}`, 'loadgen');
+  return buildInto(
+    target,
+    (tmpDir) => {
+      const go = requireGo('the bench load generator');
+      log('building the bench load generator (tools/loadgen) with go build…');
+      execFileSync(go, ['build', '-trimpath', '-o', path.join(tmpDir, 'loadgen'), '.'], { cwd: sourceDir, env: { ...process.env, CGO_ENABLED: '0' }, stdio: ['ignore', 'inherit', 'inherit'] });
+    },
+    log,
+  );
+}

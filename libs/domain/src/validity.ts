@@ -37,6 +37,20 @@ export function isCurrentAt(window: ValidityWindow | undefined, now: number): bo
   return validityAt(window, now) === 'current';
 }
 
+/**
+ * The first bound of these windows after `now` (epoch ms): until then every window keeps the state
+ * it has at `now`, so an answer computed from them holds until that instant. Undefined: none ahead.
+ */
+export function nextBoundaryAfter(windows: readonly (ValidityWindow | undefined)[], now: number): number | undefined {
+  let next: number | undefined;
+  for (const window of windows) {
+    for (const bound of [instantMs(window?.validFrom), instantMs(window?.validUntil)]) {
+      if (bound !== undefined && bound > now && (next === undefined || bound < next)) next = bound;
+    }
+  }
+  return next;
+}
+
 /** Whether a window has a bound at all (an open window never changes state). */
 export function isBounded(window: ValidityWindow | undefined): boolean {
   return instantMs(window?.validFrom) !== undefined || instantMs(window?.validUntil) !== undefined;

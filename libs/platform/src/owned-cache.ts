@@ -4,7 +4,7 @@
  * request) cost no store query. The owner of the records keeps such a cache, and it is told of
  * every write because it makes them; a service that asks the owner for them on every request may
  * keep one under the same name that follows the owner's drops (user-management follows
- * `quality.states`), with the same guarantees:
+ * `quality.states`, the gateway `identity.persons`; contracts' CACHES), with the same guarantees:
  * - the instance making a write drops the records it touched before it answers, and broadcasts the
  *   drop (`cache.dropped`) to every other instance, which drops them on receipt;
  * - a value read from the store while a drop happened is not kept (ExpiringMap.generation), so a
@@ -41,9 +41,10 @@ export class OwnedCache<V> {
 
   /**
    * The record of `key`: from memory when read since its last change, else `load`ed (and kept unless
-   * undefined). Concurrent reads of one key share a load, as long as no drop happened since it began.
+   * undefined) until `ttlMs` from now or the instant `holdsUntil` gives, whichever comes first.
+   * Concurrent reads of one key share a load, as long as no drop happened since it began.
    */
-  read(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+  read(key: string, load: () => Promise<V | undefined>, holdsUntil?: (value: V) => number | undefined): Promise<V | undefined> {
     if (this.ttlMs <= 0) return load();
     const hit = this.entries.get(key, this.now());
     if (hit !== undefined) return Promise.resolve(hit);
@@ -51,7 +52,8 @@ export class OwnedCache<V> {
     const shared = this.loading.get(key);
     if (shared && shared.generation === generation) return shared.value;
     const value = load().then((loaded) => {
-      if (loaded !== undefined) this.entries.set(key, loaded, this.now() + this.ttlMs, generation);
+      // A value that says when it stops holding (a validity bound) is not kept past that instant.
+      if (loaded !== undefined) this.entries.set(key, loaded, Math.min(this.now() + this.ttlMs, holdsUntil?.(loaded) ?? Infinity), generation);
       return loaded;
     });
     const entry = { generation, value };

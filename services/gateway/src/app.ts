@@ -7,7 +7,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import helmet from 'helmet';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceBroker } from 'moleculer';
-import { DeferredChildLogger, exporterOf, type GatewayConfig, type Logger } from '@um/platform';
+import { DeferredChildLogger, OwnedCache, exporterOf, type GatewayConfig, type Logger } from '@um/platform';
+import { CACHES, type OwnIdentity } from '@um/contracts';
 import { registerOpenApi } from './openapi.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
@@ -36,13 +37,15 @@ export interface AppDeps {
   broker: ServiceBroker;
   /** identity's answers for bearer tokens, shared with the broker's event handler that drops them. */
   principals: PrincipalCache;
+  /** identity's part of GET /me, shared with the broker's event handler that drops it (routes/me.ts); none: asked each time. */
+  ownIdentities?: OwnedCache<OwnIdentity>;
   config: GatewayConfig;
   logger: Logger;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-export async function buildApp({ broker, principals, config, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ broker, principals, ownIdentities, config, logger }: AppDeps): Promise<FastifyInstance> {
   const trustedProxies = config.UM_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
   // helmet's security headers and the request id on every answer, error answers included. helmet's
   // headers do not depend on the request: they are computed once (@fastify/helmet ran helmet's
@@ -100,7 +103,7 @@ export async function buildApp({ broker, principals, config, logger }: AppDeps):
   await app.register(
     async (api) => {
       authRoutes(api, broker);
-      meRoutes(api, broker);
+      meRoutes(api, broker, ownIdentities ?? new OwnedCache<OwnIdentity>(CACHES.identityPersons, 0));
       adminRoutes(api, broker);
       enterpriseRoutes(api, broker);
       webhookRoutes(api, broker);

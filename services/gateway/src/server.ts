@@ -1,7 +1,8 @@
 /** Boots the gateway process: config, logger, broker (a NATS client offering no action), HTTP, and the optional HTTPS listener. */
 import fs from 'node:fs';
 import https from 'node:https';
-import { ConfigError, GatewayConfig, call, createBroker, createLogger, defineEvent, loadConfig } from '@um/platform';
+import { ConfigError, GatewayConfig, OwnedCache, call, createBroker, createLogger, defineEvent, loadConfig } from '@um/platform';
+import { CACHES, type OwnIdentity } from '@um/contracts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { PrincipalCache } from './principal-cache.js';
@@ -39,13 +40,19 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL, format: config.UM_LOG_FORMAT });
   const broker = createBroker({ role: 'gateway', config, logger });
   const principals = new PrincipalCache(config.UM_SESSION_CACHE_MS, (token, requestID) => call(broker, 'identity.authenticate', { token }, { requestID }));
-  // The gateway offers no action; this service only hears that sessions ended (principal-cache.ts).
+  // identity's part of GET /me, kept as identity keeps it and dropped when identity drops it (routes/me.ts).
+  const ownIdentities = new OwnedCache<OwnIdentity>(CACHES.identityPersons, config.UM_READ_CACHE_MS);
+  // The gateway offers no action; this service only hears that sessions ended (principal-cache.ts)
+  // and that a person's own data changed.
   broker.createService({
     name: 'gateway',
-    events: { ...defineEvent('identity.sessions.changed', async (scope) => principals.forget(scope)) },
+    events: {
+      ...defineEvent('identity.sessions.changed', async (scope) => principals.forget(scope)),
+      ...defineEvent('cache.dropped', async (dropped) => ownIdentities.onDropped(dropped)),
+    },
   });
   await broker.start();
-  const app = await buildApp({ broker, principals, config, logger });
+  const app = await buildApp({ broker, principals, ownIdentities, config, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url: `http://${config.HOST}:${config.PORT}`, docs: `http://${config.HOST}:${config.PORT}/docs` }, 'gateway listening');
   const tls = await listenTls(app, config);

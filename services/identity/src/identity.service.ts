@@ -1,5 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import { OwnedCache, defineEvent, initModels, type IdentityConfig, type ServiceDeps } from '@um/platform';
+import { CACHES } from '@um/contracts';
 import { peopleActions } from './actions/people.js';
 import { accountActions } from './actions/accounts.js';
 import { auditActions } from './actions/audit.js';
@@ -28,7 +29,7 @@ export async function buildIdentityService({ config, logger, db }: ServiceDeps<I
   const attempts = createAttemptModel(db);
   await initModels(db, [...Object.values(models), attempts]);
   await backfillRoleKeys(models, logger);
-  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts, policiesFrom(config), config.UM_LOGIN_ADDRESS_ALLOWLIST, options.now), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), persons: new OwnedCache('identity.persons', config.UM_READ_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
+  const ic: IdentityContext = { models, config, logger, cost, decoyHash: await decoyHash(cost), throttle: new LoginThrottle(attempts, policiesFrom(config), config.UM_LOGIN_ADDRESS_ALLOWLIST, options.now), sessions: new SessionCache(config.UM_SESSION_CACHE_MS), persons: new OwnedCache(CACHES.identityPersons, config.UM_READ_CACHE_MS), eidAnchors: loadEidAnchors(config.UM_EID_CA_FILE) };
   await bootstrapOperator(ic);
   let pruneTimer: NodeJS.Timeout | undefined;
   return {

@@ -1,6 +1,7 @@
 import type { ServiceSchema } from 'moleculer';
 import type { BaseConfig, ServiceDeps } from '@um/platform';
 import { OwnedCache, defineEvent, initModels } from '@um/platform';
+import { CACHES } from '@um/contracts';
 import { managerActions } from './actions/managers.js';
 import { qualityActions } from './actions/qualities.js';
 import { scimTokenActions } from './actions/scim-tokens.js';
@@ -10,7 +11,7 @@ export async function buildQualityService({ config, db }: ServiceDeps<BaseConfig
   const models = createModels(db);
   await initModels(db, [models.Quality, models.ScimToken]);
   /** What quality.state answers (asked by every manager request on a quality's users), by qualityId. */
-  const states = new OwnedCache<QualityState>('quality.states', config.UM_READ_CACHE_MS);
+  const states = new OwnedCache<QualityState>(CACHES.qualityStates, config.UM_READ_CACHE_MS);
   return {
     name: 'quality',
     actions: { ...qualityActions(models, states), ...managerActions(models, states), ...scimTokenActions(models) },

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'moleculer';
 import { applicationsListedFor, qualityKey, type QualityType } from '@um/domain';
-import type { PayloadOf } from '@um/contracts';
+import { CACHES, type PayloadOf } from '@um/contracts';
 import { OwnedCache, broadcastEvent, call, type Logger } from '@um/platform';
 import { membershipId, personUpdate, sameWindow, storedWindow, type UserManagementModels } from './model.js';
 import { Projection, type EnterpriseRoleRecord, type MembershipRecord } from './projection.js';
@@ -38,7 +38,7 @@ export class Sync {
     private readonly logger: Logger,
     readCacheMs = 0,
   ) {
-    this.qualityStates = new OwnedCache('quality.states', readCacheMs);
+    this.qualityStates = new OwnedCache(CACHES.qualityStates, readCacheMs);
   }
 
   /** Whether the quality is active, from what quality said since its last change. */

@@ -60,7 +60,16 @@ export type HeldRole = z.infer<typeof HeldRole>;
  * identity's part of GET /me: the person and the roles held. The gateway completes it into a
  * MeView with what user-management says each role reaches (identity calls no service above it).
  */
-export const OwnIdentity = PersonProfile.extend({ roles: z.array(HeldRole), authMethods: z.array(AuthMethod) });
+export const OwnIdentity = PersonProfile.extend({
+  roles: z.array(HeldRole),
+  authMethods: z.array(AuthMethod),
+  /**
+   * The next instant a role's window starts or ends (roles outside their window are not listed):
+   * the answer holds until then, unless identity broadcasts a change first (`cache.dropped` of
+   * `identity.persons`). Absent: no bound ahead.
+   */
+  changesAt: z.iso.datetime().optional(),
+});
 export type OwnIdentity = z.infer<typeof OwnIdentity>;
 
 export const UpdateMeBody = z.strictObject({

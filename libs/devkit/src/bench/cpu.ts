@@ -12,6 +12,11 @@ export function cpuSnapshot(label = 'bench (load generator)'): Map<string, numbe
   const out = new Map<string, number>([[label, (usage.user + usage.system) / 1e6]]);
   if (!fs.existsSync('/proc/self/stat')) return out;
   const tick = 100; // USER_HZ on Linux
+  // Children of this process that ended and were waited for: the Go load generator (bench/loadgen.ts)
+  // runs as one for each measurement, so what it used is here once it has exited.
+  const own = fs.readFileSync('/proc/self/stat', 'utf8');
+  const ownFields = own.slice(own.lastIndexOf(')') + 2).split(' ');
+  out.set('loadgen', (Number(ownFields[13]) + Number(ownFields[14])) / tick);
   // Every process's parent and CPU, so that a child's own children (PostgreSQL's backends, which do
   // the store's queries) count for it.
   const procs = new Map<number, { parent: number; seconds: number }>();

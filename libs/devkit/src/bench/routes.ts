@@ -16,10 +16,13 @@ import { waitForHttp200 } from '../net.js';
 import { keepAliveJson } from '../api-client.js';
 import { cpuPerUnit, cpuSnapshot } from './cpu.js';
 import { atRate } from './rate.js';
+import { loadgen, type LoadTemplate } from './loadgen.js';
 import { load, percentile, type BenchScenario } from './types.js';
 
 /** 100 users each; `UM_BENCH_ENTERPRISES` makes a smaller store for a quick run (the figures in docs/ use 1,000). */
 const ENTERPRISES = Number(process.env.UM_BENCH_ENTERPRISES ?? 1_000);
+/** `UM_BENCH_ROUTES=health,check,me` measures only those routes (the baseline, health, always runs). */
+const ONLY = process.env.UM_BENCH_ROUTES?.split(',').map((s) => s.trim()).filter(Boolean);
 const USERS_PER_ENTERPRISE = 100;
 const PASSWORD = 'Bench#2026pw';
 const RAE = 'benchrae0000000';
@@ -125,41 +128,42 @@ export const scenario: BenchScenario = {
     const rae = await api.loginAs(RAE, PASSWORD);
     const en0 = enterpriseNumber(0);
     const request = keepAliveJson(system.baseUrl, 64);
-    const get = (path: string, token?: string) => request('GET', path.startsWith('/health') ? path : `/api/v1${path}`, token ? { token } : {});
     const expect = (what: string, res: { status: number; body?: unknown }, want: number) => {
       if (res.status !== want) throw new Error(`${what}: ${res.status} ${(res.body as { code?: string } | undefined)?.code ?? ''}`.trim());
     };
-    let wrong = 0;
     let registered = 0;
     const registerSeed = Math.floor(Math.random() * 1_000_000);
-    const routes: Array<{ key: keyof typeof ROUTES; label: string; task: (i: number) => Promise<void> }> = [
-      { key: 'health', label: 'GET /health/live', task: async () => expect('health', await get('/health/live'), 200) },
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const api1 = (path: string) => `/api/v1${path}`;
+    // The read routes are sent by tools/loadgen (Go) from these templates (request i is template
+    // i % their number); login and register-user, which change with every request, by the Node client.
+    const routes: Array<{ key: keyof typeof ROUTES; label: string; templates?: LoadTemplate[]; task?: (i: number) => Promise<void> }> = [
+      { key: 'health', label: 'GET /health/live', templates: [{ path: '/health/live' }] },
       {
         key: 'check',
         label: 'GET /authorizations/check',
-        task: async (i) => {
+        // Session i % 8 asks for application i % 4 (8 templates cover every pair the load makes).
+        templates: Array.from({ length: 8 }, (_v, i) => {
           const s = sessions[i % sessions.length]!;
           const app = APPS[i % APPS.length]!;
-          const res = await get(`/authorizations/check?application=${app}&enterpriseNumber=${s.en}&quality=employer`, s.token);
-          expect('check', res, 200);
-          if (res.body.allowed !== s.apps.includes(app)) wrong += 1;
-        },
+          return { path: api1(`/authorizations/check?application=${app}&enterpriseNumber=${s.en}&quality=employer`), headers: bearer(s.token), bodyContains: `"allowed":${s.apps.includes(app)}` };
+        }),
       },
-      { key: 'me', label: 'GET /me', task: async (i) => expect('me', await get('/me', sessions[i % sessions.length]!.token), 200) },
+      { key: 'me', label: 'GET /me', templates: sessions.map((s) => ({ path: api1('/me'), headers: bearer(s.token) })) },
       {
         key: 'getUser',
         label: 'GET …/qualities/employer/users/{personId}',
-        task: async (i) => expect('get user', await get(`/enterprises/${en0}/qualities/employer/users/${firstEnterpriseMembers[i % firstEnterpriseMembers.length]!}`, rae.token), 200),
+        templates: firstEnterpriseMembers.map((id) => ({ path: api1(`/enterprises/${en0}/qualities/employer/users/${id}`), headers: bearer(rae.token) })),
       },
       {
         key: 'searchQuality',
         label: 'GET …/qualities/employer/users?lastName= (page of 20)',
-        task: async (i) => expect('quality search', await get(`/enterprises/${en0}/qualities/employer/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token), 200),
+        templates: LAST.map((last) => ({ path: api1(`/enterprises/${en0}/qualities/employer/users?lastName=${last}&pageSize=20`), headers: bearer(rae.token) })),
       },
       {
         key: 'searchEnterprise',
         label: 'GET /enterprises/{en}/users?lastName= (page of 20)',
-        task: async (i) => expect('enterprise search', await get(`/enterprises/${en0}/users?lastName=${LAST[i % 10]}&pageSize=20`, rae.token), 200),
+        templates: LAST.map((last) => ({ path: api1(`/enterprises/${en0}/users?lastName=${last}&pageSize=20`), headers: bearer(rae.token) })),
       },
       {
         key: 'login',
@@ -194,33 +198,42 @@ export const scenario: BenchScenario = {
     const conditions = `store ${infra.store}; ${os.cpus().length} cores shared by every process, the load generator and other work on the machine; one process per service; loopback HTTP keep-alive; LOG_LEVEL=warn`;
     report(`conditions: ${conditions}`);
     const ms = (v: number) => `${v.toFixed(1)} ms`;
+    // One run of a route: by tools/loadgen when it has templates, else by the Node client.
+    const flatOut = async (route: (typeof routes)[number], total: number, inFlight: number) => {
+      if (route.templates) return loadgen(system.baseUrl, { mode: 'flat', total, inFlight }, route.templates);
+      let done = 0;
+      const result = await load(total, inFlight, async (i) => {
+        await route.task!(i);
+        if (++done % 100 === 0) progress(`${route.label}, flat out`, done, total);
+      });
+      return { ...result, wrong: 0, shed: 0 };
+    };
+    const offered = async (route: (typeof routes)[number], rate: number, total: number) =>
+      route.templates ? loadgen(system.baseUrl, { mode: 'rate', rate, total }, route.templates) : { ...(await atRate(rate, total, route.task!)), wrong: 0 };
+    const wrongText = (route: (typeof routes)[number], wrong: number) => (route.templates?.some((t) => t.bodyContains) ? `; wrong answers ${wrong}` : '');
     // Warm-up on the cheap routes.
-    for (const key of ['health', 'check', 'me', 'getUser'] as const) await load(WARM_UP, 16, routes.find((r) => r.key === key)!.task);
+    for (const key of ['health', 'check', 'me', 'getUser'] as const) await flatOut(routes.find((r) => r.key === key)!, WARM_UP, 16);
     let baseline: { perSecond: number; cpuUs: number } | undefined;
     for (const route of routes) {
+      if (ONLY && route.key !== 'health' && !ONLY.includes(route.key)) continue;
       const plan = ROUTES[route.key];
-      wrong = 0;
+      progress(`${route.label}`, 0, 1);
       let cpuBefore = cpuSnapshot();
-      let done = 0;
-      const flat = await load(plan.flat, plan.inFlight, async (i) => {
-        await route.task(i);
-        if (++done % 100 === 0) progress(`${route.label}, flat out`, done, plan.flat);
-      });
+      const flat = await flatOut(route, plan.flat, plan.inFlight);
       const flatCpu = cpuPerUnit(cpuBefore, cpuSnapshot(), plan.flat);
       const perSecond = plan.flat / flat.seconds;
       baseline ??= { perSecond, cpuUs: flatCpu.totalUs };
       const ratio = route.key === 'health' ? 'the baseline' : `${((perSecond / baseline.perSecond) * 100).toFixed(1)} % of /health/live's rate, ${(flatCpu.totalUs / baseline.cpuUs).toFixed(1)}× its CPU per request`;
       report(
         `${route.label}, flat out (${plan.inFlight} in flight, ${plan.flat} requests): ${perSecond.toFixed(0)} req/s, p50 ${ms(percentile(flat.latencies, 50))}, ` +
-          `p95 ${ms(percentile(flat.latencies, 95))}, p99 ${ms(percentile(flat.latencies, 99))}, errors ${flat.errors}${flat.firstError ? ` (first: ${flat.firstError})` : ''}; ${ratio}; CPU per request ${flatCpu.text}`,
+          `p95 ${ms(percentile(flat.latencies, 95))}, p99 ${ms(percentile(flat.latencies, 99))}, errors ${flat.errors}${flat.firstError ? ` (first: ${flat.firstError})` : ''}; ${ratio}; CPU per request ${flatCpu.text}${wrongText(route, flat.wrong)}`,
       );
       cpuBefore = cpuSnapshot();
-      const fixed = await atRate(plan.rate, plan.total, route.task);
+      const fixed = await offered(route, plan.rate, plan.total);
       const fixedCpu = cpuPerUnit(cpuBefore, cpuSnapshot(), plan.total - fixed.shed);
       report(
         `${route.label}, ${plan.rate}/s offered (${plan.total} requests): ${((plan.total - fixed.shed) / fixed.seconds).toFixed(0)} req/s done, p50 ${ms(percentile(fixed.latencies, 50))}, ` +
-          `p95 ${ms(percentile(fixed.latencies, 95))}, p99 ${ms(percentile(fixed.latencies, 99))}, errors ${fixed.errors}${fixed.firstError ? ` (first: ${fixed.firstError})` : ''}, shed ${fixed.shed}; CPU per request ${fixedCpu.text}` +
-          (route.key === 'check' ? `; wrong answers ${wrong}` : ''),
+          `p95 ${ms(percentile(fixed.latencies, 95))}, p99 ${ms(percentile(fixed.latencies, 99))}, errors ${fixed.errors}${fixed.firstError ? ` (first: ${fixed.firstError})` : ''}, shed ${fixed.shed}; CPU per request ${fixedCpu.text}${wrongText(route, fixed.wrong)}`,
       );
     }
   },

@@ -1,4 +1,4 @@
-import { applicationsCurrentAt, believedUntil, isCurrentAt, mergeWindow, passedBoundaries, validityAt, windowProblem } from '@um/domain';
+import { applicationsCurrentAt, believedUntil, isCurrentAt, mergeWindow, nextBoundaryAfter, passedBoundaries, validityAt, windowProblem } from '@um/domain';
 
 const from = Date.parse('2027-03-01T08:00:00.000Z');
 const until = Date.parse('2027-03-31T17:00:00.000Z');
@@ -71,5 +71,14 @@ describe('boundaries reached', () => {
   test('when validFrom is exactly now, then it is reached; a grant’s keys carry its prefix', () => {
     expect(passedBoundaries({ validFrom: from }, from - 1)).toEqual([]);
     expect(passedBoundaries({ validFrom: from }, from, 'app:dimona:')[0]?.key).toBe('app:dimona:from:2027-03-01T08:00:00.000Z');
+  });
+
+  test('when windows have bounds ahead, then the next boundary is the earliest of them after now, a bound at now itself excluded', () => {
+    const later = { validFrom: new Date(until + 1_000) };
+    expect(nextBoundaryAfter([window, later, undefined, {}], from - 5)).toBe(from);
+    expect(nextBoundaryAfter([window, later], from)).toBe(until);
+    expect(nextBoundaryAfter([window, later], until)).toBe(until + 1_000);
+    expect(nextBoundaryAfter([window, later], until + 1_000)).toBeUndefined();
+    expect(nextBoundaryAfter([], from)).toBeUndefined();
   });
 });

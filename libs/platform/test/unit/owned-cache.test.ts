@@ -86,4 +86,19 @@ describe('OwnedCache', () => {
     await cache.changed({ broadcast } as never, Array.from({ length: 2_500 }, (_, i) => `k${i}`));
     expect((broadcast.mock.calls as unknown as Array<[string, { keys: string[] }]>).map(([, p]) => p.keys.length)).toEqual([1_000, 1_000, 500]);
   });
+
+  it('keeps a value no longer than the instant it says it stops holding, when that comes before its time to live', async () => {
+    now = 0;
+    const cache = new OwnedCache<{ v: string; until?: number }>('t.records', 1_000, 10, clock);
+    const holdsUntil = (value: { until?: number }) => value.until;
+    expect(await cache.read('k', async () => ({ v: 'before', until: 300 }), holdsUntil)).toEqual({ v: 'before', until: 300 });
+    now = 299;
+    expect((await cache.read('k', async () => ({ v: 'reread' }), holdsUntil))?.v).toBe('before');
+    now = 300;
+    expect((await cache.read('k', async () => ({ v: 'after' }), holdsUntil))?.v).toBe('after');
+    now = 1_299;
+    expect((await cache.read('k', async () => ({ v: 'again' }), holdsUntil))?.v).toBe('after');
+    now = 1_300;
+    expect((await cache.read('k', async () => ({ v: 'again' }), holdsUntil))?.v).toBe('again');
+  });
 });

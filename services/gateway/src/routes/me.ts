@@ -4,7 +4,7 @@ import type { ServiceBroker } from 'moleculer';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CertificateView, ChangePasswordBody, MeView, UpdateMeBody, type OwnIdentity } from '@um/contracts';
-import { call } from '@um/platform';
+import { OwnedCache, call } from '@um/platform';
 import { callOptions } from '../plugins/auth.js';
 import { CERTIFICATE_MEDIA_TYPES, MAX_CERTIFICATE_BYTES } from '../plugins/certificates.js';
 import { sendProblem } from '../plugins/problems.js';
@@ -16,7 +16,7 @@ import { withEnterpriseNames } from './enterprise-names.js';
  * what user-management says each role reaches (applications, company e-mail; a blocked role nothing).
  */
 async function composeMe(broker: ServiceBroker, request: FastifyRequest, own: OwnIdentity): Promise<MeView> {
-  const { roles, ...profile } = own;
+  const { roles, changesAt: _changesAt, ...profile } = own;
   const reach = roles.length === 0 ? [] : await call(broker, 'user-management.applicationsOf', { personId: own.personId, roles }, callOptions(request));
   const byRole = new Map(reach.map((r) => [r.roleId, r]));
   return {
@@ -28,7 +28,26 @@ async function composeMe(broker: ServiceBroker, request: FastifyRequest, own: Ow
   };
 }
 
-export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
+/**
+ * identity's part of GET /me for this request's session: what identity answered for the person,
+ * kept in `ownIdentities` (an OwnedCache named as identity's own, `identity.persons`) until identity
+ * drops it (every write of the person or their roles broadcasts `cache.dropped` before it answers, so
+ * the gateway that carried the write has dropped it before it sends the answer on), until the next
+ * validity bound of a role (`changesAt`), or for UM_READ_CACHE_MS at most. How the session was
+ * opened is the session's own, not the person's: taken from the principal.
+ */
+async function ownIdentityOf(broker: ServiceBroker, request: FastifyRequest, ownIdentities: OwnedCache<OwnIdentity>): Promise<OwnIdentity> {
+  const principal = request.principal!;
+  const own = await ownIdentities.read(
+    principal.personId,
+    () => call(broker, 'identity.getMe', {}, callOptions(request)),
+    (value) => (value.changesAt ? Date.parse(value.changesAt) : undefined),
+  );
+  if (!own) throw new Error('identity answered no person for GET /me');
+  return { ...own, authMethods: principal.authMethods ?? [] };
+}
+
+export function meRoutes(app: FastifyInstance, broker: ServiceBroker, ownIdentities: OwnedCache<OwnIdentity>): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const named = async (request: FastifyRequest, me: MeView): Promise<MeView> => {
     const roles = await withEnterpriseNames(broker, request, me.memberships.map((m) => m.role));
@@ -46,7 +65,7 @@ export function meRoutes(app: FastifyInstance, broker: ServiceBroker): void {
         response: { 200: MeView, ...problems(401, 503) },
       },
     },
-    async (request) => named(request, await composeMe(broker, request, await call(broker, 'identity.getMe', {}, callOptions(request)))),
+    async (request) => named(request, await composeMe(broker, request, await ownIdentityOf(broker, request, ownIdentities))),
   );
 
   r.patch(

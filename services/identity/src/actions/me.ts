@@ -4,7 +4,7 @@
  */
 import { Types } from 'mongoose';
 import type { ActionSchema } from 'moleculer';
-import { isCurrentAt } from '@um/domain';
+import { isCurrentAt, nextBoundaryAfter } from '@um/domain';
 import type { AuthMethod, HeldRole, OwnIdentity } from '@um/contracts';
 import { ClientProblem, defineAction, emitEvent, notFound, requirePrincipal } from '@um/platform';
 import { auditPerson } from '../audit.js';
@@ -39,6 +39,8 @@ export async function ownIdentity(ic: IdentityContext, personId: string, authMet
   if (!own) throw notFound('person');
   const { person, roles } = own;
   const now = Date.now();
+  const listable = roles.filter((r) => r.status === 'active' || r.status === 'blocked');
+  const changesAt = nextBoundaryAfter(listable, now);
   return {
     personId: String(person._id),
     ...(person.account?.username ? { username: person.account.username } : {}),
@@ -49,8 +51,9 @@ export async function ownIdentity(ic: IdentityContext, personId: string, authMet
     language: person.language as OwnIdentity['language'],
     emails: person.emails,
     // Time-bound access: a role outside its window is not offered (as at login).
-    roles: roles.filter((r) => (r.status === 'active' || r.status === 'blocked') && isCurrentAt(r, now)).map((r) => ({ ...roleView(r), status: r.status as HeldRole['status'] })),
+    roles: listable.filter((r) => isCurrentAt(r, now)).map((r) => ({ ...roleView(r), status: r.status as HeldRole['status'] })),
     authMethods,
+    ...(changesAt !== undefined ? { changesAt: new Date(changesAt).toISOString() } : {}),
   };
 }
 

@@ -1,0 +1,3 @@
+module github.com/user-management/tools/loadgen
+
+go 1.24
