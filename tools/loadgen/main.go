@@ -85,11 +85,7 @@ type runner struct {
 
 func (t Template) encode(host string) []byte {
 	var b bytes.Buffer
-	method := t.Method
-	if method == "" {
-		method = "GET"
-	}
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nhost: %s\r\n", method, t.Path, host)
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nhost: %s\r\n", t.Method, t.Path, host)
 	for k, v := range t.Headers {
 		fmt.Fprintf(&b, "%s: %s\r\n", k, v)
 	}
@@ -327,8 +323,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: the spec needs address, mode (flat with inFlight, or rate with rate), total and requests")
 		os.Exit(2)
 	}
-	r := &runner{spec: spec, lat: make([]float64, 0, spec.Total)}
 	host := spec.Address
+	for i := range spec.Requests {
+		if spec.Requests[i].Method == "" {
+			spec.Requests[i].Method = "GET"
+		}
+	}
+	r := &runner{spec: spec, lat: make([]float64, 0, spec.Total)}
 	for _, t := range spec.Requests {
 		r.raw = append(r.raw, t.encode(host))
 	}

@@ -1,0 +1,64 @@
+/**
+ * The bench's load generator (tools/loadgen, built with Go on first use) against a real HTTP server:
+ * every request is counted, a wrong status is an error with what the server said, an answer without
+ * the expected text is wrong, and at a fixed rate requests leave on schedule (open loop).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadgen } from '../../src/bench/loadgen';
+
+let server: http.Server;
+let baseUrl: string;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+    if (req.url === '/slow') {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"allowed":true}'), 50);
+      return;
+    }
+    if (req.url === '/chunked') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"allowed":');
+      res.end('false}');
+      return;
+    }
+    const status = req.url === '/missing' ? 404 : 200;
+    res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"allowed":true}' : '{"code":"NOT_FOUND"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+test('when run flat out over templates, then request i is template i modulo their number, and statuses and bodies are checked', async () => {
+  seen.length = 0;
+  const result = await loadgen(baseUrl, { mode: 'flat', total: 300, inFlight: 4 }, [
+    { path: '/ok', headers: { authorization: 'Bearer a' }, bodyContains: '"allowed":true' },
+    { path: '/chunked', bodyContains: '"allowed":true' },
+    { path: '/missing' },
+  ]);
+  expect(result.latencies).toHaveLength(300);
+  expect(result.errors).toBe(100);
+  expect(result.firstError).toMatch(/^GET \/missing: 404 \{"code":"NOT_FOUND"\}/);
+  expect(result.wrong).toBe(100); // the chunked answer says false
+  expect(result.shed).toBe(0);
+  expect(seen.filter((s) => s === 'GET /ok Bearer a')).toHaveLength(100);
+  expect(seen.filter((s) => s.startsWith('GET /chunked'))).toHaveLength(100);
+}, 120_000);
+
+test('when run at a fixed rate, then it takes the schedule’s time, and a slow answer’s latency counts from its scheduled start', async () => {
+  const result = await loadgen(baseUrl, { mode: 'rate', rate: 200, total: 100, connections: 8 }, [{ path: '/slow' }]);
+  expect(result.errors).toBe(0);
+  expect(result.latencies).toHaveLength(100);
+  // 100 requests at 200/s: the last leaves 0.495 s after the first, and each answer takes 50 ms.
+  expect(result.seconds).toBeGreaterThanOrEqual(0.5);
+  expect(result.latencies[0]).toBeGreaterThanOrEqual(50);
+  // 8 connections carry at most 160 answers of 50 ms a second: at 200/s requests wait for one, and
+  // that wait is counted (no coordinated omission).
+  expect(result.latencies.at(-1)!).toBeGreaterThan(result.latencies[0]! + 50);
+}, 120_000);
