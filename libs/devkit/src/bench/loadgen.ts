@@ -1,7 +1,8 @@
 /**
  * Load made by tools/loadgen (Go): each request of a fixed-rate run leaves at its scheduled time
- * and costs the machine a few µs, where the bench's Node client sent bursts every millisecond and
- * cost ~30 µs a request on the cores the system under test shares (docs/benchmarks.md).
+ * (the Node client sent a burst every millisecond or so), and flat out a request costs the machine
+ * about half of what the Node client cost on the cores the system under test shares
+ * (docs/benchmarks.md).
  */
 import { spawn } from 'node:child_process';
 import { ensureLoadgen } from '../binaries.js';
@@ -29,13 +30,15 @@ export interface LoadgenResult {
 
 export type LoadgenSpec =
   | { mode: 'flat'; total: number; inFlight: number }
-  | { mode: 'rate'; total: number; rate: number; connections?: number; maxInFlight?: number };
+  | { mode: 'rate'; total: number; rate: number; connections?: number };
 
 /** Runs `spec` against `baseUrl` (http://host:port); request i is `requests[i % requests.length]`. */
 export async function loadgen(baseUrl: string, spec: LoadgenSpec, requests: LoadTemplate[]): Promise<LoadgenResult> {
   const binary = ensureLoadgen((line) => process.stderr.write(`${line}\n`));
   const address = new URL(baseUrl).host;
-  const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // One Go scheduler thread, as nats-server gets: idle threads spinning for work would take CPU
+  // from the processes measured, and one core is plenty for the load.
+  const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GOMAXPROCS: '1' } });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (d: Buffer) => out.push(d));
