@@ -26,6 +26,8 @@ export interface LoadgenResult {
   wrong: number;
   shed: number;
   seconds: number;
+  /** At a rate: the slowest requests, each with when it was scheduled (ms from the start). */
+  slowest?: Array<{ at: number; ms: number }>;
 }
 
 export type LoadgenSpec =
@@ -36,9 +38,9 @@ export type LoadgenSpec =
 export async function loadgen(baseUrl: string, spec: LoadgenSpec, requests: LoadTemplate[]): Promise<LoadgenResult> {
   const binary = ensureLoadgen((line) => process.stderr.write(`${line}\n`));
   const address = new URL(baseUrl).host;
-  // One Go scheduler thread, as nats-server gets: idle threads spinning for work would take CPU
-  // from the processes measured, and one core is plenty for the load.
-  const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GOMAXPROCS: '1' } });
+  // Two Go scheduler threads whatever the machine: the sender sleeps on one of its own (a blocking
+  // nanosleep, see tools/loadgen), the answers are read on the other.
+  const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GOMAXPROCS: '2' } });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (d: Buffer) => out.push(d));

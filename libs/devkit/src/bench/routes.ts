@@ -236,6 +236,10 @@ export const scenario: BenchScenario = {
         `${route.label}, ${plan.rate}/s offered (${plan.total} requests): ${((plan.total - fixed.shed) / fixed.seconds).toFixed(0)} req/s done, p50 ${ms(percentile(fixed.latencies, 50))}, ` +
           `p95 ${ms(percentile(fixed.latencies, 95))}, p99 ${ms(percentile(fixed.latencies, 99))}, errors ${fixed.errors}${fixed.firstError ? ` (first: ${fixed.firstError})` : ''}, shed ${fixed.shed}; CPU per request ${fixedCpu.text}${wrongText(route, fixed.wrong)}`,
       );
+      // UM_BENCH_TAIL=1: when the slowest requests were scheduled, to tell a spread tail from a stall.
+      if (process.env.UM_BENCH_TAIL && 'slowest' in fixed && fixed.slowest) {
+        report(`  slowest (scheduled at ms: latency ms): ${fixed.slowest.slice(0, 30).map((s) => `${s.at.toFixed(0)}: ${s.ms.toFixed(1)}`).join(', ')}`);
+      }
     }
   },
 };

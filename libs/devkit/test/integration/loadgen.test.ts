@@ -61,4 +61,8 @@ test('when run at a fixed rate, then it takes the schedule’s time, and a slow 
   // 8 connections carry at most 160 answers of 50 ms a second: at 200/s requests wait for one, and
   // that wait is counted (no coordinated omission).
   expect(result.latencies.at(-1)!).toBeGreaterThan(result.latencies[0]! + 50);
+  // The slowest, with when each was scheduled: the last ones waited longest.
+  expect(result.slowest).toHaveLength(50);
+  expect(result.slowest![0]!.ms).toBe(result.latencies.at(-1));
+  expect(result.slowest![0]!.at).toBeGreaterThan(400);
 }, 120_000);
