@@ -30,6 +30,16 @@ function requireGo(what: string): string {
   return go;
 }
 
+/** A key of every file's name and content in a source folder: a change of any builds again. */
+function sourceKey(sourceDir: string): string {
+  const hash = createHash('sha256');
+  for (const file of fs.readdirSync(sourceDir).sort()) {
+    hash.update(file);
+    hash.update(fs.readFileSync(path.join(sourceDir, file)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
 /** Builds into a temporary folder then renames, so concurrent first runs do not see half a binary. */
 function buildInto(target: string, build: (tmpDir: string) => void, log: Log): string {
   if (fs.existsSync(target)) return target;
@@ -92,12 +102,7 @@ function makeWritable(dir: string): void {
 /** FerretDB built from the repo's tools/ferretdb main, patched; the cache key covers every file there. */
 export function ensureFerretDb(log: Log): string {
   const sourceDir = path.join(REPO_ROOT, 'tools', 'ferretdb');
-  const hash = createHash('sha256');
-  for (const file of fs.readdirSync(sourceDir).sort()) {
-    hash.update(file);
-    hash.update(fs.readFileSync(path.join(sourceDir, file)));
-  }
-  const key = `${FERRETDB_VERSION}-${hash.digest('hex').slice(0, 12)}`;
+  const key = `${FERRETDB_VERSION}-${sourceKey(sourceDir)}`;
   const target = path.join(cacheDir(), `ferretdb-${key}`, 'ferretdb');
   return buildInto(
     target,
@@ -127,12 +132,7 @@ export function ensureFerretDb(log: Log): string {
  */
 export function ensureLoadgen(log: Log): string {
   const sourceDir = path.join(REPO_ROOT, 'tools', 'loadgen');
-  const hash = createHash('sha256');
-  for (const file of fs.readdirSync(sourceDir).sort()) {
-    hash.update(file);
-    hash.update(fs.readFileSync(path.join(sourceDir, file)));
-  }
-  const target = path.join(cacheDir(), `loadgen-${hash.digest('hex').slice(0, 12)}`, 'loadgen');
+  const target = path.join(cacheDir(), `loadgen-${sourceKey(sourceDir)}`, 'loadgen');
   return buildInto(
     target,
     (tmpDir) => {
