@@ -17,6 +17,8 @@ interface ReceivedSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  /** OTLP's SpanKind: 2 server, 3 client, 5 consumer. */
+  kind: number;
 }
 
 let sys: TestSystem;
@@ -87,11 +89,16 @@ test('when an onboarding carries a traceparent, then its trace id is in the logs
     expect(JSON.parse(line)).toMatchObject({ traceId, msg: 'action done' });
   }
 
-  const spans = await eventually('the spans of the gateway, enterprise and identity', () => {
+  // Spans reach the receiver in batches, each process's on its own schedule: wait until the
+  // three services have sent theirs and every span's parent has arrived too.
+  const spans = await eventually('the spans of the gateway, enterprise and identity, each with its parent', () => {
     const mine = received.filter((s) => s.traceId === traceId);
-    return ['gateway', 'enterprise', 'identity'].every((svc) => mine.some((s) => s.service === svc)) ? mine : undefined;
+    const ids = new Set(mine.map((s) => s.spanId));
+    const complete = ['gateway', 'enterprise', 'identity'].every((svc) => mine.some((s) => s.service === svc)) && mine.every((s) => s.parentSpanId === parent || ids.has(s.parentSpanId!));
+    return complete ? mine : undefined;
   });
-  const root = spans.find((s) => s.service === 'gateway')!;
+  // The request's span: the gateway also has consumer spans in the trace (the broadcasts it hears).
+  const root = spans.find((s) => s.service === 'gateway' && s.kind === 2)!;
   expect(root).toMatchObject({ parentSpanId: parent, name: 'POST /api/v1/admin/enterprises' });
   const onboard = spans.find((s) => s.name === 'enterprise.onboard')!;
   expect(onboard.parentSpanId).toBe(root.spanId);
