@@ -299,13 +299,14 @@ func (r *runner) atRate() float64 {
 	type sent struct {
 		i         int
 		scheduled time.Time
+		// at: when it was scheduled, in ms from the run's start.
+		at float64
 	}
 	type lane struct {
 		c       *conn
 		pending chan sent
 	}
 	free := make(chan *lane, connections)
-	start := time.Now()
 	var wg sync.WaitGroup
 	lanes := make([]*lane, 0, connections)
 	for w := 0; w < connections; w++ {
@@ -332,7 +333,7 @@ func (r *runner) atRate() float64 {
 				}
 				ms := float64(time.Since(s.scheduled).Nanoseconds()) / 1e6
 				local = append(local, ms)
-				samples = append(samples, Sample{At: float64(s.scheduled.Sub(start).Nanoseconds()) / 1e6, Ms: ms})
+				samples = append(samples, Sample{At: s.at, Ms: ms})
 				free <- l
 			}
 			r.record(local)
@@ -342,7 +343,7 @@ func (r *runner) atRate() float64 {
 		}()
 	}
 	period := float64(time.Second) / r.spec.Rate
-	start = time.Now()
+	start := time.Now()
 	if len(lanes) > 0 {
 		runtime.LockOSThread()
 		// Best effort: without it the kernel may round each sleep up by its default slack (50 µs).
@@ -369,7 +370,7 @@ func (r *runner) atRate() float64 {
 					l.c = nil
 				}
 			}
-			l.pending <- sent{i: i, scheduled: scheduled}
+			l.pending <- sent{i: i, scheduled: scheduled, at: float64(scheduled.Sub(start).Nanoseconds()) / 1e6}
 		}
 		runtime.UnlockOSThread()
 	}

@@ -67,6 +67,9 @@ export function eventStreamConfig(
   };
 }
 
+/** Pending records no live instance holds a claim on at `now` (a sweep's to take). */
+const unclaimedAt = (now: Date) => ({ pending: true, $or: [{ claimUntil: { $exists: false } }, { claimUntil: { $lt: now } }] });
+
 /** The event of one audit record (the schema is AdminEventV1 in @um/contracts). */
 export function eventOf(doc: AuditDoc): AdminEventV1 {
   return {
@@ -229,16 +232,14 @@ export class OutboxRelay {
 
   /** The pending records not claimed by a live instance, oldest first (without those this process is publishing from memory). */
   private async pendingIds(): Promise<Array<AuditDoc['_id']>> {
-    const free = { pending: true, $or: [{ claimUntil: { $exists: false } }, { claimUntil: { $lt: new Date() } }] };
-    const found = await this.models.Audit.find(free, { _id: 1 }).sort({ _id: 1 }).lean();
+    const found = await this.models.Audit.find(unclaimedAt(new Date()), { _id: 1 }).sort({ _id: 1 }).lean();
     return found.filter((c) => !this.inHand.has(String(c._id))).map((c) => c._id);
   }
 
   /** Claims these records where still pending and not claimed by a live instance; answers those this instance holds. */
   private async claim(ids: Array<AuditDoc['_id']>): Promise<AuditDoc[]> {
     const now = new Date();
-    const free = { pending: true, $or: [{ claimUntil: { $exists: false } }, { claimUntil: { $lt: now } }] };
-    await this.models.Audit.updateMany({ _id: { $in: ids }, ...free }, { $set: { claimedBy: this.instance, claimUntil: new Date(now.getTime() + this.options.claimMs) } });
+    await this.models.Audit.updateMany({ _id: { $in: ids }, ...unclaimedAt(now) }, { $set: { claimedBy: this.instance, claimUntil: new Date(now.getTime() + this.options.claimMs) } });
     const mine = await this.models.Audit.find({ _id: { $in: ids }, pending: true, claimedBy: this.instance }).sort({ _id: 1 }).lean();
     return mine as unknown as AuditDoc[];
   }

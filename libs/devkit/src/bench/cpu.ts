@@ -12,11 +12,6 @@ export function cpuSnapshot(label = 'bench (load generator)'): Map<string, numbe
   const out = new Map<string, number>([[label, (usage.user + usage.system) / 1e6]]);
   if (!fs.existsSync('/proc/self/stat')) return out;
   const tick = 100; // USER_HZ on Linux
-  // Children of this process that ended and were waited for: the Go load generator (bench/loadgen.ts)
-  // runs as one for each measurement, so what it used is here once it has exited.
-  const own = fs.readFileSync('/proc/self/stat', 'utf8');
-  const ownFields = own.slice(own.lastIndexOf(')') + 2).split(' ');
-  out.set('loadgen', (Number(ownFields[13]) + Number(ownFields[14])) / tick);
   // Every process's parent and CPU, so that a child's own children (PostgreSQL's backends, which do
   // the store's queries) count for it.
   const procs = new Map<number, { parent: number; seconds: number }>();
@@ -26,6 +21,9 @@ export function cpuSnapshot(label = 'bench (load generator)'): Map<string, numbe
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       procs.set(Number(entry), { parent: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / tick });
+      // Children of this process that ended and were waited for: the Go load generator
+      // (bench/loadgen.ts) runs as one for each measurement, so what it used is here once it exited.
+      if (Number(entry) === process.pid) out.set('loadgen', (Number(fields[13]) + Number(fields[14])) / tick);
     } catch {
       // the process ended meanwhile
     }
