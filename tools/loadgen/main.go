@@ -6,7 +6,7 @@
 // Why not the bench's own Node client: on a 2-core machine shared with the system under test, a
 // Node event loop can only wake every millisecond or so, so at 10,000 requests/s it sent bursts of
 // ten or more at once, and flat out its ~30 µs of CPU a request competed with the gateway. Here
-// each request leaves within ~50 µs of its own time (see atRate), and flat out a request costs
+// each request leaves within a few µs of its own time (see atRate), and flat out a request costs
 // about half as much.
 //
 // Input: one JSON object on stdin (see Spec). Output: one JSON object on stdout (see Result).
@@ -14,7 +14,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -22,13 +21,11 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -84,7 +81,10 @@ type Sample struct {
 
 type conn struct {
 	c net.Conn
-	r *bufio.Reader
+	// buf holds what was read and not yet consumed; used is the size of the answer last returned,
+	// consumed at the next read (its body is a slice of buf until then).
+	buf  []byte
+	used int
 }
 
 type runner struct {
@@ -117,71 +117,111 @@ func (r *runner) dial() (*conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &conn{c: c, r: bufio.NewReaderSize(c, 64<<10)}, nil
+	return &conn{c: c, buf: make([]byte, 0, 64<<10)}, nil
 }
 
-// readAnswer reads one HTTP/1.1 answer: its status and body.
-func readAnswer(r *bufio.Reader) (int, []byte, error) {
-	line, err := r.ReadSlice('\n')
-	if err != nil {
-		return 0, nil, err
+// maxHead bounds an answer's status line and headers.
+const maxHead = 64 << 10
+
+var crlf2 = []byte("\r\n\r\n")
+
+// parseAnswer reads one HTTP/1.1 answer at the front of b: its status, its body (a slice of b, or a
+// copy when chunked) and its size n. n is 0 while b does not yet hold a whole answer.
+func parseAnswer(b []byte) (status int, body []byte, n int, err error) {
+	head := bytes.Index(b, crlf2)
+	if head < 0 {
+		if len(b) > maxHead {
+			return 0, nil, 0, fmt.Errorf("no end of headers in %d bytes", len(b))
+		}
+		return 0, nil, 0, nil
 	}
+	lineEnd := bytes.IndexByte(b, '\n')
+	line := b[:lineEnd]
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
-		return 0, nil, fmt.Errorf("not an HTTP answer: %q", line)
+		return 0, nil, 0, fmt.Errorf("not an HTTP answer: %q", line)
 	}
-	status, err := strconv.Atoi(string(line[9:12]))
+	status, err = strconv.Atoi(string(line[9:12]))
 	if err != nil {
-		return 0, nil, fmt.Errorf("bad status line: %q", line)
+		return 0, nil, 0, fmt.Errorf("bad status line: %q", line)
 	}
 	length, chunked := -1, false
-	for {
-		h, err := r.ReadSlice('\n')
-		if err != nil {
-			return 0, nil, err
-		}
-		if len(h) <= 2 {
-			break
-		}
+	for rest := b[lineEnd+1 : head+2]; len(rest) > 0; {
+		end := bytes.IndexByte(rest, '\n')
+		h := rest[:end]
+		rest = rest[end+1:]
 		colon := bytes.IndexByte(h, ':')
 		if colon < 0 {
 			continue
 		}
-		name := strings.ToLower(string(h[:colon]))
-		value := strings.TrimSpace(string(h[colon+1:]))
-		switch name {
-		case "content-length":
-			length, _ = strconv.Atoi(value)
-		case "transfer-encoding":
-			chunked = strings.Contains(strings.ToLower(value), "chunked")
+		name, value := bytes.TrimSpace(h[:colon]), bytes.TrimSpace(h[colon+1:])
+		switch {
+		case bytes.EqualFold(name, []byte("content-length")):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
+				return 0, nil, 0, fmt.Errorf("bad content-length: %q", value)
+			}
+		case bytes.EqualFold(name, []byte("transfer-encoding")):
+			chunked = bytes.Contains(bytes.ToLower(value), []byte("chunked"))
 		}
 	}
+	pos := head + 4
 	if chunked {
-		var body []byte
 		for {
-			sizeLine, err := r.ReadSlice('\n')
-			if err != nil {
-				return 0, nil, err
+			end := bytes.IndexByte(b[pos:], '\n')
+			if end < 0 {
+				return 0, nil, 0, nil
 			}
-			size, err := strconv.ParseInt(strings.TrimSpace(strings.SplitN(string(sizeLine), ";", 2)[0]), 16, 64)
-			if err != nil {
-				return 0, nil, fmt.Errorf("bad chunk size: %q", sizeLine)
+			sizeText := b[pos : pos+end]
+			if semi := bytes.IndexByte(sizeText, ';'); semi >= 0 {
+				sizeText = sizeText[:semi]
 			}
-			chunk := make([]byte, size+2)
-			if _, err := io.ReadFull(r, chunk); err != nil {
-				return 0, nil, err
+			size, perr := strconv.ParseInt(string(bytes.TrimSpace(sizeText)), 16, 64)
+			if perr != nil || size < 0 {
+				return 0, nil, 0, fmt.Errorf("bad chunk size: %q", sizeText)
+			}
+			pos += end + 1
+			if int64(len(b)-pos) < size+2 {
+				return 0, nil, 0, nil
 			}
 			if size == 0 {
-				return status, body, nil
+				return status, body, pos + 2, nil
 			}
-			body = append(body, chunk[:size]...)
+			body = append(body, b[pos:pos+int(size)]...)
+			pos += int(size) + 2
 		}
 	}
 	if length < 0 {
 		length = 0
 	}
-	body := make([]byte, length)
-	_, err = io.ReadFull(r, body)
-	return status, body, err
+	if len(b)-pos < length {
+		return 0, nil, 0, nil
+	}
+	return status, b[pos : pos+length], pos + length, nil
+}
+
+// readAnswer reads the next answer on c: its status and body (valid until the next read).
+func (c *conn) readAnswer() (int, []byte, error) {
+	if c.used > 0 {
+		c.buf = c.buf[:copy(c.buf, c.buf[c.used:])]
+		c.used = 0
+	}
+	for {
+		status, body, n, err := parseAnswer(c.buf)
+		if err != nil {
+			return 0, nil, err
+		}
+		if n > 0 {
+			c.used = n
+			return status, body, nil
+		}
+		if len(c.buf) == cap(c.buf) {
+			c.buf = append(c.buf, make([]byte, cap(c.buf))...)[:len(c.buf)]
+		}
+		m, err := c.c.Read(c.buf[len(c.buf):cap(c.buf)])
+		c.buf = c.buf[:len(c.buf)+m]
+		if m == 0 && err != nil {
+			return 0, nil, err
+		}
+	}
 }
 
 func (r *runner) fail(err error) {
@@ -218,14 +258,21 @@ func (r *runner) do(c **conn, i int) {
 	}
 }
 
-// answer reads the answer to request i from c and checks it: a wrong status counts as an error, an
-// answer without the expected text as wrong. It returns only what broke the connection.
+// answer reads the answer to request i from c and checks it. It returns only what broke the
+// connection.
 func (r *runner) answer(i int, c *conn) error {
-	t := r.spec.Requests[i%len(r.spec.Requests)]
-	status, body, err := readAnswer(c.r)
+	status, body, err := c.readAnswer()
 	if err != nil {
 		return err
 	}
+	r.check(i, status, body)
+	return nil
+}
+
+// check counts an answer to request i: a wrong status as an error, an answer without the expected
+// text as wrong.
+func (r *runner) check(i int, status int, body []byte) {
+	t := r.spec.Requests[i%len(r.spec.Requests)]
 	want := t.Status
 	if want == 0 {
 		want = 200
@@ -235,7 +282,6 @@ func (r *runner) answer(i int, c *conn) error {
 	} else if t.BodyContains != "" && !bytes.Contains(body, []byte(t.BodyContains)) {
 		r.wrong.Add(1)
 	}
-	return nil
 }
 
 func truncate(b []byte, n int) string {
@@ -277,112 +323,6 @@ func (r *runner) flat() float64 {
 		}()
 	}
 	wg.Wait()
-	return time.Since(start).Seconds()
-}
-
-// prSetTimerslack is prctl's PR_SET_TIMERSLACK (linux/prctl.h).
-const prSetTimerslack = 29
-
-// atRate sends request i at start + i/Rate, open loop. One goroutine, on an OS thread of its own,
-// sleeps with nanosleep(2) and a timer slack of 1 ns until each request is due, then writes it on a
-// free connection itself; each connection's reader only waits for answers. A request thus costs
-// two wake-ups (its time, its answer) and leaves within ~50 µs of its schedule. (Go's own timers
-// fire with millisecond granularity here: at 10,000/s requests left 0.55 ms late at the median and
-// 1.1 ms at p99, lateness that would have counted as the server's latency.) A request that waits
-// for a free connection leaves late and its latency still counts from its scheduled start: a
-// server that falls behind shows it in every later latency.
-func (r *runner) atRate() float64 {
-	connections := r.spec.Connections
-	if connections <= 0 {
-		connections = 64
-	}
-	type sent struct {
-		i         int
-		scheduled time.Time
-		// at: when it was scheduled, in ms from the run's start.
-		at float64
-	}
-	type lane struct {
-		c       *conn
-		pending chan sent
-	}
-	free := make(chan *lane, connections)
-	var wg sync.WaitGroup
-	lanes := make([]*lane, 0, connections)
-	for w := 0; w < connections; w++ {
-		c, err := r.dial()
-		if err != nil {
-			r.fail(err)
-			continue
-		}
-		l := &lane{c: c, pending: make(chan sent, 1)}
-		lanes = append(lanes, l)
-		free <- l
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var local []float64
-			var samples []Sample
-			for s := range l.pending {
-				if l.c != nil {
-					if err := r.answer(s.i, l.c); err != nil {
-						r.fail(err)
-						l.c.c.Close()
-						l.c = nil
-					}
-				}
-				ms := float64(time.Since(s.scheduled).Nanoseconds()) / 1e6
-				local = append(local, ms)
-				samples = append(samples, Sample{At: s.at, Ms: ms})
-				free <- l
-			}
-			r.record(local)
-			r.mu.Lock()
-			r.samples = append(r.samples, samples...)
-			r.mu.Unlock()
-		}()
-	}
-	period := float64(time.Second) / r.spec.Rate
-	start := time.Now()
-	if len(lanes) > 0 {
-		runtime.LockOSThread()
-		// Best effort: without it the kernel may round each sleep up by its default slack (50 µs).
-		_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerslack, 1, 0)
-		for i := 0; i < r.spec.Total; i++ {
-			scheduled := start.Add(time.Duration(float64(i) * period))
-			if wait := time.Until(scheduled); wait > 0 {
-				ts := syscall.NsecToTimespec(int64(wait))
-				for syscall.Nanosleep(&ts, &ts) == syscall.EINTR {
-				}
-			}
-			l := <-free
-			if l.c == nil {
-				if c, err := r.dial(); err == nil {
-					l.c = c
-				} else {
-					r.fail(err)
-				}
-			}
-			if l.c != nil {
-				if _, err := l.c.c.Write(r.raw[i%len(r.raw)]); err != nil {
-					r.fail(err)
-					l.c.c.Close()
-					l.c = nil
-				}
-			}
-			l.pending <- sent{i: i, scheduled: scheduled, at: float64(scheduled.Sub(start).Nanoseconds()) / 1e6}
-		}
-		runtime.UnlockOSThread()
-	}
-	for _, l := range lanes {
-		close(l.pending)
-	}
-	wg.Wait()
-	for _, l := range lanes {
-		if l.c != nil {
-			l.c.c.Close()
-		}
-	}
 	return time.Since(start).Seconds()
 }
 

@@ -10,6 +10,7 @@ import { loadgen } from '../../src/bench/loadgen';
 let server: http.Server;
 let baseUrl: string;
 const seen: string[] = [];
+let dropped = false;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -22,6 +23,17 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"allowed":');
       res.end('false}');
+      return;
+    }
+    if (req.url === '/close') {
+      // Answers, then closes the connection: the next request on it needs a new one.
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"allowed":true}');
+      return;
+    }
+    if (req.url === '/drop-once' && !dropped) {
+      // Closes the connection without an answer, once: the request is sent again on a new one.
+      dropped = true;
+      req.socket.destroy();
       return;
     }
     const status = req.url === '/missing' ? 404 : 200;
@@ -65,4 +77,33 @@ test('when run at a fixed rate, then it takes the schedule’s time, and a slow 
   expect(result.slowest).toHaveLength(50);
   expect(result.slowest![0]!.ms).toBe(result.latencies.at(-1));
   expect(result.slowest![0]!.at).toBeGreaterThan(400);
+}, 120_000);
+
+test('when run at a fixed rate over templates, then statuses and bodies are checked, and a connection the server closes is opened again', async () => {
+  seen.length = 0;
+  const result = await loadgen(baseUrl, { mode: 'rate', rate: 2000, total: 400, connections: 4 }, [
+    { path: '/ok', headers: { authorization: 'Bearer a' }, bodyContains: '"allowed":true' },
+    { path: '/close', bodyContains: '"allowed":true' },
+    { path: '/chunked', bodyContains: '"allowed":true' },
+    { path: '/missing' },
+  ]);
+  expect(result.latencies).toHaveLength(400);
+  expect(result.errors).toBe(100);
+  expect(result.firstError).toMatch(/^GET \/missing: 404 \{"code":"NOT_FOUND"\}/);
+  expect(result.wrong).toBe(100); // the chunked answer says false
+  expect(seen.filter((s) => s === 'GET /ok Bearer a')).toHaveLength(100);
+  expect(seen.filter((s) => s.startsWith('GET /close'))).toHaveLength(100);
+  expect(seen.filter((s) => s.startsWith('GET /missing'))).toHaveLength(100);
+  // 400 requests at 2,000/s: the last leaves 0.1995 s after the first.
+  expect(result.seconds).toBeGreaterThanOrEqual(0.199);
+}, 120_000);
+
+test('when the server closes a connection without answering, then the request is sent once more on a new one', async () => {
+  seen.length = 0;
+  dropped = false;
+  const result = await loadgen(baseUrl, { mode: 'rate', rate: 1000, total: 50, connections: 2 }, [{ path: '/drop-once', bodyContains: '"allowed":true' }]);
+  expect(dropped).toBe(true);
+  expect(result.errors).toBe(0);
+  expect(result.latencies).toHaveLength(50);
+  expect(seen).toHaveLength(51);
 }, 120_000);
