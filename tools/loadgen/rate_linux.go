@@ -110,7 +110,8 @@ func (r *runner) atRate() float64 {
 
 	total := r.spec.Total
 	r.samples = make([]Sample, 0, total)
-	backlog := make([]int, 0, connections)
+	// Requests due and not yet sent (every connection busy): backlog[head:].
+	backlog, head := make([]int, 0, connections), 0
 	events := make([]syscall.EpollEvent, connections+1)
 	next, armed := 0, int64(-1)
 	x.start = time.Now()
@@ -120,14 +121,14 @@ func (r *runner) atRate() float64 {
 			backlog = append(backlog, next)
 			next++
 		}
-		for len(backlog) > 0 && len(x.free) > 0 {
+		for head < len(backlog) && len(x.free) > 0 {
 			l := x.free[len(x.free)-1]
 			x.free = x.free[:len(x.free)-1]
-			x.send(l, backlog[0])
-			backlog = backlog[1:]
+			x.send(l, backlog[head])
+			head++
 		}
-		if len(backlog) == 0 {
-			backlog = backlog[:0:cap(backlog)]
+		if head == len(backlog) {
+			backlog, head = backlog[:0], 0
 		}
 		if next < total && x.due(next) != armed {
 			armed = x.due(next)
