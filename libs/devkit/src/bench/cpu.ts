@@ -37,6 +37,9 @@ export function cpuSnapshot(label = 'bench (load generator)'): Map<string, numbe
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       const found = cmd.map((a) => /(services\/[^/]+)\/dist|(nats-server|ferretdb|mongod|postgres)$/.exec(a)).find(Boolean);
       if (found) name = (found[1] ?? found[2])!.replace('services/', '');
+      // The bench's floor (bench/floor.ts): `floor-server.js <role>`.
+      const floor = cmd.findIndex((a) => a.endsWith('floor-server.js'));
+      if (floor >= 0) name = `floor ${cmd[floor + 1] ?? ''}`.trim();
     } catch {
       // ended meanwhile
     }
