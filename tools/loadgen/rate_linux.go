@@ -24,6 +24,8 @@ type itimerspec struct {
 
 // lane is one keep-alive connection of a run at a rate, carrying one request at a time.
 type lane struct {
+	// tag is what epoll reports for its connection: its place in rateRun.lanes, plus 1.
+	tag int32
 	fd  int
 	buf []byte
 	// The request in flight on it, if busy: its index, its scheduled start (ns from the run's
@@ -40,11 +42,14 @@ type lane struct {
 type rateRun struct {
 	r       *runner
 	ep, tfd int
-	lanes   []*lane
-	free    []*lane
-	start   time.Time
-	period  float64
-	done    int
+	// The server's address, resolved once for every connection of the run.
+	family int
+	addr   syscall.Sockaddr
+	lanes  []*lane
+	free   []*lane
+	start  time.Time
+	period float64
+	done   int
 }
 
 func (x *rateRun) due(i int) int64 { return int64(float64(i) * x.period) }
@@ -98,10 +103,14 @@ func (r *runner) atRate() float64 {
 			}
 		}
 	}()
+	if err := x.resolve(); err != nil {
+		r.fail(err)
+		return 0
+	}
 	for k := 0; k < connections; k++ {
-		l := &lane{fd: -1, buf: make([]byte, 0, 64<<10)}
+		l := &lane{tag: int32(k + 1), fd: -1, buf: make([]byte, 0, 64<<10)}
 		x.lanes = append(x.lanes, l)
-		if err := x.connect(k); err != nil {
+		if err := x.connect(l); err != nil {
 			r.fail(err)
 			return 0
 		}
@@ -166,25 +175,27 @@ func (r *runner) atRate() float64 {
 	return time.Since(x.start).Seconds()
 }
 
-// connect opens lane k's connection (TCP_NODELAY, non-blocking once connected) and watches it.
-func (x *rateRun) connect(k int) error {
+// resolve finds the server's address for the run's connections.
+func (x *rateRun) resolve() error {
 	addr, err := net.ResolveTCPAddr("tcp", x.r.spec.Address)
 	if err != nil {
 		return err
 	}
-	var sa syscall.Sockaddr
-	family := syscall.AF_INET
 	if ip4 := addr.IP.To4(); ip4 != nil {
-		sa = &syscall.SockaddrInet4{Port: addr.Port, Addr: [4]byte(ip4)}
+		x.family, x.addr = syscall.AF_INET, &syscall.SockaddrInet4{Port: addr.Port, Addr: [4]byte(ip4)}
 	} else {
-		family = syscall.AF_INET6
-		sa = &syscall.SockaddrInet6{Port: addr.Port, Addr: [16]byte(addr.IP.To16())}
+		x.family, x.addr = syscall.AF_INET6, &syscall.SockaddrInet6{Port: addr.Port, Addr: [16]byte(addr.IP.To16())}
 	}
-	fd, err := syscall.Socket(family, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	return nil
+}
+
+// connect opens l's connection (TCP_NODELAY, non-blocking once connected) and watches it.
+func (x *rateRun) connect(l *lane) error {
+	fd, err := syscall.Socket(x.family, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("socket: %w", err)
 	}
-	if err := syscall.Connect(fd, sa); err != nil {
+	if err := syscall.Connect(fd, x.addr); err != nil {
 		syscall.Close(fd)
 		return fmt.Errorf("dial %s: %w", x.r.spec.Address, err)
 	}
@@ -193,23 +204,13 @@ func (x *rateRun) connect(k int) error {
 		syscall.Close(fd)
 		return err
 	}
-	if err := syscall.EpollCtl(x.ep, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(k + 1)}); err != nil {
+	if err := syscall.EpollCtl(x.ep, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: l.tag}); err != nil {
 		syscall.Close(fd)
 		return fmt.Errorf("epoll_ctl: %w", err)
 	}
-	l := x.lanes[k]
 	l.fd = fd
 	l.buf = l.buf[:0]
 	return nil
-}
-
-func (x *rateRun) index(l *lane) int {
-	for k, m := range x.lanes {
-		if m == l {
-			return k
-		}
-	}
-	return -1
 }
 
 // send writes request i on l, connecting it again first if its connection broke.
@@ -220,7 +221,7 @@ func (x *rateRun) send(l *lane, i int) {
 
 func (x *rateRun) write(l *lane) {
 	if l.fd < 0 {
-		if err := x.connect(x.index(l)); err != nil {
+		if err := x.connect(l); err != nil {
 			x.finish(l, err)
 			return
 		}
